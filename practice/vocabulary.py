@@ -1,0 +1,75 @@
+"""The practice's fixed vocabulary: presenting concerns, building blocks, EFT.
+
+Plain values shared by the catalogue, cases and progress, so that a concern or a
+building block is spelt one way everywhere. The labels are what counsellors and
+clients read on the page.
+"""
+
+#: Presenting concerns, from the guides' reasons relationships come to grief.
+CONCERNS: dict[str, str] = {
+    "poor-communication": "Poor communication",
+    "loss-of-connection": "Loss of emotional connection",
+    "unresolved-conflicts": "Unresolved conflicts",
+    "lack-of-appreciation": "Lack of appreciation",
+    "broken-trust": "Betrayal or broken trust",
+    "incompatibility": "Incompatibility",
+    "neglected-growth": "Neglect of individual growth",
+    "external-stressors": "External stressors",
+}
+
+#: The building blocks of a strong relationship ("How to Save a Relationship"),
+#: each rated 0–10 by the counsellor per session and by each partner at check-in.
+BUILDING_BLOCKS: dict[str, str] = {
+    "communication": "Communication",
+    "mutual-respect": "Mutual respect",
+    "trust": "Trust",
+    "emotional-intimacy": "Emotional intimacy",
+    "support": "Support",
+    "teamwork": "Teamwork",
+}
+
+#: Themes the strategy catalogue is browsed by.
+THEMES: dict[str, str] = {
+    "communication": "Communication",
+    "conflict": "Conflict and unresolved issues",
+    "trust": "Trust and accountability",
+    "emotional-safety": "Emotional safety and empathy",
+    "connection": "Connection, intimacy and rekindling",
+    "growth": "Self-care and individual growth",
+    "commitment": "Commitment, forgiveness and the repair process",
+    "support": "Outside pressures, professional help and hard decisions",
+}
+
+#: Sue Johnson's three EFT stages.
+EFT_STAGES: dict[int, str] = {
+    1: "De-escalation",
+    2: "Restructuring",
+    3: "Consolidation",
+}
+
+#: The nine EFT steps and the stage each belongs to.
+EFT_STEPS: dict[int, tuple[int, str]] = {
+    1: (1, "Identify the conflict issues and build the alliance"),
+    2: (1, "Identify the negative interaction cycle"),
+    3: (1, "Access the emotions underlying each partner's position"),
+    4: (1, "Reframe the problem as the cycle and attachment needs"),
+    5: (2, "Access disowned needs and aspects of self"),
+    6: (2, "Promote each partner's acceptance of the other"),
+    7: (2, "Facilitate the expression of needs and wants; bonding events"),
+    8: (3, "New solutions to old problems"),
+    9: (3, "Consolidate new positions and cycles"),
+}
+
+#: Who does an exercise, as written in the catalogue.
+EXERCISE_WHO: dict[str, str] = {
+    "each": "Each partner",
+    "together": "Together",
+}
+
+#: How often an exercise is done. "n-per-week" carries a count.
+CADENCES: dict[str, str] = {
+    "once": "Once",
+    "daily": "Daily",
+    "n-per-week": "Times a week",
+    "weekly": "Weekly",
+}
