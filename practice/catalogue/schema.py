@@ -181,9 +181,7 @@ def _read_exercise(problems, where, raw) -> ExerciseData | None:
     if raw["who"] not in EXERCISE_WHO:
         problems.add(where, f"field 'who' is '{raw['who']}', not one of {sorted(EXERCISE_WHO)}")
     if raw["cadence"] not in CADENCES:
-        problems.add(
-            where, f"field 'cadence' is '{raw['cadence']}', not one of {sorted(CADENCES)}"
-        )
+        problems.add(where, f"field 'cadence' is '{raw['cadence']}', not one of {sorted(CADENCES)}")
     per_week = raw.get("per_week")
     if raw["cadence"] == "n-per-week" and not (per_week and 2 <= per_week <= 6):
         problems.add(where, "field 'per_week' must be 2–6 when cadence is 'n-per-week'")
@@ -299,8 +297,9 @@ def _check_unique(problems: _Problems, catalogue: Catalogue) -> None:
 
 def uncarried_sections(catalogue: Catalogue) -> list[str]:
     """Guide sections that no strategy carries and that are not excused."""
-    carried = {(key, sec) for s in catalogue.strategies for key, secs in s.sources.items()
-               for sec in secs}
+    carried = {
+        (key, sec) for s in catalogue.strategies for key, secs in s.sources.items() for sec in secs
+    }
     return [
         f"{g.key}: {sec}"
         for g in catalogue.guides.values()

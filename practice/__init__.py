@@ -1,0 +1,113 @@
+"""Mend: practice management for couples counsellors.
+
+``create_app`` builds the Flask application. It connects nothing and creates
+nothing: migrations, the catalogue and demo data are loaded by CLI commands.
+"""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import DevelopmentConfig
+from practice import commands, errors, models, web  # noqa: F401 - models: the whole schema
+from practice.admin.routes import bp as admin_bp
+from practice.auth.models import init_password_hashing
+from practice.auth.routes import bp as auth_bp
+from practice.database import configure_sqlite
+from practice.extensions import csrf, db, limiter, login_manager, migrate
+from practice.keys import ensure_instance_keys
+from practice.main.routes import bp as main_bp
+from practice.portal.routes import bp as portal_bp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=DevelopmentConfig) -> Flask:
+    """Build the app for ``config_class`` (a class from ``config``)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("MEND_INSTANCE_PATH", str(ROOT / "instance")),
+    )
+    app.config.from_object(config_class)
+    configure_secrets(app)
+    configure_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app
+
+
+def configure_secrets(app: Flask) -> None:
+    """Refuse to start without required secrets; in development, make them."""
+    if app.config["GENERATE_MISSING_KEYS"]:
+        ensure_instance_keys(app)
+    missing = [name for name in ("SECRET_KEY", "NOTES_KEYS") if not app.config.get(name)]
+    if missing:
+        raise RuntimeError(
+            f"Mend will not start without {' and '.join(missing)}: set "
+            + ", ".join("MEND_NOTES_KEYS" if m == "NOTES_KEYS" else m for m in missing)
+            + " in the environment (see README.md, 'Running a practice')."
+        )
+
+
+def configure_database(app: Flask) -> None:
+    """Default to a SQLite file in the instance folder."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "mend.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        with app.app_context():
+            configure_sqlite(
+                db.engine,
+                app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                app.config["SQLITE_LOCK_OUTSIDE_REQUESTS"],
+            )
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    init_password_hashing(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+
+
+def register_request_hooks(app: Flask) -> None:
+    app.before_request(web.start_request)
+    # after_request hooks run in reverse: headers are set on whatever the commit returns.
+    app.after_request(web.security_headers)
+    app.after_request(web.commit_request)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    errors.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    web.template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    commands.register(app)

@@ -1,0 +1,38 @@
+"""The practice's own settings, kept in one row."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from practice.extensions import db
+
+DEFAULT_SUPPORT_RESOURCES = """\
+If you are in danger now, call your local emergency number (911 in the US).
+US National Domestic Violence Hotline: 1-800-799-7233 (24 hours, free and confidential).
+Your counsellor can help you make a safety plan."""
+
+PAGE_SIZES = {"A4": "A4", "Letter": "US Letter"}
+
+
+class PracticeSettings(db.Model):
+    """Name, address, time zone, paper size and support resources of the practice."""
+
+    __tablename__ = "practice_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="Mend Counselling")
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    page_size: Mapped[str] = mapped_column(sa.String(10), default="A4")
+    support_resources: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_SUPPORT_RESOURCES)
+
+    @classmethod
+    def get(cls) -> "PracticeSettings":
+        """The settings row, or unsaved defaults when the owner has set none yet."""
+        settings = db.session.scalar(sa.select(cls).order_by(cls.id).limit(1))
+        return settings or cls(
+            name="Mend Counselling",
+            address="",
+            timezone="UTC",
+            page_size="A4",
+            support_resources=DEFAULT_SUPPORT_RESOURCES,
+        )

@@ -1,0 +1,139 @@
+"""The owner's pages: accounts, practice settings and the audit trail."""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from practice import audit
+from practice.admin.forms import CounsellorForm, SettingsForm
+from practice.admin.models import PracticeSettings
+from practice.audit.models import AuditEvent
+from practice.auth.access import owner_required
+from practice.auth.forms import EmptyForm
+from practice.auth.models import Role, User, end_sessions
+from practice.extensions import db
+from practice.web import form_page, practice_zone
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.get("/")
+@owner_required
+def index():
+    """The owner's landing page is the account list."""
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.get("/accounts")
+@owner_required
+def accounts():
+    """Counsellor and owner accounts of the practice."""
+    page = db.paginate(
+        sa.select(User).where(User.role != Role.CLIENT).order_by(User.active.desc(), User.name),
+        per_page=50,
+    )
+    return render_template("admin/accounts.html", page=page, form=EmptyForm())
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@owner_required
+def new_account():
+    """Create a counsellor account."""
+    form = CounsellorForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(sa.select(User.id).where(User.email == email)):
+            form.email.errors.append("An account with this email already exists.")
+            return form_page("admin/account_new.html", form)
+        user = User(name=form.name.data.strip(), email=email, role=Role.COUNSELLOR)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.flush()
+        audit.record("account.create", user, role=user.role.value)
+        flash(f"{user.name} can now log in as {user.email}.", "success")
+        return redirect(url_for("admin.accounts"))
+    return form_page("admin/account_new.html", form)
+
+
+def _get_account_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role is Role.CLIENT:
+        abort(404)
+    return user
+
+
+@bp.post("/accounts/<int:user_id>/deactivate")
+@owner_required
+def deactivate(user_id: int):
+    """Stop an account logging in; it is logged out on its next request."""
+    user = _get_account_or_404(user_id)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.", "warning")
+        return redirect(url_for("admin.accounts")), 303
+    user.active = False
+    end_sessions(user)
+    audit.record("account.deactivate", user)
+    flash(f"{user.name} can no longer log in.", "success")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.post("/accounts/<int:user_id>/reactivate")
+@owner_required
+def reactivate(user_id: int):
+    """Let a deactivated account log in again."""
+    user = _get_account_or_404(user_id)
+    user.active = True
+    audit.record("account.reactivate", user)
+    flash(f"{user.name} can log in again.", "success")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@owner_required
+def settings():
+    """The practice's name, address, time zone, paper size and support resources."""
+    current = PracticeSettings.get()
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        if current.id is None:
+            db.session.add(current)
+        form.populate_obj(current)
+        audit.record("settings.change", current)
+        flash("Practice settings saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return form_page("admin/settings.html", form, timezones=form.timezone_choices())
+
+
+def _day_start(value: str | None, offset_days: int = 0) -> datetime | None:
+    try:
+        day = datetime.strptime(value or "", "%Y-%m-%d").date()  # noqa: DTZ007 - a date only
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=offset_days), time(), tzinfo=practice_zone())
+
+
+@bp.get("/audit")
+@owner_required
+def audit_log():
+    """The audit trail, newest first, filtered by action, person, case and dates."""
+    filters = {
+        key: request.args.get(key, "").strip()
+        for key in ("action", "user", "case", "since", "until")
+    }
+    query = sa.select(AuditEvent).options(sa.orm.joinedload(AuditEvent.actor))
+    if filters["action"]:
+        query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
+    if filters["user"].isdigit():
+        query = query.where(AuditEvent.actor_id == int(filters["user"]))
+    if filters["case"].isdigit():
+        query = query.where(AuditEvent.case_id == int(filters["case"]))
+    if since := _day_start(filters["since"]):
+        query = query.where(AuditEvent.at >= since)
+    if until := _day_start(filters["until"], offset_days=1):
+        query = query.where(AuditEvent.at < until)
+    page = db.paginate(query.order_by(AuditEvent.id.desc()), per_page=50)
+    people = db.session.execute(sa.select(User.id, User.name).order_by(User.name)).all()
+    audit.record("audit.view", filters={k: v for k, v in filters.items() if v})
+    return render_template("admin/audit.html", page=page, filters=filters, people=people)

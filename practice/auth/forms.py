@@ -1,0 +1,63 @@
+"""Forms for logging in and changing one's password."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+def new_password_field(label: str = "New password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message="Choose a password."),
+            Length(
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+                message=f"Use at least {MIN_PASSWORD} characters; a short sentence works well.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_field(other: str = "password") -> PasswordField:
+    return PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired(message="Type the password a second time."),
+            EqualTo(other, message="The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(message="Enter your email."), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Enter your password."), Length(max=MAX_PASSWORD)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Log in")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(message="Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field()
+    confirm = confirm_field()
+    submit = SubmitField("Change password")
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that POST."""

@@ -1,0 +1,109 @@
+"""Logging in and out, and changing one's own password."""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from practice import audit
+from practice.auth.forms import ChangePasswordForm, LoginForm
+from practice.auth.models import LoginSession, User, end_sessions, hash_token, verify_unknown_user
+from practice.database import now_utc
+from practice.extensions import db, limiter, login_manager
+from practice.web import form_page, safe_next
+
+bp = Blueprint("auth", __name__)
+
+FAILED_LOGIN = "That email and password do not match an active account."
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The user of an open, recent login session whose account is active."""
+    oldest = now_utc() - current_app.config["SESSION_MAX_AGE"]
+    user = db.session.scalar(
+        sa.select(User)
+        .join(LoginSession)
+        .where(
+            LoginSession.token_hash == hash_token(token),
+            LoginSession.ended_at.is_(None),
+            LoginSession.created_at > oldest,
+            User.active.is_(True),
+        )
+    )
+    if user is not None:
+        user.login_token = token
+    return user
+
+
+def _login_key() -> str:
+    return "login:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def home_for(user: User) -> str:
+    return url_for("portal.home") if user.is_client else url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_key
+)
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            verify_unknown_user(form.password.data)
+        if user is None or not user.check_password(form.password.data) or not user.active:
+            audit.record("login.failure", actor=user, email=email[:254])
+            form.password.errors.append(FAILED_LOGIN)
+            return form_page("auth/login.html", form)
+        next_url = safe_next(request.args.get("next"))
+        # A fresh session: nothing from before the login is carried into it.
+        session.clear()
+        login, token = LoginSession.start(user, request.remote_addr, request.user_agent.string)
+        db.session.add(login)
+        user.login_token = token
+        login_user(user)
+        session.permanent = True
+        audit.record("login.success", user, actor=user)
+        return redirect(next_url or home_for(user))
+    return form_page("auth/login.html", form)
+
+
+@bp.post("/logout")
+def logout():
+    """End this login session on the server and in the browser."""
+    if current_user.is_authenticated:
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.token_hash == hash_token(current_user.login_token))
+            .values(ended_at=now_utc())
+        )
+        audit.record("logout", current_user)
+        logout_user()
+    session.clear()
+    flash("You have logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other browsers logged in as you are logged out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+            audit.record("password.change_refused", current_user)
+            return form_page("auth/password.html", form)
+        current_user.set_password(form.password.data)
+        end_sessions(current_user, except_token=current_user.login_token)
+        audit.record("password.change", current_user)
+        flash("Your password has been changed. Other browsers were logged out.", "success")
+        return redirect(home_for(current_user))
+    return form_page("auth/password.html", form)

@@ -1,0 +1,37 @@
+"""The front door: where each role lands, and the health check."""
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from practice.auth.access import counsellor_required
+from practice.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """Send each person to their own home page, or to the login page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.is_client:
+        return redirect(url_for("portal.home"))
+    return redirect(url_for("main.dashboard"))
+
+
+@bp.get("/dashboard")
+@counsellor_required
+def dashboard():
+    """The counsellor's start page."""
+    return render_template("main/dashboard.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 once the database answers; for load balancers and monitoring."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,11 @@
+"""Every model of the app, imported in one place.
+
+``create_app`` imports this module so that the ORM and Alembic's autogenerate
+always see the whole schema, whichever blueprints a command happens to touch.
+"""
+
+from practice.admin.models import PracticeSettings
+from practice.audit.models import AuditEvent
+from practice.auth.models import LoginSession, User
+
+__all__ = ["AuditEvent", "LoginSession", "PracticeSettings", "User"]

@@ -1,0 +1,222 @@
+"""Fixtures in the manner of Flask's tutorial and indico.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+``TEST_DATABASE_URL`` names one (``.ci/run`` does both). The schema is built once
+per run by the migrations themselves; every test then starts from empty tables.
+
+Two app objects share the database: ``app`` is the one under test, served by
+``client``; the test body runs in the app context of a second one, like another
+process looking at the same database. Requests therefore get their own ``g`` and
+session, as in production, and the test's session is rolled back after each
+request so that it sees what the request wrote.
+"""
+
+import os
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from config import TestingConfig, database_url
+from practice import create_app
+from practice.auth.models import Role, User
+from practice.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    url = database_url(os.environ.get("TEST_DATABASE_URL"))
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def config_class(database_uri):
+    """A TestingConfig pointing at this run's database; CSRF is tested on its own."""
+    return type(
+        "TestRunConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": False},
+    )
+
+
+@pytest.fixture(scope="session")
+def _schema(config_class):
+    """Build the schema once per run, by migrating an empty database to head."""
+    app = create_app(config_class)
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield
+    with app.app_context():
+        _drop_everything()
+        db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    meta = sa.MetaData()
+    meta.reflect(bind=db.engine)
+    meta.drop_all(bind=db.engine)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+
+
+class Client(FlaskClient):
+    """A test client after whose requests the test's own session starts afresh."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.rollback()
+        return response
+
+
+@pytest.fixture
+def app(_schema, config_class) -> Flask:
+    """The app under test. Its app context is only ever pushed by its requests."""
+    app = create_app(config_class)
+    app.test_client_class = Client
+    with app.app_context():
+        _empty_tables()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _test_context(request, config_class):
+    """Run each test body in the app context of a second app on the same database."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app")  # tables emptied first
+    observer = create_app(
+        type("ObserverConfig", (config_class,), {"SQLITE_LOCK_OUTSIDE_REQUESTS": False})
+    )
+    with observer.app_context():
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create and commit a user: ``make_user(Role.COUNSELLOR, email=...)``."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: Role = Role.COUNSELLOR, *, email=None, name=None, password=PASSWORD, active=True
+    ) -> User:
+        n = next(counter)
+        user = User(
+            email=email or f"{role.value}{n}@example.org",
+            name=name or f"{role.value.capitalize()} {n}",
+            role=role,
+            active=active,
+        )
+        if password:
+            user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user(Role.OWNER, email="owner@example.org", name="Olive Owner")
+
+
+@pytest.fixture
+def counsellor(make_user):
+    return make_user(Role.COUNSELLOR, email="casey@example.org", name="Casey Counsellor")
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password=PASSWORD, **kwargs):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/login", data={"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """The SQL statements the app under test runs: ``with count_queries() as queries:``."""
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))
+            ):
+                statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counter
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    where = (
+        sa.engine.make_url(database_url(url)).render_as_string() if url else "SQLite (temporary)"
+    )
+    return [f"database: {where}", f"redis: {os.environ.get('TEST_REDIS_URL') or 'not used'}"]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis for the tests that need it; CI provides it, and there it may not be missing."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_REDIS_URL is not set in CI")
+        pytest.skip("TEST_REDIS_URL not set")
+    return url

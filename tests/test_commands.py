@@ -1,0 +1,64 @@
+"""The command-line tasks a practice runs."""
+
+import sqlalchemy as sa
+
+from practice.auth.models import Role, User
+from practice.extensions import db
+
+
+def test_create_owner(runner):
+    result = runner.invoke(
+        args=["create-owner", "--email", "Boss@Example.org", "--password", "a long password"]
+    )
+    assert result.exit_code == 0, result.output
+    owner = db.session.scalar(sa.select(User))
+    assert (owner.email, owner.role) == ("boss@example.org", Role.OWNER)
+
+
+def test_create_owner_asks_for_the_password(runner):
+    result = runner.invoke(
+        args=["create-owner", "--email", "boss@example.org"],
+        input="a long password\na long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(User)).check_password("a long password")
+
+
+def test_create_owner_refuses_short_passwords_and_duplicates(runner, owner):
+    result = runner.invoke(args=["create-owner", "--email", "b@example.org", "--password", "x"])
+    assert result.exit_code != 0
+    result = runner.invoke(
+        args=["create-owner", "--email", owner.email, "--password", "a long password"]
+    )
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+
+
+def test_seed_demo_is_idempotent(runner):
+    first = runner.invoke(args=["seed-demo", "--password", "demo password"])
+    assert first.exit_code == 0, first.output
+    assert "owner@demo.mend" in first.output
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    second = runner.invoke(args=["seed-demo", "--password", "demo password"])
+    assert second.exit_code == 0, second.output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == count
+
+
+def test_seed_demo_if_empty_leaves_a_real_practice_alone(runner, owner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo password", "--if-empty"])
+    assert "no demo data added" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_demo_logins_work(runner, client, auth):
+    runner.invoke(args=["seed-demo", "--password", "demo password"])
+    assert auth.login("sam@demo.mend", "demo password").status_code == 302
+
+
+def test_create_owner_checks_the_email(runner):
+    result = runner.invoke(
+        args=["create-owner", "--email", "not-an-email", "--password", "a long password"]
+    )
+    assert result.exit_code != 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
