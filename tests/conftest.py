@@ -116,6 +116,23 @@ def _test_context(request, config_class):
 
 
 @pytest.fixture
+def make_app():
+    """Further apps on the test database (other workers, other settings); closed after."""
+    made = []
+
+    def make(config) -> Flask:
+        extra = create_app(config)
+        extra.test_client_class = Client
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

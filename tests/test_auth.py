@@ -7,7 +7,6 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from practice import create_app
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, Role, User
 from practice.database import now_utc
@@ -235,11 +234,11 @@ def test_passwords_are_argon2id(counsellor):
     assert counsellor.password_hash.startswith("$argon2id$")
 
 
-def test_throttling_is_shared_through_redis(config_class, redis_url, counsellor):
+def test_throttling_is_shared_through_redis(config_class, make_app, redis_url, counsellor):
     """Two app processes behind one Redis count failed logins together."""
     redis.Redis.from_url(redis_url).flushdb()
     shared = type("RedisConfig", (config_class,), {"RATELIMIT_STORAGE_URI": redis_url})
-    workers = [create_app(shared).test_client() for _ in range(2)]
+    workers = [make_app(shared).test_client() for _ in range(2)]
     statuses = [
         workers[i % 2]
         .post("/login", data={"email": counsellor.email, "password": "nope"})
