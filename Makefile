@@ -27,6 +27,7 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
+	$(FLASK) catalogue load
 	$(FLASK) seed-demo --if-empty --password "$(DEMO_PASSWORD)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -15,6 +15,7 @@ from practice import commands, errors, models, web  # noqa: F401 - models: the w
 from practice.admin.routes import bp as admin_bp
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.catalogue.routes import bp as catalogue_bp
 from practice.database import configure_sqlite
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 from practice.keys import ensure_instance_keys
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
+    app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
 
 
 def register_request_hooks(app: Flask) -> None:

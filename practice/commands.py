@@ -11,6 +11,7 @@ from flask import Flask
 from practice import audit
 from practice.auth.forms import MIN_PASSWORD
 from practice.auth.models import Role, User
+from practice.catalogue.commands import catalogue_cli
 from practice.demo import seed
 from practice.extensions import db
 
@@ -18,6 +19,7 @@ from practice.extensions import db
 def register(app: Flask) -> None:
     app.cli.add_command(create_owner)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(catalogue_cli)
 
 
 @click.command("create-owner")

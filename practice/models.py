@@ -7,5 +7,24 @@ always see the whole schema, whichever blueprints a command happens to touch.
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, User
+from practice.catalogue.models import (
+    Exercise,
+    ExerciseVersion,
+    SearchTerm,
+    Strategy,
+    StrategyConcern,
+    StrategyVersion,
+)
 
-__all__ = ["AuditEvent", "LoginSession", "PracticeSettings", "User"]
+__all__ = [
+    "AuditEvent",
+    "Exercise",
+    "ExerciseVersion",
+    "LoginSession",
+    "PracticeSettings",
+    "SearchTerm",
+    "Strategy",
+    "StrategyConcern",
+    "StrategyVersion",
+    "User",
+]

@@ -66,10 +66,12 @@ EXERCISE_WHO: dict[str, str] = {
     "together": "Together",
 }
 
-#: How often an exercise is done. "n-per-week" carries a count.
+#: How often an exercise is done. "n-per-week" carries a count. Monthly is
+#: there for the repair timeline's monthly check-ins ("Relationships Are Dynamic").
 CADENCES: dict[str, str] = {
     "once": "Once",
     "daily": "Daily",
     "n-per-week": "Times a week",
     "weekly": "Weekly",
+    "monthly": "Monthly",
 }

@@ -23,6 +23,8 @@ from flask_migrate import upgrade
 from config import TestingConfig, database_url
 from practice import create_app
 from practice.auth.models import Role, User
+from practice.catalogue.loader import load_catalogue
+from practice.catalogue.models import Exercise, Origin
 from practice.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -53,6 +55,8 @@ def _schema(config_class):
     with app.app_context():
         _drop_everything()
         upgrade()
+        load_catalogue()
+        db.session.commit()
     yield
     with app.app_context():
         _drop_everything()
@@ -67,14 +71,28 @@ def _drop_everything() -> None:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def _empty_tables() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables]
+#: Loaded once per run and kept between tests; only practice-own exercises are removed.
+CATALOGUE_TABLES = {
+    "strategies",
+    "strategy_concerns",
+    "strategy_versions",
+    "exercises",
+    "exercise_versions",
+    "catalogue_search_terms",
+}
+
+
+def _empty_tables(keep_catalogue: bool = True) -> None:
+    """Delete every row a test may have made, children first."""
+    practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
     with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in reversed(tables):
-                conn.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in CATALOGUE_TABLES or not keep_catalogue:
+                conn.execute(table.delete())
+            elif table.name == "exercises":
+                conn.execute(table.delete().where(table.c.origin == Origin.PRACTICE.value))
+            elif "exercise_id" in table.c:
+                conn.execute(table.delete().where(table.c.exercise_id.in_(practice_own)))
 
 
 class Client(FlaskClient):
@@ -113,6 +131,18 @@ def _test_context(request, config_class):
         yield
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def empty_catalogue(app):
+    """An empty catalogue for tests of loading it; the real one is back afterwards."""
+    with app.app_context():
+        _empty_tables(keep_catalogue=False)
+    yield
+    with app.app_context():
+        _empty_tables(keep_catalogue=False)
+        load_catalogue()
+        db.session.commit()
 
 
 @pytest.fixture

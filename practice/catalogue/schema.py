@@ -6,7 +6,7 @@ theme. :func:`read_catalogue` parses them all and returns plain dataclasses, or
 raises :class:`CatalogueError` listing every problem with its file, entry and
 field, so a reviewer can fix a file without guessing.
 
-Run ``python -m practice.catalogue.schema`` to check the files by hand.
+Check the files by hand with ``flask --app wsgi catalogue check``.
 """
 
 from __future__ import annotations

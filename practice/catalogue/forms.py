@@ -1,0 +1,109 @@
+"""Forms for browsing the catalogue and writing practice-own exercises."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from practice.forms import choices
+from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
+
+
+class BrowseForm(FlaskForm):
+    """The catalogue's search and filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        validators=[Length(max=200)],
+        render_kw={"placeholder": "e.g. I-statements, date night, apology", "type": "search"},
+    )
+    theme = SelectField(
+        "Theme", choices=choices({"": "Any theme", **THEMES}), validators=[Optional()]
+    )
+    concern = SelectField(
+        "Presenting concern",
+        choices=choices({"": "Any concern", **CONCERNS}),
+        validators=[Optional()],
+    )
+    stage = SelectField(
+        "EFT stage",
+        choices=choices({"": "Any stage", **{str(k): f"{k}: {v}" for k, v in EFT_STAGES.items()}}),
+        validators=[Optional()],
+    )
+
+
+MAX_PROMPTS = 5
+
+
+class ExerciseForm(FlaskForm):
+    """A practice-own exercise: new, copied from the catalogue, or a new version."""
+
+    strategy = SelectField(
+        "Strategy it belongs to",
+        validators=[DataRequired(message="Choose the strategy this exercise supports.")],
+    )
+    title = StringField(
+        "Title", validators=[DataRequired(message="Give the exercise a title."), Length(max=200)]
+    )
+    instructions = TextAreaField(
+        "Instructions for the client",
+        validators=[DataRequired(message="Write what the client should do."), Length(max=10_000)],
+        description="Written to the client: what to do, when, and for how long.",
+        render_kw={"rows": 8},
+    )
+    who = RadioField(
+        "Who does it",
+        choices=choices(EXERCISE_WHO),
+        default="each",
+        validators=[InputRequired(message="Say who does the exercise.")],
+    )
+    cadence = SelectField("How often", choices=choices(CADENCES), default="weekly")
+    per_week = IntegerField(
+        "Times a week",
+        validators=[Optional(), NumberRange(min=2, max=6, message="2 to 6.")],
+        description="Only for “times a week”.",
+    )
+    minutes = IntegerField(
+        "Minutes each time",
+        default=15,
+        validators=[
+            InputRequired(message="About how long does it take?"),
+            NumberRange(min=1, max=240, message="Between 1 and 240 minutes."),
+        ],
+    )
+    prompts = TextAreaField(
+        "Reflection prompts",
+        validators=[
+            DataRequired(message="Give at least two reflection prompts."),
+            Length(max=3000),
+        ],
+        description="One question per line, 2 to 5 of them. Clients answer each in the portal.",
+        render_kw={"rows": 5},
+    )
+    submit = SubmitField("Save exercise")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        count = len(self.prompt_texts)
+        if self.prompts.data and not 2 <= count <= MAX_PROMPTS:
+            self.prompts.errors.append(
+                f"Give 2 to {MAX_PROMPTS} prompts, one per line (there are {count})."
+            )
+            ok = False
+        if self.cadence.data == "n-per-week" and not self.per_week.data:
+            self.per_week.errors.append("Say how many times a week (2 to 6).")
+            ok = False
+        return ok
+
+    @property
+    def prompt_texts(self) -> list[str]:
+        return [line.strip() for line in (self.prompts.data or "").splitlines() if line.strip()]

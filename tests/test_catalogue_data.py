@@ -1,0 +1,115 @@
+"""The catalogue's data files: complete, cited, well formed, and in our own words."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from practice.catalogue.export import catalogue_markdown
+from practice.catalogue.schema import (
+    DATA_DIR,
+    CatalogueError,
+    read_catalogue,
+    uncarried_sections,
+)
+from practice.vocabulary import CONCERNS, THEMES
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "catalogue.md"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return read_catalogue()
+
+
+def test_size_of_the_catalogue(catalogue):
+    assert 25 <= len(catalogue.strategies) <= 40
+    assert len(catalogue.exercises) >= 60
+    assert all(len(s.exercises) >= 2 for s in catalogue.strategies)
+
+
+def test_every_strategy_cites_a_guide_and_addresses_a_concern(catalogue):
+    for s in catalogue.strategies:
+        assert s.sources, s.slug
+        assert s.concerns, s.slug
+
+
+def test_every_theme_and_concern_is_covered(catalogue):
+    assert {s.theme for s in catalogue.strategies} == set(THEMES)
+    assert {c for s in catalogue.strategies for c in s.concerns} == set(CONCERNS)
+
+
+def test_every_section_of_every_guide_is_carried(catalogue):
+    assert uncarried_sections(catalogue) == []
+
+
+def test_each_partner_can_work_alone_on_every_strategy(catalogue):
+    """Conjoint work is barred where safety is a concern; solo work must remain."""
+    lone = [s.slug for s in catalogue.strategies if all(e.who == "together" for e in s.exercises)]
+    assert lone == []
+
+
+def test_docs_catalogue_is_current(catalogue):
+    assert DOC.read_text() == catalogue_markdown(catalogue) + "\n"
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, count))
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("trust.toml", 'slug = "keep-promises"\n', "", "strategy '#1': field 'slug' is missing"),
+        (
+            "trust.toml",
+            'theme = "trust"',
+            'theme = "spirituality"',
+            "field 'theme' is 'spirituality'",
+        ),
+        ("trust.toml", "eft_stage = 3", "eft_stage = 4", "EFT has stages 1–3"),
+        ("conflict.toml", '"unresolved-conflicts"', '"boredom"', "unknown concern 'boredom'"),
+        (
+            "support.toml",
+            'slug = "outside-pressures"',
+            'slug = "keep-promises"',
+            "slug also used in",
+        ),
+        (
+            "growth.toml",
+            "prompts = [",
+            "prompts = [] \nold_prompts = [",
+            "field 'prompts' is empty",
+        ),
+        ("connection.toml", 'who = "together"', 'who = "everyone"', "field 'who' is 'everyone'"),
+        ("commitment.toml", 'cadence = "once"', 'cadence = "hourly"', "field 'cadence'"),
+        (
+            "emotional-safety.toml",
+            "sources = {",
+            "sources = { nowhere = ['x'], ",
+            "unknown guide 'nowhere'",
+        ),
+    ],
+)
+def test_malformed_entries_are_named(data_copy, file, old, new, message):
+    _edit(data_copy / file, old, new)
+    with pytest.raises(CatalogueError) as caught:
+        read_catalogue(data_copy)
+    assert any(message in p for p in caught.value.problems), caught.value.problems
+    assert any(file in p for p in caught.value.problems), caught.value.problems
+
+
+def test_unreadable_toml_is_named(data_copy):
+    (data_copy / "trust.toml").write_text("theme = \n")
+    with pytest.raises(CatalogueError) as caught:
+        read_catalogue(data_copy)
+    assert "trust.toml: cannot be read" in str(caught.value)
