@@ -11,6 +11,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import UTCDateTime
 
 config = context.config
@@ -23,9 +24,11 @@ db = current_app.extensions["migrate"].db
 
 
 def render_item(type_, obj, autogen_context):
-    """Write UTCDateTime as the plain column type it stores, so revisions need no app code."""
+    """Write our column types as the plain types they store, so revisions need no app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText | EncryptedJSON):
+        return "sa.Text()"
     return False
 
 

@@ -15,9 +15,12 @@ from practice import commands, errors, models, web  # noqa: F401 - models: the w
 from practice.admin.routes import bp as admin_bp
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
+from practice.crypto import init_encryption
 from practice.database import configure_sqlite
 from practice.extensions import csrf, db, limiter, login_manager, migrate
+from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.portal.routes import bp as portal_bp
@@ -86,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     init_password_hashing(app)
+    init_encryption(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -94,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(homework_bp, url_prefix="/cases/<int:case_id>/homework")
 
 
 def register_request_hooks(app: Flask) -> None:

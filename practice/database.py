@@ -1,5 +1,6 @@
 """The declarative base, UTC datetimes, and SQLite's connection settings."""
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -49,6 +50,17 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_type(cls: type[enum.Enum], name: str) -> sa.Enum:
+    """A Python enum stored as its values in a short VARCHAR, the same on every database."""
+    return sa.Enum(
+        cls,
+        native_enum=False,
+        length=20,
+        name=name,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Base(DeclarativeBase):

@@ -1,14 +1,31 @@
 """A demo practice for trying Mend: ``flask --app wsgi seed-demo``.
 
-Idempotent: people and records are found by their email or name and only
-added when missing, so running it twice changes nothing.
+Idempotent: people and cases are found by their email or name and only added
+when missing, so running it twice changes nothing. Dates are relative to today,
+so the demo always looks lived-in.
 """
+
+import random
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from practice.admin.models import PracticeSettings
 from practice.auth.models import Role, User
+from practice.cases.models import (
+    Case,
+    CaseConcern,
+    CaseStatus,
+    Partner,
+    SafetyScreening,
+    ScreeningOutcome,
+)
+from practice.catalogue.models import Exercise
+from practice.dates import practice_today
 from practice.extensions import db
+from practice.homework.adherence import periods
+from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.web import practice_zone
 
 OWNER = ("owner@demo.mend", "Dr Ruth Okafor")
 COUNSELLORS = [("sam@demo.mend", "Sam Whitfield"), ("priya@demo.mend", "Priya Raman")]
@@ -19,6 +36,17 @@ CLIENTS = [
     ("tom@demo.mend", "Tom Becker"),
 ]
 
+ANSWERS = [
+    "We managed it on Tuesday after dinner. It felt awkward at first, then easier.",
+    "I noticed I wanted to defend myself straight away, and I stopped before I did.",
+    "It was harder than I expected. I got halfway and we agreed to try again tomorrow.",
+    "I felt listened to for the first time in a while.",
+    "I caught myself saying 'you always' and rephrased it. Jordan noticed and smiled.",
+    "We laughed about how formal it sounded, which actually helped.",
+    "Honestly I was too tired this time, but I still wrote down what I appreciated.",
+    "It brought up an old argument. We paused, as agreed, and came back to it later.",
+]
+
 
 def _user(email: str, name: str, role: Role, password: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == email))
@@ -27,6 +55,111 @@ def _user(email: str, name: str, role: Role, password: str) -> User:
         user.set_password(password)
         db.session.add(user)
     return user
+
+
+def _exercise(slug: str) -> Exercise:
+    exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
+    if exercise is None:
+        raise RuntimeError("load the catalogue before the demo: flask --app wsgi catalogue load")
+    return exercise
+
+
+def _case(
+    counsellor: User,
+    label: str,
+    partners,
+    *,
+    weeks_ago: int,
+    status=CaseStatus.ACTIVE,
+    concerns=(),
+    goals="",
+) -> tuple[Case, bool]:
+    case = db.session.scalar(
+        sa.select(Case).where(Case.counsellor_id == counsellor.id, Case.label == label)
+    )
+    if case is not None:
+        return case, False
+    case = Case(
+        counsellor=counsellor,
+        label=label,
+        status=status,
+        goals=goals,
+        start_date=practice_today() - timedelta(weeks=weeks_ago),
+    )
+    for position, (name, email, user) in zip("ab", partners, strict=False):
+        case.partners.append(Partner(position=position, name=name, email=email, user=user))
+    case.concern_links = [CaseConcern(concern=c) for c in concerns]
+    db.session.add(case)
+    return case, True
+
+
+def _screen(case: Case, by: User, outcome: ScreeningOutcome, note: str, on: date) -> None:
+    db.session.add(
+        SafetyScreening(case=case, screened_on=on, outcome=outcome, note=note, screened_by=by)
+    )
+    case.safety_concerns = outcome is ScreeningOutcome.CONCERNS
+    case.screened_on = on
+
+
+def _assign(
+    case: Case,
+    by: User,
+    slug: str,
+    for_whom: ForWhom,
+    *,
+    start: date,
+    due: date | None = None,
+    note: str = "",
+) -> Assignment:
+    exercise = _exercise(slug)
+    assignment = Assignment(
+        case=case,
+        exercise=exercise.current_version,
+        for_whom=for_whom,
+        cadence=exercise.cadence,
+        per_week=exercise.per_week,
+        starts_on=start,
+        due_on=due,
+        counsellor_note=note,
+        created_by=by,
+    )
+    db.session.add(assignment)
+    return assignment
+
+
+def _entries(
+    rng: random.Random,
+    assignment: Assignment,
+    partner: Partner,
+    keep_up: float,
+    today: date,
+    share_every: int = 3,
+) -> None:
+    """Entries for each period so far, made with probability ``keep_up``."""
+    prompts = assignment.exercise.prompts
+    n = 0
+    for period in periods(
+        assignment.cadence, assignment.per_week, assignment.starts_on, assignment.due_on, today
+    ):
+        span = (min(period.end, today) - period.start).days + 1
+        for slot in range(period.target):
+            if rng.random() > keep_up:
+                continue
+            day = period.start + timedelta(days=min(span - 1, slot * max(1, span // period.target)))
+            n += 1
+            db.session.add(
+                HomeworkEntry(
+                    assignment=assignment,
+                    partner=partner,
+                    case_id=assignment.case.id,
+                    done_on=day,
+                    answers=[{"prompt": p, "answer": rng.choice(ANSWERS)} for p in prompts[:2]],
+                    helpful=rng.randint(3, 5),
+                    difficulty=rng.randint(1, 4),
+                    shared=n % share_every == 0,
+                    created_at=datetime.combine(day, time(20, 30), tzinfo=practice_zone()),
+                )
+            )
 
 
 def seed(password: str) -> list[tuple[str, str]]:
@@ -43,11 +176,123 @@ def seed(password: str) -> list[tuple[str, str]]:
         )
     logins = [("owner", OWNER[0])]
     _user(*OWNER, Role.OWNER, password)
+    staff = {}
     for email, name in COUNSELLORS:
-        _user(email, name, Role.COUNSELLOR, password)
+        staff[email] = _user(email, name, Role.COUNSELLOR, password)
         logins.append(("counsellor", email))
+    clients = {}
     for email, name in CLIENTS:
-        _user(email, name, Role.CLIENT, password)
+        clients[email] = _user(email, name, Role.CLIENT, password)
         logins.append(("client", email))
     db.session.flush()
+    _seed_cases(staff, clients)
+    db.session.flush()
     return logins
+
+
+def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
+    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security
+    today = practice_today()
+    sam, priya = staff["sam@demo.mend"], staff["priya@demo.mend"]
+
+    morgan, new = _case(
+        sam,
+        "Alex & Jordan Morgan",
+        [
+            ("Alex Morgan", "alex@demo.mend", clients["alex@demo.mend"]),
+            ("Jordan Morgan", "jordan@demo.mend", clients["jordan@demo.mend"]),
+        ],
+        weeks_ago=5,
+        concerns=("poor-communication", "loss-of-connection"),
+        goals="Argue less about small things; feel like a team again; make time for each "
+        "other now that the twins sleep through.",
+    )
+    if new:
+        _screen(
+            morgan,
+            sam,
+            ScreeningOutcome.NO_CONCERNS,
+            "Seen separately. No violence, threats or fear reported by either.",
+            today - timedelta(weeks=5),
+        )
+        alex, jordan = morgan.partners
+        rewrites = _assign(
+            morgan,
+            sam,
+            "i-statement-rewrites",
+            ForWhom.EACH,
+            start=today - timedelta(weeks=4),
+            note="We talked about how quickly Saturday's plans turned into a "
+            "row. Try this three times a week and bring one rewrite next time.",
+        )
+        ten = _assign(
+            morgan,
+            sam,
+            "connection-ten-minutes",
+            ForWhom.TOGETHER,
+            start=today - timedelta(weeks=2),
+        )
+        thanks = _assign(
+            morgan,
+            sam,
+            "appreciation-noticing-log",
+            ForWhom.EACH,
+            start=today - timedelta(days=10),
+            due=today + timedelta(days=18),
+        )
+        db.session.flush()
+        for assignment, alex_rate, jordan_rate in ((rewrites, 0.85, 0.6), (thanks, 0.7, 0.9)):
+            _entries(rng, assignment, alex, alex_rate, today)
+            _entries(rng, assignment, jordan, jordan_rate, today)
+        _entries(rng, ten, alex, 0.5, today, share_every=2)
+
+    santos, new = _case(
+        sam,
+        "Maria Santos & Tom Becker",
+        [
+            ("Maria Santos", "maria@demo.mend", clients["maria@demo.mend"]),
+            ("Tom Becker", "tom@demo.mend", clients["tom@demo.mend"]),
+        ],
+        weeks_ago=3,
+        concerns=("broken-trust", "unresolved-conflicts"),
+        goals="Decide, with care, whether and how to rebuild trust after the affair.",
+    )
+    if new:
+        _screen(
+            santos,
+            sam,
+            ScreeningOutcome.CONCERNS,
+            "Maria described Tom checking her phone and restricting money after the "
+            "disclosure. Safety plan made; individual sessions first.",
+            today - timedelta(weeks=3),
+        )
+        maria, tom = santos.partners
+        stay = _assign(
+            santos, sam, "stay-honest-appraisal", ForWhom.A, start=today - timedelta(weeks=2)
+        )
+        care = _assign(
+            santos, sam, "self-care-protected-hour", ForWhom.EACH, start=today - timedelta(weeks=2)
+        )
+        db.session.flush()
+        _entries(rng, stay, maria, 1.0, today)
+        _entries(rng, care, maria, 0.8, today, share_every=99)
+        _entries(rng, care, tom, 0.4, today, share_every=99)
+
+    _case(
+        sam,
+        "Lee Park",
+        [("Lee Park", None, None)],
+        weeks_ago=0,
+        status=CaseStatus.INTAKE,
+        concerns=("neglected-growth",),
+        goals="Individual work before deciding about couples counselling.",
+    )
+    olsen, new = _case(
+        priya,
+        "Dana & Chris Olsen",
+        [("Dana Olsen", None, None), ("Chris Olsen", None, None)],
+        weeks_ago=6,
+        concerns=("external-stressors", "lack-of-appreciation"),
+    )
+    if new:
+        _screen(olsen, priya, ScreeningOutcome.NO_CONCERNS, "", today - timedelta(weeks=6))

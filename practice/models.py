@@ -7,6 +7,13 @@ always see the whole schema, whichever blueprints a command happens to touch.
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, User
+from practice.cases.models import (
+    Case,
+    CaseConcern,
+    Invitation,
+    Partner,
+    SafetyScreening,
+)
 from practice.catalogue.models import (
     Exercise,
     ExerciseVersion,
@@ -15,8 +22,18 @@ from practice.catalogue.models import (
     StrategyConcern,
     StrategyVersion,
 )
+from practice.homework.models import Assignment, HomeworkEntry
+from practice.mail.models import OutboundEmail
 
 __all__ = [
+    "Assignment",
+    "Case",
+    "CaseConcern",
+    "HomeworkEntry",
+    "Invitation",
+    "OutboundEmail",
+    "Partner",
+    "SafetyScreening",
     "AuditEvent",
     "Exercise",
     "ExerciseVersion",

@@ -146,7 +146,7 @@ def safe_next(target: str | None) -> str | None:
 
 #: Top navigation for counsellors and the owner, shown once the blueprint exists.
 COUNSELLOR_NAV = [
-    ("cases.caseload", "Cases", "cases."),
+    ("cases.caseload_list", "Cases", "cases."),
     ("calendar.week", "Calendar", "calendar."),
     ("catalogue.index", "Catalogue", "catalogue."),
 ]

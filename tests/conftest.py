@@ -13,6 +13,7 @@ request so that it sees what the request wrote.
 
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -23,9 +24,12 @@ from flask_migrate import upgrade
 from config import TestingConfig, database_url
 from practice import create_app
 from practice.auth.models import Role, User
+from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
 from practice.catalogue.loader import load_catalogue
 from practice.catalogue.models import Exercise, Origin
+from practice.dates import practice_today
 from practice.extensions import db
+from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 
 PASSWORD = "correct horse battery"
 
@@ -267,3 +271,122 @@ def redis_url() -> str:
             pytest.fail("TEST_REDIS_URL is not set in CI")
         pytest.skip("TEST_REDIS_URL not set")
     return url
+
+
+# --- Cases, homework and entries -------------------------------------------
+
+
+@pytest.fixture
+def make_case(make_user):
+    """A case with partners (portal logins by default) and a safety screening.
+
+    ``make_case(counsellor, ("Alex Morgan", "Jordan Morgan"), screening="concerns")``
+    """
+
+    def make(
+        counsellor,
+        names=("Alex Morgan", "Jordan Morgan"),
+        *,
+        portal=True,
+        screening="no-concerns",
+        status=CaseStatus.ACTIVE,
+        weeks_ago=2,
+    ) -> Case:
+        today = practice_today()
+        case = Case(
+            counsellor_id=counsellor.id,
+            label=" & ".join(names),
+            status=status,
+            start_date=today - timedelta(weeks=weeks_ago),
+        )
+        for position, name in zip("ab", names, strict=False):
+            user = make_user(Role.CLIENT, name=name) if portal else None
+            case.partners.append(
+                Partner(
+                    position=position,
+                    name=name,
+                    email=user.email if user else None,
+                    user_id=user.id if user else None,
+                )
+            )
+        if screening:
+            case.screenings.append(
+                SafetyScreening(
+                    screened_on=today,
+                    outcome=ScreeningOutcome(screening),
+                    note="",
+                    screened_by_id=counsellor.id,
+                )
+            )
+            case.safety_concerns = screening == "concerns"
+            case.screened_on = today
+        db.session.add(case)
+        db.session.commit()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def make_assignment():
+    """Give a catalogue exercise to a case: ``make_assignment(case, "i-statement-rewrites")``."""
+
+    def make(
+        case,
+        slug="i-statement-rewrites",
+        for_whom="each",
+        *,
+        cadence=None,
+        per_week=None,
+        starts_on=None,
+        due_on=None,
+        note="",
+    ) -> Assignment:
+        exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
+        assignment = Assignment(
+            case_id=case.id,
+            exercise_version_id=exercise.current_version.id,
+            for_whom=ForWhom(for_whom),
+            cadence=cadence or exercise.cadence,
+            per_week=per_week if cadence else exercise.per_week,
+            starts_on=starts_on or practice_today() - timedelta(days=7),
+            due_on=due_on,
+            counsellor_note=note,
+            created_by_id=case.counsellor_id,
+        )
+        db.session.add(assignment)
+        db.session.commit()
+        return assignment
+
+    return make
+
+
+@pytest.fixture
+def make_entry():
+    """Record an entry: ``make_entry(assignment, partner, shared=True)``."""
+
+    def make(
+        assignment,
+        partner,
+        *,
+        done_on=None,
+        shared=False,
+        answer="It went well.",
+        helpful=4,
+        difficulty=2,
+    ) -> HomeworkEntry:
+        entry = HomeworkEntry(
+            assignment_id=assignment.id,
+            partner_id=partner.id,
+            case_id=assignment.case_id,
+            done_on=done_on or practice_today(),
+            answers=[{"prompt": "How did it go?", "answer": answer}],
+            helpful=helpful,
+            difficulty=difficulty,
+            shared=shared,
+        )
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    return make

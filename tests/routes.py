@@ -6,7 +6,14 @@ from config import TestingConfig
 from practice import create_app
 
 #: Endpoints anyone may reach without logging in.
-PUBLIC = {"static", "main.index", "main.healthz", "auth.login", "auth.logout"}
+PUBLIC = {
+    "static",
+    "main.index",
+    "main.healthz",
+    "auth.login",
+    "auth.logout",
+    "auth.accept_invitation",
+}
 
 
 def _url(rule: Rule) -> str:

@@ -14,6 +14,8 @@ from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.auth.models import Role, User, end_sessions
 from practice.extensions import db
+from practice.mail import smtp_configured
+from practice.mail.models import OutboundEmail
 from practice.web import form_page, practice_zone
 
 bp = Blueprint("admin", __name__)
@@ -137,3 +139,11 @@ def audit_log():
     people = db.session.execute(sa.select(User.id, User.name).order_by(User.name)).all()
     audit.record("audit.view", filters={k: v for k, v in filters.items() if v})
     return render_template("admin/audit.html", page=page, filters=filters, people=people)
+
+
+@bp.get("/outbox")
+@owner_required
+def outbox():
+    """Every message the practice sent, or would have sent without SMTP."""
+    page = db.paginate(sa.select(OutboundEmail).order_by(OutboundEmail.id.desc()), per_page=50)
+    return render_template("admin/outbox.html", page=page, smtp=smtp_configured())

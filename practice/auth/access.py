@@ -1,8 +1,10 @@
 """Who may open a page: role checks shared by every blueprint.
 
-Role checks answer 403: the page exists, the account may not use it. Objects
-outside a user's reach answer 404 instead, decided by one helper per resource
-(``get_case_or_404`` and its kin), so that nobody learns a record exists.
+A counsellor on an owner's page gets 403: the page exists, the account may not
+use it. A client on any staff page gets 404, as for anything outside their own
+case: clients never learn what lies beyond the portal. Objects outside a user's
+reach answer 404 too, decided by one helper per resource (``get_case_or_404``
+and its kin), so that nobody learns a record exists.
 """
 
 from functools import wraps
@@ -21,7 +23,7 @@ def roles_required(*roles: Role):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                abort(404 if current_user.is_client else 403)
             return view(*args, **kwargs)
 
         return wrapped

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -61,3 +61,20 @@ class ChangePasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that POST."""
+
+
+class AcceptInvitationForm(FlaskForm):
+    """A partner setting up their portal login from an invitation link."""
+
+    email = EmailField(
+        "Your email",
+        validators=[
+            DataRequired(message="Enter the email you will log in with."),
+            Email(message="That does not look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    password = new_password_field("Choose a password")
+    confirm = confirm_field()
+    submit = SubmitField("Set password and continue")

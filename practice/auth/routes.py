@@ -1,12 +1,29 @@
 """Logging in and out, and changing one's own password."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from practice import audit
-from practice.auth.forms import ChangePasswordForm, LoginForm
-from practice.auth.models import LoginSession, User, end_sessions, hash_token, verify_unknown_user
+from practice.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from practice.auth.models import (
+    LoginSession,
+    Role,
+    User,
+    end_sessions,
+    hash_token,
+    verify_unknown_user,
+)
+from practice.cases.services import find_invitation, invitation_problem
 from practice.database import now_utc
 from practice.extensions import db, limiter, login_manager
 from practice.web import form_page, safe_next
@@ -33,6 +50,16 @@ def load_user(token: str) -> User | None:
     if user is not None:
         user.login_token = token
     return user
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on a fresh session: nothing from before is carried into it."""
+    session.clear()
+    login, token = LoginSession.start(user, request.remote_addr, request.user_agent.string)
+    db.session.add(login)
+    user.login_token = token
+    login_user(user)
+    session.permanent = True
 
 
 def _login_key() -> str:
@@ -63,13 +90,7 @@ def login():
             form.password.errors.append(FAILED_LOGIN)
             return form_page("auth/login.html", form)
         next_url = safe_next(request.args.get("next"))
-        # A fresh session: nothing from before the login is carried into it.
-        session.clear()
-        login, token = LoginSession.start(user, request.remote_addr, request.user_agent.string)
-        db.session.add(login)
-        user.login_token = token
-        login_user(user)
-        session.permanent = True
+        start_session(user)
         audit.record("login.success", user, actor=user)
         return redirect(next_url or home_for(user))
     return form_page("auth/login.html", form)
@@ -107,3 +128,40 @@ def change_password():
         flash("Your password has been changed. Other browsers were logged out.", "success")
         return redirect(home_for(current_user))
     return form_page("auth/password.html", form)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def accept_invitation(token: str):
+    """A partner opens their one-time link and sets a password for the portal."""
+    invitation = find_invitation(token[:100])
+    if problem := invitation_problem(invitation):
+        status = 404 if invitation is None else 410
+        return render_template("auth/invitation_problem.html", problem=problem), status
+    partner = invitation.partner
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.email.data = partner.email
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(sa.select(User.id).where(User.email == email)):
+            form.email.errors.append(
+                "This email already has a Mend login. Use another, or ask your counsellor."
+            )
+            return form_page("auth/accept_invitation.html", form, partner=partner)
+        user = User(email=email, name=partner.name, role=Role.CLIENT)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        partner.user = user
+        partner.email = email
+        invitation.used_at = now_utc()
+        db.session.flush()
+        audit.record("invitation.accept", invitation, actor=user)
+        start_session(user)
+        flash(
+            f"Welcome, {partner.first_name}. This is your own space for the homework your "
+            "counsellor gives you.",
+            "success",
+        )
+        return redirect(url_for("portal.home"))
+    return form_page("auth/accept_invitation.html", form, partner=partner)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from practice.auth.models import User
-from practice.database import now_utc
+from practice.database import enum_type, now_utc
 from practice.extensions import db
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
@@ -23,12 +23,6 @@ from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, TH
 class Origin(enum.StrEnum):
     CATALOGUE = "catalogue"  # from the data files in practice/catalogue/data
     PRACTICE = "practice"  # written by one of the practice's counsellors
-
-
-def _enum(cls, name: str):
-    return sa.Enum(
-        cls, native_enum=False, length=20, name=name, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Strategy(db.Model):
@@ -147,7 +141,7 @@ class Exercise(ExerciseContent, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
-    origin: Mapped[Origin] = mapped_column(_enum(Origin, "origin"))
+    origin: Mapped[Origin] = mapped_column(enum_type(Origin, "origin"))
     strategy_id: Mapped[int] = mapped_column(sa.ForeignKey("strategies.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)

@@ -5,7 +5,9 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from practice.auth.access import counsellor_required
+from practice.dates import practice_today
 from practice.extensions import db
+from practice.main.dashboard import attention
 
 bp = Blueprint("main", __name__)
 
@@ -23,8 +25,11 @@ def index():
 @bp.get("/dashboard")
 @counsellor_required
 def dashboard():
-    """The counsellor's start page."""
-    return render_template("main/dashboard.html")
+    """The counsellor's start page: what needs attention across the caseload."""
+    today = practice_today()
+    return render_template(
+        "main/dashboard.html", attention=attention(current_user, today), today=today
+    )
 
 
 @bp.get("/healthz")

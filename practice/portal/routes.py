@@ -1,14 +1,193 @@
-"""The client portal: each partner's own homework, entries and check-ins."""
+"""The client portal: each partner's homework, entries, shared entries and resources."""
 
-from flask import Blueprint, render_template
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from practice import audit
+from practice.admin.models import PracticeSettings
 from practice.auth.access import client_required
+from practice.auth.forms import EmptyForm
+from practice.cases.models import CaseStatus
+from practice.dates import practice_today
+from practice.extensions import db
+from practice.homework.forms import EntryForm
+from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
+from practice.homework.services import entry_days, new_entry, progress_for
+from practice.idempotency import create_once
+from practice.portal.access import (
+    current_partner,
+    get_assignment_or_404,
+    get_entry_or_404,
+    partner_entries_options,
+    visible_entries,
+)
+from practice.web import form_page
 
 bp = Blueprint("portal", __name__)
+
+RECENT = 30  # days a finished piece of homework stays on the home page
 
 
 @bp.get("/")
 @client_required
 def home():
-    """This week's exercises for the logged-in partner."""
-    return render_template("portal/home.html")
+    """This week's homework for the logged-in partner: what is due and what is done."""
+    partner = current_partner()
+    case = partner.case
+    today = practice_today()
+    assignments = [
+        a
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.case_id == case.id, Assignment.status == AssignmentStatus.ACTIVE)
+            .options(sa.orm.joinedload(Assignment.exercise))
+            .order_by(Assignment.starts_on, Assignment.id)
+        )
+        if a.is_for(partner) and (a.due_on is None or (today - a.due_on).days <= RECENT)
+    ]
+    days = entry_days(case)
+    progress = {a.id: _mine(progress_for(a, case, days, today), partner) for a in assignments}
+    shared = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(HomeworkEntry)
+        .where(
+            HomeworkEntry.case_id == case.id,
+            HomeworkEntry.partner_id != partner.id,
+            HomeworkEntry.shared.is_(True),
+        )
+    )
+    return render_template(
+        "portal/home.html",
+        partner=partner,
+        case=case,
+        today=today,
+        assignments=assignments,
+        progress=progress,
+        shared=shared,
+        settings=PracticeSettings.get(),
+    )
+
+
+def _mine(progress, partner):
+    """The line of progress that concerns this partner (their own, or the couple's)."""
+    return next((p for p in progress if p.partner is None or p.partner.id == partner.id), None)
+
+
+@bp.route("/homework/<int:assignment_id>", methods=["GET", "POST"])
+@client_required
+def homework(assignment_id: int):
+    """An exercise: instructions, the counsellor's words, the prompts, and recording it."""
+    partner = current_partner()
+    assignment = get_assignment_or_404(partner, assignment_id)
+    version = assignment.exercise
+    form = EntryForm(prompts=version.prompts, starts_on=assignment.starts_on)
+    if request.method == "GET":
+        form.done_on.data = practice_today()
+    open_for_entries = assignment.is_active and partner.case.status is not CaseStatus.CLOSED
+    if open_for_entries and form.validate_on_submit():
+        entry, created = create_once(
+            HomeworkEntry, form.form_token.data, lambda: new_entry(assignment, partner, form)
+        )
+        if created:
+            audit.record("entry.create", entry, shared=entry.shared)
+            flash(
+                "Saved. Well done for doing it."
+                + (
+                    " Your partner can read this entry."
+                    if entry.shared
+                    else " Only your counsellor can read it."
+                ),
+                "success",
+            )
+        return redirect(url_for("portal.home"))
+    entries = db.session.scalars(
+        visible_entries(partner)
+        .where(HomeworkEntry.assignment_id == assignment.id)
+        .options(*partner_entries_options())
+        .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc())
+    ).all()
+    progress = _mine(
+        progress_for(assignment, partner.case, entry_days(partner.case), practice_today()), partner
+    )
+    return form_page(
+        "portal/homework.html",
+        form,
+        partner=partner,
+        assignment=assignment,
+        exercise=version,
+        entries=entries,
+        progress=progress,
+        open_for_entries=open_for_entries,
+    )
+
+
+@bp.get("/entries")
+@client_required
+def entries():
+    """The partner's own entries, newest first."""
+    partner = current_partner()
+    page = db.paginate(
+        sa.select(HomeworkEntry)
+        .where(HomeworkEntry.partner_id == partner.id)
+        .options(*partner_entries_options())
+        .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
+        per_page=20,
+    )
+    return render_template("portal/entries.html", partner=partner, page=page, mine=True)
+
+
+@bp.get("/shared")
+@client_required
+def shared():
+    """Entries the other partner chose to share."""
+    partner = current_partner()
+    page = db.paginate(
+        sa.select(HomeworkEntry)
+        .where(
+            HomeworkEntry.case_id == partner.case_id,
+            HomeworkEntry.partner_id != partner.id,
+            HomeworkEntry.shared.is_(True),
+        )
+        .options(*partner_entries_options())
+        .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
+        per_page=20,
+    )
+    return render_template("portal/entries.html", partner=partner, page=page, mine=False)
+
+
+@bp.get("/entries/<int:entry_id>")
+@client_required
+def entry(entry_id: int):
+    """One entry: the partner's own, or one the other partner shared."""
+    partner = current_partner()
+    entry = get_entry_or_404(partner, entry_id)
+    if entry.partner_id != partner.id:
+        audit.record("entry.view", entry, shared_by=entry.partner_id)
+    return render_template("portal/entry.html", partner=partner, entry=entry, form=EmptyForm())
+
+
+@bp.post("/entries/<int:entry_id>/sharing")
+@client_required
+def sharing(entry_id: int):
+    """Share one's own entry with the other partner, or stop sharing it."""
+    partner = current_partner()
+    entry = get_entry_or_404(partner, entry_id, own=True)
+    entry.shared = request.form.get("share") == "1"
+    audit.record("entry.share" if entry.shared else "entry.unshare", entry)
+    flash(
+        "Your partner can now read this entry."
+        if entry.shared
+        else "This entry is private again: only your counsellor can read it.",
+        "success",
+    )
+    return redirect(url_for("portal.entry", entry_id=entry.id))
+
+
+@bp.get("/resources")
+@client_required
+def resources():
+    """Where to turn for support, set by the practice."""
+    partner = current_partner()
+    return render_template(
+        "portal/resources.html", partner=partner, settings=PracticeSettings.get()
+    )

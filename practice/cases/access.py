@@ -1,0 +1,36 @@
+"""Who reaches which case: the one place it is decided.
+
+Every view that touches a case, or anything inside one, loads it through
+:func:`get_case_or_404`, which only finds cases in the logged-in counsellor's
+own caseload. Anything else, existing or not, is a 404: nobody learns that a
+case they cannot see is there. (The owner manages accounts, not clinical
+records, and reaches only cases they counsel themselves.)
+"""
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from practice.cases.models import Case
+from practice.extensions import db
+
+
+def caseload(user=None) -> sa.Select:
+    """The cases of ``user`` (default: the current user) as a query to refine."""
+    user = user or current_user
+    return sa.select(Case).where(Case.counsellor_id == user.id)
+
+
+def get_case_or_404(case_id: int, *options) -> Case:
+    """The case, if it is the current counsellor's; 404 otherwise."""
+    if not current_user.is_authenticated or not current_user.can_counsel:
+        abort(404)
+    case = db.session.scalar(
+        caseload()
+        .where(Case.id == case_id)
+        .options(selectinload(Case.partners), selectinload(Case.concern_links), *options)
+    )
+    if case is None:
+        abort(404)
+    return case

@@ -1,0 +1,129 @@
+"""Forms for cases, partners and safety screenings."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
+from practice.dates import practice_today
+from practice.forms import choices
+from practice.idempotency import form_token_field
+from practice.vocabulary import CONCERNS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _email(label: str) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            Optional(),
+            Email(message="That does not look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+        description="Optional; used to send the portal invitation.",
+    )
+
+
+class CaseForm(FlaskForm):
+    form_token = form_token_field()
+    partner_a_name = StringField(
+        "Partner A's name",
+        validators=[DataRequired(message="Enter at least one partner's name."), Length(max=120)],
+    )
+    partner_a_email = _email("Partner A's email")
+    partner_b_name = StringField(
+        "Partner B's name",
+        validators=[Length(max=120)],
+        description="Leave empty for individual work.",
+    )
+    partner_b_email = _email("Partner B's email")
+    label = StringField(
+        "Case name",
+        validators=[Length(max=200)],
+        description="How the case appears in your caseload. "
+        "Left empty, it is made from the partners' names.",
+    )
+    concerns = MultiCheckboxField("Presenting concerns", choices=choices(CONCERNS))
+    goals = TextAreaField(
+        "Goals",
+        validators=[Length(max=5000)],
+        description="What the couple hope to change, in their words.",
+        render_kw={"rows": 4},
+    )
+    status = SelectField("Status", choices=choices(CASE_STATUSES), default="intake")
+    start_date = DateField(
+        "Start date",
+        validators=[InputRequired(message="Enter the date treatment started (or starts).")],
+    )
+
+    def validate_partner_b_email(self, field):
+        if field.data and not (self.partner_b_name.data or "").strip():
+            raise ValidationError("Add partner B's name, or leave the email empty.")
+        a = (self.partner_a_email.data or "").strip().lower()
+        if field.data and a and field.data.strip().lower() == a:
+            raise ValidationError("Each partner needs their own email address.")
+
+    def validate_start_date(self, field):
+        if field.data and abs((field.data - practice_today()).days) > 3660:
+            raise ValidationError("That date is more than ten years away; please check it.")
+
+    def display_label(self) -> str:
+        if (self.label.data or "").strip():
+            return self.label.data.strip()
+        names = [
+            n.strip()
+            for n in (self.partner_a_name.data, self.partner_b_name.data)
+            if n and n.strip()
+        ]
+        return " & ".join(names)
+
+
+class ScreeningForm(FlaskForm):
+    screened_on = DateField(
+        "Date of screening", validators=[InputRequired(message="Enter the date of the screening.")]
+    )
+    outcome = RadioField(
+        "Outcome",
+        choices=choices(SCREENING_OUTCOMES),
+        validators=[InputRequired(message="Choose the outcome.")],
+    )
+    note = TextAreaField(
+        "Note",
+        validators=[Length(max=10_000)],
+        description="What was asked, what was said, and any plan. Seen only by you.",
+        render_kw={"rows": 5},
+    )
+
+    def validate_screened_on(self, field):
+        if field.data and field.data > practice_today():
+            raise ValidationError("A screening cannot be dated in the future.")
+
+
+class CaseSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        validators=[Length(max=200)],
+        render_kw={"type": "search", "placeholder": "Name or email"},
+    )
+    status = SelectField(
+        "Status",
+        choices=choices({"open": "Open cases", "": "All", **CASE_STATUSES}),
+        default="open",
+        validators=[Optional()],
+    )

@@ -1,0 +1,184 @@
+"""Cases (a couple, or one person, in treatment), their partners and safety screenings."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.crypto import EncryptedText
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+from practice.vocabulary import CONCERNS
+
+
+class CaseStatus(enum.StrEnum):
+    INTAKE = "intake"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+CASE_STATUSES = {
+    CaseStatus.INTAKE: "Intake",
+    CaseStatus.ACTIVE: "Active",
+    CaseStatus.PAUSED: "Paused",
+    CaseStatus.CLOSED: "Closed",
+}
+
+
+class Case(db.Model):
+    """A couple (or one person) in treatment with one counsellor."""
+
+    __tablename__ = "cases"
+    __table_args__ = (sa.Index("ix_cases_counsellor_status", "counsellor_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[CaseStatus] = mapped_column(
+        enum_type(CaseStatus, "case_status"), default=CaseStatus.INTAKE
+    )
+    start_date: Mapped[date]
+    goals: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    closed_at: Mapped[datetime | None]
+    # Set once the latest safety screening records concerns; kept in step by
+    # practice.cases.services.record_screening so lists need no extra query.
+    safety_concerns: Mapped[bool] = mapped_column(default=False)
+    screened_on: Mapped[date | None]
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    counsellor: Mapped[User] = relationship()
+    partners: Mapped[list["Partner"]] = relationship(
+        back_populates="case", order_by="Partner.position", cascade="all, delete-orphan"
+    )
+    concern_links: Mapped[list["CaseConcern"]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseConcern.concern"
+    )
+    screenings: Mapped[list["SafetyScreening"]] = relationship(
+        back_populates="case", order_by="SafetyScreening.id.desc()"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.status.value}>"
+
+    @property
+    def case_id(self) -> int:
+        """For the audit trail: a case is its own case."""
+        return self.id
+
+    @property
+    def concerns(self) -> list[str]:
+        return [link.concern for link in self.concern_links]
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [CONCERNS[c] for c in self.concerns if c in CONCERNS]
+
+    @property
+    def status_label(self) -> str:
+        return CASE_STATUSES[self.status]
+
+    @property
+    def is_couple(self) -> bool:
+        return len(self.partners) > 1
+
+    def partner(self, position: str) -> "Partner | None":
+        return next((p for p in self.partners if p.position == position), None)
+
+
+class CaseConcern(db.Model):
+    """A presenting concern of a case."""
+
+    __tablename__ = "case_concerns"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    concern: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+
+class Partner(db.Model):
+    """One partner of a case: a client, with a portal login once invited."""
+
+    __tablename__ = "partners"
+    __table_args__ = (sa.UniqueConstraint("case_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    position: Mapped[str] = mapped_column(sa.String(1))  # "a" or "b"
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+
+    case: Mapped[Case] = relationship(back_populates="partners")
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.id} {self.position} of case {self.case_id}>"
+
+    @property
+    def letter(self) -> str:
+        return self.position.upper()
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def has_portal(self) -> bool:
+        return self.user_id is not None
+
+
+class ScreeningOutcome(enum.StrEnum):
+    NO_CONCERNS = "no-concerns"
+    CONCERNS = "concerns"
+
+
+SCREENING_OUTCOMES = {
+    ScreeningOutcome.NO_CONCERNS: "No safety concerns identified",
+    ScreeningOutcome.CONCERNS: "Safety concerns identified",
+}
+
+
+class SafetyScreening(db.Model):
+    """A safety screening of a case; the latest one decides what may be assigned."""
+
+    __tablename__ = "safety_screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    screened_on: Mapped[date]
+    outcome: Mapped[ScreeningOutcome] = mapped_column(enum_type(ScreeningOutcome, "outcome"))
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
+    screened_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    case: Mapped[Case] = relationship(back_populates="screenings")
+    screened_by: Mapped[User] = relationship()
+
+    @property
+    def outcome_label(self) -> str:
+        return SCREENING_OUTCOMES[self.outcome]
+
+
+class Invitation(db.Model):
+    """A one-time link for a partner to set a password and enter the portal."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    partner: Mapped[Partner] = relationship()
+
+    @property
+    def case_id(self) -> int:
+        return self.partner.case_id

@@ -1,0 +1,231 @@
+"""A counsellor's caseload and the case page, home for each couple."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from practice import audit, mail
+from practice.admin.models import PracticeSettings
+from practice.auth.access import counsellor_required
+from practice.auth.forms import EmptyForm
+from practice.cases.access import caseload, get_case_or_404
+from practice.cases.forms import CaseForm, CaseSearchForm, ScreeningForm
+from practice.cases.models import Case, CaseStatus, Invitation, Partner
+from practice.cases.services import apply_case_form, create_invitation, record_screening
+from practice.database import now_utc
+from practice.dates import practice_today
+from practice.extensions import db
+from practice.homework.models import Assignment, HomeworkEntry
+from practice.homework.services import (
+    case_assignments,
+    conjoint_problem,
+    entry_days,
+    progress_for,
+)
+from practice.idempotency import create_once
+from practice.web import form_page
+
+bp = Blueprint("cases", __name__)
+
+OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
+
+
+@bp.get("/")
+@counsellor_required
+def caseload_list():
+    """The counsellor's cases, searchable by name or email, open ones first."""
+    form = CaseSearchForm(request.args)
+    if not form.validate():
+        return form_page("cases/caseload.html", form, page=None)
+    query = caseload().options(selectinload(Case.partners))
+    if form.status.data == "open":
+        query = query.where(Case.status.in_(OPEN))
+    elif form.status.data:
+        query = query.where(Case.status == CaseStatus(form.status.data))
+    if text := (form.q.data or "").strip().lower():
+        partner_match = sa.select(Partner.case_id).where(
+            sa.or_(
+                sa.func.lower(Partner.name).contains(text, autoescape=True),
+                sa.func.lower(Partner.email).contains(text, autoescape=True),
+            )
+        )
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Case.label).contains(text, autoescape=True),
+                Case.id.in_(partner_match),
+            )
+        )
+    page = db.paginate(
+        query.order_by(Case.label, Case.id), per_page=current_app.config["PAGE_SIZE"]
+    )
+    return render_template("cases/caseload.html", form=form, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@counsellor_required
+def new_case():
+    """Open a case for a couple (or one person)."""
+    form = CaseForm()
+    if request.method == "GET":
+        form.start_date.data = practice_today()
+    if form.validate_on_submit():
+
+        def make():
+            case = Case(counsellor=current_user, label="", start_date=form.start_date.data)
+            apply_case_form(case, form)
+            db.session.add(case)
+            return case
+
+        case, created = create_once(Case, form.form_token.data, make)
+        if created:
+            audit.record("case.create", case)
+            flash(
+                f"Case opened for {case.label}. Next: screen for safety and invite the partners.",
+                "success",
+            )
+        return redirect(url_for("cases.show", case_id=case.id))
+    return form_page("cases/case_form.html", form, case=None)
+
+
+@bp.get("/<int:case_id>")
+@counsellor_required
+def show(case_id: int):
+    """The case page: partners, safety, homework and what needs attention."""
+    case = get_case_or_404(case_id, selectinload(Case.screenings))
+    today = practice_today()
+    assignments = case_assignments(case)
+    days = entry_days(case)
+    progress = {a.id: progress_for(a, case, days, today) for a in assignments}
+    recent = db.session.scalars(
+        sa.select(HomeworkEntry)
+        .where(HomeworkEntry.case_id == case.id)
+        .options(
+            selectinload(HomeworkEntry.partner),
+            selectinload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+        )
+        .order_by(HomeworkEntry.created_at.desc())
+        .limit(5)
+    ).all()
+    invitations = {
+        i.partner_id: i
+        for i in db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.partner_id.in_([p.id for p in case.partners]))
+            .order_by(Invitation.id)
+        )
+    }
+    audit.record("case.view", case)
+    return render_template(
+        "cases/case.html",
+        case=case,
+        assignments=assignments,
+        progress=progress,
+        recent=recent,
+        today=today,
+        form=EmptyForm(),
+        invitations=invitations,
+        now=now_utc(),
+        conjoint=conjoint_problem(case),
+    )
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@counsellor_required
+def edit(case_id: int):
+    """Change a case's partners, concerns, goals, status or start date."""
+    case = get_case_or_404(case_id)
+    form = CaseForm(obj=case)
+    if request.method == "GET":
+        a, b = case.partner("a"), case.partner("b")
+        form.partner_a_name.data, form.partner_a_email.data = (a.name, a.email) if a else ("", "")
+        form.partner_b_name.data, form.partner_b_email.data = (b.name, b.email) if b else ("", "")
+        form.concerns.data = case.concerns
+        form.status.data = case.status.value
+    if form.validate_on_submit():
+        problems = apply_case_form(case, form)
+        if problems:
+            db.session.rollback()
+            form.partner_b_name.errors.extend(problems)
+            return form_page("cases/case_form.html", form, case=case)
+        audit.record("case.change", case, status=case.status.value)
+        flash("Case updated.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return form_page("cases/case_form.html", form, case=case)
+
+
+@bp.route("/<int:case_id>/safety", methods=["GET", "POST"])
+@counsellor_required
+def safety(case_id: int):
+    """Record a safety screening; concerns bar work together and show support resources."""
+    case = get_case_or_404(case_id, selectinload(Case.screenings))
+    form = ScreeningForm()
+    if request.method == "GET":
+        form.screened_on.data = practice_today()
+    if form.validate_on_submit():
+        screening = record_screening(case, form, current_user)
+        if case.safety_concerns:
+            flash(
+                "Screening saved. Safety concerns are recorded: exercises done together can no "
+                "longer be assigned, and the partners see the support resources.",
+                "warning",
+            )
+        else:
+            flash(f"Screening saved: {screening.outcome_label.lower()}.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    audit.record("safety.view", case)
+    return form_page("cases/safety.html", form, case=case)
+
+
+@bp.post("/<int:case_id>/partners/<int:partner_id>/invite")
+@counsellor_required
+def invite(case_id: int, partner_id: int):
+    """Make a one-time portal link for a partner; email it when SMTP is set up."""
+    case = get_case_or_404(case_id)
+    partner = next((p for p in case.partners if p.id == partner_id), None)
+    if partner is None:
+        abort(404)
+    if partner.user_id is not None:
+        flash(f"{partner.first_name} already has a portal login.", "info")
+        return redirect(url_for("cases.show", case_id=case.id))
+    invitation, token = create_invitation(partner, current_user)
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    settings = PracticeSettings.get()
+    days = current_app.config["INVITATION_DAYS"]
+    body = render_template(
+        "mail/invitation.txt",
+        partner=partner,
+        link=link,
+        days=days,
+        counsellor=current_user,
+        settings=settings,
+    )
+    message = mail.send(
+        "invitation",
+        partner.email,
+        f"Your portal at {settings.name}",
+        body,
+        case_id=case.id,
+        secrets=(link,),
+    )
+    expires = invitation.expires_at
+    return render_template(
+        "cases/invitation.html",
+        case=case,
+        partner=partner,
+        link=link,
+        message=message,
+        expires=expires,
+        valid_for=timedelta(days=days),
+    )

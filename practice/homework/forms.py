@@ -1,0 +1,131 @@
+"""Forms for giving homework (counsellors) and recording it (clients)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from practice.dates import practice_today
+from practice.forms import choices
+from practice.idempotency import form_token_field
+from practice.vocabulary import CADENCES
+
+MAX_ANSWER = 25_000
+RATINGS = {str(n): str(n) for n in range(1, 6)}
+
+
+class AssignForm(FlaskForm):
+    """Who does it, how often, from when to when, and the counsellor's own words."""
+
+    form_token = form_token_field()
+    for_whom = RadioField("Who does it", validators=[InputRequired(message="Say who it is for.")])
+    cadence = SelectField("How often", choices=choices(CADENCES))
+    per_week = IntegerField(
+        "Times a week", validators=[Optional()], description="For “times a week”: 2 to 6."
+    )
+    starts_on = DateField("Start", validators=[InputRequired(message="Enter a start date.")])
+    due_on = DateField(
+        "Due by",
+        validators=[Optional()],
+        description="Leave empty to keep it going until you withdraw it.",
+    )
+    counsellor_note = TextAreaField(
+        "Your words for this couple",
+        validators=[Length(max=5000)],
+        description="Shown to the clients with the exercise: why this, why now, what to notice.",
+        render_kw={"rows": 4},
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        options = {p.position: f"{p.first_name} (partner {p.letter}) alone" for p in partners}
+        if len(partners) > 1:
+            options |= {"each": "Each partner, separately", "together": "Both together"}
+        self.for_whom.choices = choices(options)
+
+    def validate_per_week(self, field):
+        if self.cadence.data == "n-per-week":
+            if field.data is None:
+                raise ValidationError("Say how many times a week (2 to 6).")
+            if not 2 <= field.data <= 6:
+                raise ValidationError("Between 2 and 6 times a week; for every day, choose Daily.")
+
+    def validate_due_on(self, field):
+        if field.data is None:
+            return
+        if field.data < practice_today():
+            raise ValidationError("The due date has already passed; choose today or later.")
+        if self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The due date is before the start date.")
+
+    def validate_starts_on(self, field):
+        if field.data and (field.data - practice_today()).days > 366:
+            raise ValidationError("That start is more than a year away; please check it.")
+        if field.data and (practice_today() - field.data).days > 31:
+            raise ValidationError("Homework can start at most a month in the past.")
+
+
+class EntryForm(FlaskForm):
+    """A client's record of doing the exercise."""
+
+    form_token = form_token_field()
+    answers = FieldList(
+        TextAreaField(
+            validators=[
+                Length(
+                    max=MAX_ANSWER,
+                    message=f"Please keep each answer under {MAX_ANSWER:,} characters.",
+                )
+            ],
+            render_kw={"rows": 4},
+        )
+    )
+    done_on = DateField(
+        "When did you do it?", validators=[InputRequired(message="Enter the day you did it.")]
+    )
+    helpful = RadioField(
+        "How helpful was it?",
+        choices=choices(RATINGS),
+        validators=[InputRequired(message="Choose 1 to 5.")],
+        description="1 not at all, 5 very",
+    )
+    difficulty = RadioField(
+        "How hard was it?",
+        choices=choices(RATINGS),
+        validators=[InputRequired(message="Choose 1 to 5.")],
+        description="1 easy, 5 very hard",
+    )
+    shared = BooleanField(
+        "Share this entry with my partner",
+        description="Your counsellor always sees it. Your partner sees it only if you tick this.",
+    )
+
+    def __init__(self, *args, prompts=(), starts_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts = list(prompts)
+        self.starts_on = starts_on
+        while len(self.answers.entries) < len(self.prompts):
+            self.answers.append_entry()
+        for entry, prompt in zip(self.answers.entries, self.prompts, strict=False):
+            entry.label.text = prompt
+
+    def validate_answers(self, field):
+        if not any((a or "").strip() for a in field.data):
+            raise ValidationError("Write a few words for at least one of the questions.")
+        if len(field.data) > len(self.prompts):
+            raise ValidationError("There are more answers than questions.")
+
+    def validate_done_on(self, field):
+        if field.data is None:
+            return
+        if field.data > practice_today():
+            raise ValidationError("That day hasn't come yet.")
+        if self.starts_on and field.data < self.starts_on:
+            raise ValidationError("That is before this homework began.")

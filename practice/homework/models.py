@@ -1,0 +1,108 @@
+"""Homework: exercises given to a case, and the entries partners make."""
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.cases.models import Case, Partner
+from practice.catalogue.models import ExerciseVersion, cadence_label
+from practice.crypto import EncryptedJSON, EncryptedText
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+
+
+class ForWhom(enum.StrEnum):
+    A = "a"  # partner A alone
+    B = "b"  # partner B alone
+    EACH = "each"  # each partner, separately
+    TOGETHER = "together"  # the couple, together
+
+
+class AssignmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class Assignment(db.Model):
+    """An exercise given to a case, at the version it was given, with the counsellor's words."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.Index("ix_assignments_case_status", "case_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    exercise_version_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_versions.id"))
+    for_whom: Mapped[ForWhom] = mapped_column(enum_type(ForWhom, "for_whom"))
+    cadence: Mapped[str] = mapped_column(sa.String(20))
+    per_week: Mapped[int | None]
+    starts_on: Mapped[date]
+    due_on: Mapped[date | None]
+    counsellor_note: Mapped[str] = mapped_column(EncryptedText, default="")
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_type(AssignmentStatus, "assignment_status"), default=AssignmentStatus.ACTIVE
+    )
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    withdrawn_at: Mapped[datetime | None]
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    case: Mapped[Case] = relationship()
+    exercise: Mapped[ExerciseVersion] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Assignment {self.id} {self.for_whom.value} case {self.case_id}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is AssignmentStatus.ACTIVE
+
+    @property
+    def cadence_label(self) -> str:
+        return cadence_label(self.cadence, self.per_week)
+
+    def is_for(self, partner: Partner) -> bool:
+        """Whether ``partner`` is one of the people this homework is for."""
+        shared = self.for_whom in (ForWhom.EACH, ForWhom.TOGETHER)
+        return shared or self.for_whom.value == partner.position
+
+    def for_label(self, case: Case | None = None) -> str:
+        case = case or self.case
+        if self.for_whom in (ForWhom.A, ForWhom.B):
+            partner = case.partner(self.for_whom.value)
+            return partner.first_name if partner else f"Partner {self.for_whom.value.upper()}"
+        return "Each partner" if self.for_whom is ForWhom.EACH else "Together"
+
+
+class HomeworkEntry(db.Model):
+    """A partner's record of doing an assignment: answers, ratings, and whether it is shared."""
+
+    __tablename__ = "homework_entries"
+    __table_args__ = (
+        sa.Index("ix_homework_entries_assignment_done", "assignment_id", "done_on"),
+        sa.Index("ix_homework_entries_case_created", "case_id", "created_at"),
+        sa.CheckConstraint("helpful BETWEEN 1 AND 5", name="helpful_1_5"),
+        sa.CheckConstraint("difficulty BETWEEN 1 AND 5", name="difficulty_1_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    # Denormalised from the assignment so a case's entries are one indexed read.
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    done_on: Mapped[date]
+    # [{"prompt": ..., "answer": ...}, ...], encrypted at rest.
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
+    helpful: Mapped[int]
+    difficulty: Mapped[int]
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    assignment: Mapped[Assignment] = relationship()
+    partner: Mapped[Partner] = relationship()

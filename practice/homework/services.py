@@ -1,0 +1,162 @@
+"""Giving homework, recording entries, and reading adherence for a case."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from practice import audit
+from practice.auth.models import User
+from practice.cases.models import Case, Partner
+from practice.catalogue.models import Exercise
+from practice.database import now_utc
+from practice.extensions import db
+from practice.homework.adherence import Adherence, adherence
+from practice.homework.forms import AssignForm, EntryForm
+from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+
+CONJOINT_BLOCKED = (
+    "This case's safety screening records concerns, so exercises done together cannot be "
+    "assigned. Give each partner their own exercise instead, and see the support resources."
+)
+CONJOINT_UNSCREENED = (
+    "Record a safety screening for this case before assigning an exercise done together."
+)
+
+
+def conjoint_problem(case: Case) -> str | None:
+    """Why work together cannot be assigned to ``case`` now; None if it can."""
+    if case.safety_concerns:
+        return CONJOINT_BLOCKED
+    if case.screened_on is None:
+        return CONJOINT_UNSCREENED
+    return None
+
+
+def check_assignment(case: Case, exercise_together: bool, form: AssignForm) -> bool:
+    """Case-level checks the form cannot make alone; errors go beside the field."""
+    ok = True
+    together = form.for_whom.data == ForWhom.TOGETHER or (
+        exercise_together and form.for_whom.data == ForWhom.EACH
+    )
+    if together and (problem := conjoint_problem(case)):
+        form.for_whom.errors.append(problem)
+        ok = False
+    if exercise_together and form.for_whom.data in ("a", "b"):
+        form.for_whom.errors.append("This exercise is done together; give it to both partners.")
+        ok = False
+    return ok
+
+
+def apply_assignment_form(assignment: Assignment, form: AssignForm) -> None:
+    assignment.for_whom = ForWhom(form.for_whom.data)
+    assignment.cadence = form.cadence.data
+    assignment.per_week = form.per_week.data if form.cadence.data == "n-per-week" else None
+    assignment.starts_on = form.starts_on.data
+    assignment.due_on = form.due_on.data
+    assignment.counsellor_note = (form.counsellor_note.data or "").strip()
+    assignment.updated_at = now_utc()
+
+
+def new_assignment(case: Case, exercise: Exercise, form: AssignForm, by: User) -> Assignment:
+    assignment = Assignment(case=case, exercise=exercise.current_version, created_by=by)
+    apply_assignment_form(assignment, form)
+    db.session.add(assignment)
+    return assignment
+
+
+def withdraw(assignment: Assignment) -> None:
+    assignment.status = AssignmentStatus.WITHDRAWN
+    assignment.withdrawn_at = now_utc()
+    audit.record("assignment.withdraw", assignment)
+
+
+def new_entry(assignment: Assignment, partner: Partner, form: EntryForm) -> HomeworkEntry:
+    answers = [
+        {"prompt": prompt, "answer": (answer or "").strip()}
+        for prompt, answer in zip(form.prompts, form.answers.data, strict=False)
+    ]
+    entry = HomeworkEntry(
+        assignment=assignment,
+        partner=partner,
+        case_id=assignment.case_id,
+        done_on=form.done_on.data,
+        answers=answers,
+        helpful=int(form.helpful.data),
+        difficulty=int(form.difficulty.data),
+        shared=bool(form.shared.data),
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass
+class Progress:
+    """One person's (or the couple's) keeping up with one assignment."""
+
+    who: str  # a partner's first name, or "Together"
+    partner: Partner | None
+    adherence: Adherence
+
+
+def people_for(assignment: Assignment, case: Case) -> list[Partner | None]:
+    """Whose entries are counted separately: each named partner, or None for the couple."""
+    if assignment.for_whom is ForWhom.TOGETHER:
+        return [None]
+    if assignment.for_whom is ForWhom.EACH:
+        return list(case.partners)
+    partner = case.partner(assignment.for_whom.value)
+    return [partner] if partner else []
+
+
+def entry_days(case: Case) -> dict[tuple[int, int], list[date]]:
+    """{(assignment id, partner id): [days done]} for a whole case, in one query."""
+    rows = db.session.execute(
+        sa.select(
+            HomeworkEntry.assignment_id, HomeworkEntry.partner_id, HomeworkEntry.done_on
+        ).where(HomeworkEntry.case_id == case.id)
+    )
+    days: dict[tuple[int, int], list[date]] = defaultdict(list)
+    for assignment_id, partner_id, done_on in rows:
+        days[(assignment_id, partner_id)].append(done_on)
+    return days
+
+
+def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[Progress]:
+    """Adherence of each person the assignment is for, as of ``today``."""
+    end = assignment.due_on
+    if not assignment.is_active and assignment.withdrawn_at:
+        withdrawn = assignment.withdrawn_at.date()
+        end = min(end, withdrawn) if end else withdrawn
+    result = []
+    for partner in people_for(assignment, case):
+        if partner is None:
+            made = {d for p in case.partners for d in days.get((assignment.id, p.id), [])}
+            who = "Together"
+        else:
+            made = days.get((assignment.id, partner.id), [])
+            who = partner.first_name
+        result.append(
+            Progress(
+                who,
+                partner,
+                adherence(
+                    assignment.cadence, assignment.per_week, assignment.starts_on, end, made, today
+                ),
+            )
+        )
+    return result
+
+
+def case_assignments(case: Case, *, include_withdrawn: bool = True) -> list[Assignment]:
+    query = (
+        sa.select(Assignment)
+        .where(Assignment.case_id == case.id)
+        .options(joinedload(Assignment.exercise))
+        .order_by(Assignment.status, Assignment.starts_on.desc(), Assignment.id.desc())
+    )
+    if not include_withdrawn:
+        query = query.where(Assignment.status == AssignmentStatus.ACTIVE)
+    return list(db.session.scalars(query))

@@ -1,0 +1,123 @@
+"""What needs a counsellor's attention across their caseload.
+
+A fixed number of queries however large the caseload: open cases with safety
+concerns or no screening, entries made recently, and homework whose last
+period ended unmet. Lists are capped; counts are exact.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from practice.auth.models import User
+from practice.cases.models import Case, CaseStatus, Partner
+from practice.extensions import db
+from practice.homework.adherence import last_ended_period
+from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+
+OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
+RECENT_DAYS = 7
+OVERDUE_WINDOW = 14
+SHOW = 10
+
+
+@dataclass
+class Overdue:
+    assignment: Assignment
+    who: str
+    period_end: date
+
+
+@dataclass
+class Attention:
+    open_cases: int = 0
+    safety: list[Case] = field(default_factory=list)
+    unscreened: list[Case] = field(default_factory=list)
+    new_entries: list[HomeworkEntry] = field(default_factory=list)
+    new_entry_count: int = 0
+    overdue: list[Overdue] = field(default_factory=list)
+    overdue_count: int = 0
+
+
+def attention(counsellor: User, today: date) -> Attention:
+    result = Attention()
+    mine = sa.select(Case.id).where(Case.counsellor_id == counsellor.id, Case.status.in_(OPEN))
+    result.open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(mine.subquery()))
+    flagged = db.session.scalars(
+        sa.select(Case)
+        .where(
+            Case.id.in_(mine), sa.or_(Case.safety_concerns.is_(True), Case.screened_on.is_(None))
+        )
+        .order_by(Case.label)
+        .limit(2 * SHOW)
+    ).all()
+    result.safety = [c for c in flagged if c.safety_concerns]
+    result.unscreened = [c for c in flagged if c.screened_on is None]
+    since = today - timedelta(days=RECENT_DAYS)
+    recent = sa.select(HomeworkEntry).where(
+        HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= since
+    )
+    result.new_entry_count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(recent.subquery())
+    )
+    result.new_entries = db.session.scalars(
+        recent.options(
+            joinedload(HomeworkEntry.partner).joinedload(Partner.case),
+            joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+        )
+        .order_by(HomeworkEntry.created_at.desc())
+        .limit(SHOW)
+    ).all()
+    _overdue(result, mine, today)
+    return result
+
+
+def _overdue(result: Attention, mine, today: date) -> None:
+    window = today - timedelta(days=OVERDUE_WINDOW + 31)
+    assignments = (
+        db.session.scalars(
+            sa.select(Assignment)
+            .where(
+                Assignment.case_id.in_(mine),
+                Assignment.status == AssignmentStatus.ACTIVE,
+                Assignment.starts_on < today,
+                sa.or_(Assignment.due_on.is_(None), Assignment.due_on >= window),
+            )
+            .options(
+                joinedload(Assignment.exercise),
+                joinedload(Assignment.case).selectinload(Case.partners),
+            )
+        )
+        .unique()
+        .all()
+    )
+    done: dict[tuple[int, int], list[date]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(
+            HomeworkEntry.assignment_id, HomeworkEntry.partner_id, HomeworkEntry.done_on
+        ).where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= window)
+    )
+    for assignment_id, partner_id, day in rows:
+        done[(assignment_id, partner_id)].append(day)
+    found = []
+    for a in assignments:
+        period = last_ended_period(a.cadence, a.per_week, a.starts_on, a.due_on, today)
+        if period is None or (today - period.end).days > OVERDUE_WINDOW:
+            continue
+        partners = a.case.partners
+        if a.for_whom is ForWhom.TOGETHER:
+            groups = [("Together", [p.id for p in partners])]
+        elif a.for_whom is ForWhom.EACH:
+            groups = [(p.first_name, [p.id]) for p in partners]
+        else:
+            groups = [(p.first_name, [p.id]) for p in partners if p.position == a.for_whom.value]
+        for who, ids in groups:
+            days = {d for pid in ids for d in done.get((a.id, pid), []) if d in period}
+            if len(days) < period.target:
+                found.append(Overdue(a, who, period.end))
+    found.sort(key=lambda o: o.period_end, reverse=True)
+    result.overdue_count = len(found)
+    result.overdue = found[:SHOW]

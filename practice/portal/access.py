@@ -1,0 +1,72 @@
+"""What a client reaches: their own case, homework for them, and shared entries.
+
+:func:`current_partner` is the client's way into their case; the helpers below
+only look inside it. Anything outside answers 404.
+"""
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from practice.cases.models import Case, Partner
+from practice.extensions import db
+from practice.homework.models import Assignment, HomeworkEntry
+
+
+def current_partner() -> Partner:
+    """The partner record of the logged-in client, with their case and its partners."""
+    if not current_user.is_authenticated or not current_user.is_client:
+        abort(404)
+    partner = db.session.scalar(
+        sa.select(Partner)
+        .where(Partner.user_id == current_user.id)
+        .options(joinedload(Partner.case).selectinload(Case.partners))
+    )
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def get_assignment_or_404(partner: Partner, assignment_id: int) -> Assignment:
+    """Homework of the partner's case that is for them (or for both)."""
+    assignment = db.session.scalar(
+        sa.select(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.case_id == partner.case_id)
+        .options(joinedload(Assignment.exercise))
+    )
+    if assignment is None or not assignment.is_for(partner):
+        abort(404)
+    return assignment
+
+
+def visible_entries(partner: Partner) -> sa.Select:
+    """Entries the partner may read: their own, and those the other partner shared."""
+    return sa.select(HomeworkEntry).where(
+        HomeworkEntry.case_id == partner.case_id,
+        sa.or_(HomeworkEntry.partner_id == partner.id, HomeworkEntry.shared.is_(True)),
+    )
+
+
+def get_entry_or_404(partner: Partner, entry_id: int, *, own: bool = False) -> HomeworkEntry:
+    query = (
+        visible_entries(partner)
+        if not own
+        else sa.select(HomeworkEntry).where(HomeworkEntry.partner_id == partner.id)
+    )
+    entry = db.session.scalar(
+        query.where(HomeworkEntry.id == entry_id).options(
+            joinedload(HomeworkEntry.partner),
+            joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+        )
+    )
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def partner_entries_options():
+    return (
+        selectinload(HomeworkEntry.partner),
+        selectinload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+    )
