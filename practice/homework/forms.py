@@ -1,5 +1,6 @@
 """Forms for giving homework (counsellors) and recording it (clients)."""
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -43,19 +44,29 @@ class AssignForm(FlaskForm):
         render_kw={"rows": 4},
     )
 
-    def __init__(self, *args, partners=(), **kwargs):
+    def __init__(self, *args, partners=(), original_start=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # When changing homework, a start already in the past may stay where it is.
+        self.original_start = original_start
         options = {p.position: f"{p.first_name} (partner {p.letter}) alone" for p in partners}
         if len(partners) > 1:
             options |= {"each": "Each partner, separately", "together": "Both together"}
         self.for_whom.choices = choices(options)
 
-    def validate_per_week(self, field):
-        if self.cadence.data == "n-per-week":
-            if field.data is None:
-                raise ValidationError("Say how many times a week (2 to 6).")
-            if not 2 <= field.data <= 6:
-                raise ValidationError("Between 2 and 6 times a week; for every day, choose Daily.")
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Here, not in validate_per_week: Optional() ends the field's own checks
+        # when it is empty, which is exactly the case to catch.
+        if self.cadence.data == "n-per-week" and not self.per_week.errors:
+            if self.per_week.data is None:
+                self.per_week.errors.append("Say how many times a week (2 to 6).")
+                ok = False
+            elif not 2 <= self.per_week.data <= 6:
+                self.per_week.errors.append(
+                    "Between 2 and 6 times a week; for every day, choose Daily."
+                )
+                ok = False
+        return ok
 
     def validate_due_on(self, field):
         if field.data is None:
@@ -66,9 +77,11 @@ class AssignForm(FlaskForm):
             raise ValidationError("The due date is before the start date.")
 
     def validate_starts_on(self, field):
-        if field.data and (field.data - practice_today()).days > 366:
+        if field.data is None or field.data == self.original_start:
+            return
+        if (field.data - practice_today()).days > 366:
             raise ValidationError("That start is more than a year away; please check it.")
-        if field.data and (practice_today() - field.data).days > 31:
+        if (practice_today() - field.data).days > 31:
             raise ValidationError("Homework can start at most a month in the past.")
 
 
@@ -111,16 +124,27 @@ class EntryForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.prompts = list(prompts)
         self.starts_on = starts_on
-        while len(self.answers.entries) < len(self.prompts):
-            self.answers.append_entry()
-        for entry, prompt in zip(self.answers.entries, self.prompts, strict=False):
+        # One answer per prompt, matched by number: FieldList would close up the
+        # gaps in a request that skips one, putting answers under the wrong prompt.
+        formdata = self.meta.wrap_formdata(self, args[0] if args else None)
+        if formdata is None and self.is_submitted():
+            formdata = self.meta.wrap_formdata(self, request.form)
+        numbers = {
+            int(k.split("-", 1)[1])
+            for k in (formdata or ())
+            if k.startswith("answers-") and k.split("-", 1)[1].isdigit()
+        }
+        self.extra_answers = any(n >= len(self.prompts) for n in numbers)
+        self.answers.entries = []
+        for n, prompt in enumerate(self.prompts):
+            entry = self.answers._add_entry(formdata, index=n)
             entry.label.text = prompt
 
     def validate_answers(self, field):
+        if self.extra_answers:
+            raise ValidationError("There are more answers than questions.")
         if not any((a or "").strip() for a in field.data):
             raise ValidationError("Write a few words for at least one of the questions.")
-        if len(field.data) > len(self.prompts):
-            raise ValidationError("There are more answers than questions.")
 
     def validate_done_on(self, field):
         if field.data is None:

@@ -67,9 +67,9 @@ def choose(case_id: int):
             strategy = strategies.get(hit.strategy_id)
             if strategy is None:
                 continue
-            live = strategy.live_exercises
-            matched = [e for e in live if e.id in hit.exercise_ids] or live
-            exercises += [(strategy, e) for e in matched]
+            # The exercises whose own words matched first, then the rest of the strategy's.
+            live = sorted(strategy.live_exercises, key=lambda e: e.id not in hit.exercise_ids)
+            exercises += [(strategy, e) for e in live]
     page = paginate_list(exercises, 15)
     return render_template(
         "homework/choose.html", case=case, q=query, page=page, conjoint=conjoint_problem(case)
@@ -154,7 +154,7 @@ def edit(case_id: int, assignment_id: int):
     if not assignment.is_active:
         flash("This homework was withdrawn and can no longer be changed.", "info")
         return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
-    form = AssignForm(obj=assignment, partners=case.partners)
+    form = AssignForm(obj=assignment, partners=case.partners, original_start=assignment.starts_on)
     if request.method == "GET":
         form.for_whom.data = assignment.for_whom.value
     if form.validate_on_submit() and check_assignment(case, assignment.exercise.together, form):

@@ -83,8 +83,11 @@ def homework(assignment_id: int):
     form = EntryForm(prompts=version.prompts, starts_on=assignment.starts_on)
     if request.method == "GET":
         form.done_on.data = practice_today()
-    open_for_entries = assignment.is_active and partner.case.status is not CaseStatus.CLOSED
-    if open_for_entries and form.validate_on_submit():
+    closed = _why_closed(assignment, partner)
+    if form.is_submitted() and closed:
+        form.validate()
+        form.form_errors.append(f"{closed} What you typed is below; copy it to keep it.")
+    elif form.validate_on_submit():
         entry, created = create_once(
             HomeworkEntry, form.form_token.data, lambda: new_entry(assignment, partner, form)
         )
@@ -117,8 +120,17 @@ def homework(assignment_id: int):
         exercise=version,
         entries=entries,
         progress=progress,
-        open_for_entries=open_for_entries,
+        closed=closed,
     )
+
+
+def _why_closed(assignment, partner) -> str | None:
+    """Why new entries cannot be made for this homework; None while they can."""
+    if partner.case.status is CaseStatus.CLOSED:
+        return "Your counselling here has ended, so new entries can't be saved."
+    if not assignment.is_active:
+        return "Your counsellor has withdrawn this homework, so new entries can't be saved."
+    return None
 
 
 @bp.get("/entries")
