@@ -23,7 +23,10 @@ from practice.extensions import csrf, db, limiter, login_manager, migrate
 from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
+from practice.parking import init_parking
 from practice.portal.routes import bp as portal_bp
+from practice.progress.routes import bp as progress_bp
+from practice.sessions.routes import bp as sessions_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,10 +103,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(homework_bp, url_prefix="/cases/<int:case_id>/homework")
+    app.register_blueprint(sessions_bp, url_prefix="/cases/<int:case_id>/sessions")
+    app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
 
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(web.start_request)
+    init_parking(app)
     # after_request hooks run in reverse: headers are set on whatever the commit returns.
     app.after_request(web.security_headers)
     app.after_request(web.commit_request)

@@ -52,12 +52,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def enum_type(cls: type[enum.Enum], name: str) -> sa.Enum:
+def enum_type(cls: type[enum.Enum], name: str, length: int = 20) -> sa.Enum:
     """A Python enum stored as its values in a short VARCHAR, the same on every database."""
     return sa.Enum(
         cls,
         native_enum=False,
-        length=20,
+        length=length,
         name=name,
         values_callable=lambda members: [m.value for m in members],
     )

@@ -25,6 +25,10 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.progress.csi import score
+from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+from practice.vocabulary import BUILDING_BLOCKS
 from practice.web import practice_zone
 
 OWNER = ("owner@demo.mend", "Dr Ruth Okafor")
@@ -187,6 +191,8 @@ def seed(password: str) -> list[tuple[str, str]]:
     db.session.flush()
     _seed_cases(staff, clients)
     db.session.flush()
+    _seed_sessions(staff)
+    db.session.flush()
     return logins
 
 
@@ -202,7 +208,7 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
             ("Alex Morgan", "alex@demo.mend", clients["alex@demo.mend"]),
             ("Jordan Morgan", "jordan@demo.mend", clients["jordan@demo.mend"]),
         ],
-        weeks_ago=5,
+        weeks_ago=9,
         concerns=("poor-communication", "loss-of-connection"),
         goals="Argue less about small things; feel like a team again; make time for each "
         "other now that the twins sleep through.",
@@ -213,7 +219,7 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
             sam,
             ScreeningOutcome.NO_CONCERNS,
             "Seen separately. No violence, threats or fear reported by either.",
-            today - timedelta(weeks=5),
+            today - timedelta(weeks=9),
         )
         alex, jordan = morgan.partners
         rewrites = _assign(
@@ -221,7 +227,7 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
             sam,
             "i-statement-rewrites",
             ForWhom.EACH,
-            start=today - timedelta(weeks=4),
+            start=today - timedelta(weeks=7),
             note="We talked about how quickly Saturday's plans turned into a "
             "row. Try this three times a week and bring one rewrite next time.",
         )
@@ -296,3 +302,212 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
     )
     if new:
         _screen(olsen, priya, ScreeningOutcome.NO_CONCERNS, "", today - timedelta(weeks=6))
+
+
+# --- Sessions, notes and measures -------------------------------------------
+
+MORGAN_ARC = [
+    # step, counsellor blocks (communication, respect, trust, intimacy, support, teamwork),
+    # CSI-4 answers before the session for Alex and Jordan
+    (1, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (1, 2, 1, 2)),
+    (2, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (2, 2, 1, 2)),
+    (2, (4, 5, 5, 4, 4, 4), (2, 3, 2, 2), (2, 2, 2, 2)),
+    (3, (4, 6, 5, 4, 5, 5), (3, 3, 2, 3), (2, 3, 2, 2)),
+    (4, (5, 6, 6, 5, 5, 5), (3, 3, 3, 3), (3, 3, 2, 3)),
+    (4, (5, 7, 6, 5, 6, 6), (3, 3, 3, 3), (3, 3, 3, 3)),
+    (5, (6, 7, 6, 6, 6, 6), (3, 4, 3, 3), (3, 3, 3, 3)),
+    (6, (6, 7, 7, 6, 7, 7), (4, 4, 3, 4), (3, 4, 3, 3)),
+]
+
+EFT_NOTE = {
+    "cycle": "Alex pursued about the weekend plans; Jordan went quiet and busied with the twins. "
+    "The faster Alex pushed, the further Jordan retreated.",
+    "position_a": "Pursue: criticism that carries a protest about disconnection.",
+    "position_b": "Withdraw: shut down to keep the peace.",
+    "emotions": "Alex: fear of not mattering underneath the anger. Jordan: feeling of failing, "
+    "shame, under the silence.",
+    "interventions": "Tracked the cycle as it happened; reflected Jordan's overwhelm; empathic "
+    "conjecture about Alex's loneliness.",
+    "homework": "Both did the rewrites most days; Alex shared one entry.",
+    "plan": "Keep the rewrites; begin ten minutes a day together.",
+    "interventions_used": ["Tracking and reflecting the cycle", "Empathic conjecture"],
+}
+
+
+def _session(
+    case: Case, when: datetime, status: SessionStatus, step=None, blocks=None, summary=""
+) -> Session:
+    session = Session(
+        case=case,
+        counsellor_id=case.counsellor.id,
+        starts_at=when,
+        ends_at=when + timedelta(minutes=50),
+        status=status,
+        attendees=[p.position for p in case.partners] if status is SessionStatus.ATTENDED else [],
+        eft_step=step,
+        block_ratings=blocks or {},
+        handout_summary=summary,
+    )
+    db.session.add(session)
+    return session
+
+
+def _signed_note(session: Session, by: User, body: dict, signed_at: datetime) -> Note:
+    note = Note(
+        session=session,
+        case_id=session.case.id,
+        template=NoteTemplate.EFT,
+        body=body,
+        author_id=by.id,
+        created_at=signed_at,
+        updated_at=signed_at,
+    )
+    db.session.add(note)
+    db.session.flush()
+    note.signed_by_id, note.signed_at = by.id, signed_at
+    note.content_hash = note.compute_hash()
+    return note
+
+
+def _check_in(case: Case, partner: Partner, answers, blocks, at: datetime, by: User) -> None:
+    db.session.add(
+        CheckIn(
+            case_id=case.id,
+            partner_id=partner.id,
+            completed_at=at,
+            csi_happiness=answers[0],
+            csi_warm=answers[1],
+            csi_rewarding=answers[2],
+            csi_satisfied=answers[3],
+            csi_total=score(answers),
+            blocks=blocks,
+            entered_by_id=by.id,
+        )
+    )
+
+
+def _seed_sessions(staff: dict[str, User]) -> None:
+    today = practice_today()
+    zone = practice_zone()
+    sam, priya = staff["sam@demo.mend"], staff["priya@demo.mend"]
+    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    if morgan is None or db.session.scalar(
+        sa.select(Session.id).where(Session.case_id == morgan.id).limit(1)
+    ):
+        return
+    # The Morgans: eight weekly sessions, a visible arc, and the next one in two days.
+    alex, jordan = morgan.partners
+    keys = list(BUILDING_BLOCKS)
+    for n, (step, blocks, csi_a, csi_b) in enumerate(MORGAN_ARC):
+        day = today - timedelta(weeks=8 - n, days=1)
+        when = datetime.combine(day, time(17, 0), tzinfo=zone)
+        session = _session(
+            morgan,
+            when,
+            SessionStatus.ATTENDED,
+            step,
+            dict(zip(keys, blocks, strict=True)),
+            "We looked at the pattern that takes over when plans change, and "
+            "practised slowing it down.",
+        )
+        before = when - timedelta(days=1)
+        _check_in(
+            morgan,
+            alex,
+            csi_a,
+            dict(zip(keys, [b + 1 for b in blocks], strict=True)),
+            before,
+            alex.user,
+        )
+        _check_in(morgan, jordan, csi_b, dict(zip(keys, blocks, strict=True)), before, jordan.user)
+        note = _signed_note(
+            session, sam, {**EFT_NOTE, "homework_snapshot": []}, when + timedelta(hours=2)
+        )
+        if n == 2:
+            addendum = Addendum(
+                note_id=note.id,
+                case_id=morgan.id,
+                signed_by_id=sam.id,
+                signed_at=when + timedelta(days=1),
+                body="Correction: Jordan, not Alex, raised the holiday plans.",
+            )
+            addendum.content_hash = addendum.compute_hash()
+            db.session.add(addendum)
+    _session(
+        morgan,
+        datetime.combine(today + timedelta(days=2), time(17, 0), tzinfo=zone),
+        SessionStatus.SCHEDULED,
+    )
+    db.session.add(
+        NegativeCycle(
+            case_id=morgan.id,
+            position_a="pursue",
+            position_b="withdraw",
+            description="The more Alex protests the distance, the more "
+            "Jordan goes quiet to keep the peace.",
+        )
+    )
+    db.session.add(
+        Review(
+            case_id=morgan.id,
+            reviewed_on=today - timedelta(weeks=3, days=1),
+            reviewed_by_id=sam.id,
+            summary="Both CSI-4 totals up by 3-4 points; de-escalation seen in "
+            "session 4. Continue weekly into stage 2.",
+        )
+    )
+    db.session.flush()
+    attended = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == morgan.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    ).all()
+    db.session.add(
+        ChangeMarker(case_id=morgan.id, marker=Marker.DE_ESCALATION, session_id=attended[3].id)
+    )
+    db.session.add(
+        ChangeMarker(
+            case_id=morgan.id, marker=Marker.WITHDRAWER_REENGAGEMENT, session_id=attended[6].id
+        )
+    )
+
+    # The Olsens: five sessions, the review now due, the fifth note still a draft.
+    olsen = db.session.scalar(sa.select(Case).where(Case.label == "Dana & Chris Olsen"))
+    for n in range(5):
+        when = datetime.combine(today - timedelta(weeks=5 - n), time(10, 0), tzinfo=zone)
+        session = _session(
+            olsen,
+            when,
+            SessionStatus.ATTENDED,
+            min(n + 1, 3),
+            dict(zip(keys, (4 + n // 2,) * 6, strict=True)),
+        )
+        body = {
+            **EFT_NOTE,
+            "cycle": "Dana blames; Chris defends and explains.",
+            "homework_snapshot": [],
+        }
+        if n < 4:
+            _signed_note(session, priya, body, when + timedelta(hours=1))
+        else:
+            db.session.add(
+                Note(
+                    session=session,
+                    case_id=olsen.id,
+                    template=NoteTemplate.EFT,
+                    body=body,
+                    author_id=priya.id,
+                )
+            )
+    # Maria and Tom: individual sessions first, as the safety plan says.
+    santos = db.session.scalar(sa.select(Case).where(Case.label == "Maria Santos & Tom Becker"))
+    for n, position in enumerate(("a", "b")):
+        when = datetime.combine(today - timedelta(weeks=2 - n), time(14, 0), tzinfo=zone)
+        session = _session(santos, when, SessionStatus.ATTENDED, 1)
+        session.attendees = [position]
+    lee = db.session.scalar(sa.select(Case).where(Case.label == "Lee Park"))
+    _session(
+        lee,
+        datetime.combine(today + timedelta(days=5), time(11, 0), tzinfo=zone),
+        SessionStatus.SCHEDULED,
+    )

@@ -1,9 +1,11 @@
 """Error pages that say what happened and nothing about how the app is built."""
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from practice import parking
 from practice.extensions import db
 
 MESSAGES = {
@@ -41,12 +43,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if not current_user.is_authenticated and request.method == "POST" and request.form:
+            # The login ended and took the form's token with it: keep what was typed.
+            return parking.park_and_login()
         return render_error(
             400,
             "This form has expired",
-            "For your security, forms stop working after your session ends. "
-            "Go back, reload the page and send it again; if you had typed a lot, "
-            "Mend keeps a copy in this browser and offers it back when you return.",
+            "For your security, a form stops working when the login it was opened in ends. "
+            "Go back, reload the page and send it again.",
         )
 
     @app.errorhandler(HTTPException)

@@ -24,9 +24,20 @@ from practice.catalogue.models import (
 )
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.parking import ParkedForm
+from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.sessions.models import Addendum, Note, Session
 
 __all__ = [
+    "Addendum",
     "Assignment",
+    "ChangeMarker",
+    "CheckIn",
+    "NegativeCycle",
+    "Note",
+    "ParkedForm",
+    "Review",
+    "Session",
     "Case",
     "CaseConcern",
     "HomeworkEntry",

@@ -28,14 +28,32 @@ def csrf_client(app):
     return app.test_client()
 
 
+def csrf_login(client, user):
+    page = client.get("/login").data.decode()
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+    )
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize(("endpoint", "url"), posting())
-def test_every_post_needs_a_csrf_token(csrf_client, auth, owner, endpoint, url):
-    csrf_client.post("/login", data={"email": owner.email, "password": "x"})
+def test_every_post_needs_a_csrf_token(csrf_client, owner, endpoint, url):
+    csrf_login(csrf_client, owner)
     before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     response = csrf_client.post(url, data={"email": "new@example.org", "name": "x"})
     assert response.status_code == 400, endpoint
     assert b"This form has expired" in response.data
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
+
+
+@pytest.mark.parametrize(("endpoint", "url"), protected("POST"))
+def test_a_post_after_the_login_ended_is_kept_not_lost(csrf_client, endpoint, url):
+    """No login, so no CSRF token: the form is parked and the sender asked to log in."""
+    response = csrf_client.post(url, data={"goals": "typed before the timeout"})
+    assert response.status_code == 302, endpoint
+    assert response.headers["Location"].startswith("/login")
 
 
 def test_login_with_a_csrf_token_works(csrf_client, owner):

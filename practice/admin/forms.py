@@ -2,16 +2,15 @@
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from practice.admin.models import PAGE_SIZES
 from practice.auth.forms import confirm_field, new_password_field
-from practice.forms import choices
+from practice.forms import Form, choices
 
 
-class CounsellorForm(FlaskForm):
+class CounsellorForm(Form):
     name = StringField(
         "Name", validators=[DataRequired(message="Enter the counsellor's name."), Length(max=120)]
     )
@@ -32,7 +31,7 @@ def _timezone_choices() -> list[str]:
     return sorted(available_timezones())
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(
         "Practice name",
         validators=[DataRequired(message="The practice needs a name."), Length(max=120)],

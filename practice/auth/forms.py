@@ -1,8 +1,9 @@
 """Forms for logging in and changing one's password."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from practice.forms import Form
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -34,7 +35,7 @@ def confirm_field(other: str = "password") -> PasswordField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired(message="Enter your email."), Length(max=254)],
@@ -48,7 +49,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired(message="Enter your current password.")],
@@ -59,11 +60,11 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with nothing but its CSRF token, for buttons that POST."""
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     """A partner setting up their portal login from an invitation link."""
 
     email = EmailField(

@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from practice import audit
+from practice import audit, parking
 from practice.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
 from practice.auth.models import (
     LoginSession,
@@ -31,6 +31,17 @@ from practice.web import form_page, safe_next
 bp = Blueprint("auth", __name__)
 
 FAILED_LOGIN = "That email and password do not match an active account."
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Not logged in: keep a sent form, answer scripts plainly, send people to log in."""
+    if request.method == "POST" and request.form:
+        return parking.park_and_login()
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": "login needed", "login": url_for("auth.login")}, 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
 
 @login_manager.user_loader
@@ -53,8 +64,12 @@ def load_user(token: str) -> User | None:
 
 
 def start_session(user: User) -> None:
-    """Log ``user`` in on a fresh session: nothing from before is carried into it."""
+    """Log ``user`` in on a fresh session: nothing from before is carried into it,
+    except the token of a form parked when the previous login ended."""
+    parked = session.get(parking.SESSION_KEY)
     session.clear()
+    if parked:
+        session[parking.SESSION_KEY] = parked
     login, token = LoginSession.start(user, request.remote_addr, request.user_agent.string)
     db.session.add(login)
     user.login_token = token

@@ -1,6 +1,5 @@
 """Forms for cases, partners and safety screenings."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
 from practice.dates import practice_today
-from practice.forms import choices
+from practice.forms import Form, choices
 from practice.idempotency import form_token_field
 from practice.vocabulary import CONCERNS
 
@@ -37,7 +36,7 @@ def _email(label: str) -> EmailField:
     )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     form_token = form_token_field()
     partner_a_name = StringField(
         "Partner A's name",
@@ -91,7 +90,7 @@ class CaseForm(FlaskForm):
         return " & ".join(names)
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(Form):
     screened_on = DateField(
         "Date of screening", validators=[InputRequired(message="Enter the date of the screening.")]
     )
@@ -112,7 +111,7 @@ class ScreeningForm(FlaskForm):
             raise ValidationError("A screening cannot be dated in the future.")
 
 
-class CaseSearchForm(FlaskForm):
+class CaseSearchForm(Form):
     class Meta:
         csrf = False
 

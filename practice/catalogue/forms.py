@@ -1,6 +1,5 @@
 """Forms for browsing the catalogue and writing practice-own exercises."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
@@ -11,11 +10,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from practice.forms import choices
+from practice.forms import Form, choices
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
 
-class BrowseForm(FlaskForm):
+class BrowseForm(Form):
     """The catalogue's search and filters, read from the query string."""
 
     class Meta:
@@ -44,7 +43,7 @@ class BrowseForm(FlaskForm):
 MAX_PROMPTS = 5
 
 
-class ExerciseForm(FlaskForm):
+class ExerciseForm(Form):
     """A practice-own exercise: new, copied from the catalogue, or a new version."""
 
     strategy = SelectField(

@@ -155,3 +155,26 @@ def last_ended_period(
     recent = periods(cadence, per_week, start, end, today, first_index=max(0, first))
     ended = [p for p in recent if p.end < today]
     return ended[-1] if ended else None
+
+
+def counted_periods(
+    cadence: str,
+    per_week: int | None,
+    start: date,
+    end: date | None,
+    entry_days: Iterable[date],
+    today: date,
+) -> list[tuple[Period, int, int]]:
+    """Each period so far with (entries counted, entries expected), as :func:`adherence` counts.
+
+    Lets a caller group periods into spans of its own (the intervals between
+    sessions) without walking the periods again for every span.
+    """
+    days = sorted(d for d in entry_days if d >= start and (end is None or d <= end))
+    result = []
+    for period in periods(cadence, per_week, start, end, today):
+        done = sum(1 for d in days if d in period)
+        counted = min(done, period.target)
+        expected = period.target if period.end < today else counted
+        result.append((period, counted, expected))
+    return result

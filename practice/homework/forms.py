@@ -1,7 +1,6 @@
 """Forms for giving homework (counsellors) and recording it (clients)."""
 
-from flask import request
-from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import choices
+from practice.forms import Form, choices
 from practice.idempotency import form_token_field
 from practice.vocabulary import CADENCES
 
@@ -22,7 +21,7 @@ MAX_ANSWER = 25_000
 RATINGS = {str(n): str(n) for n in range(1, 6)}
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """Who does it, how often, from when to when, and the counsellor's own words."""
 
     form_token = form_token_field()
@@ -85,7 +84,7 @@ class AssignForm(FlaskForm):
             raise ValidationError("Homework can start at most a month in the past.")
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """A client's record of doing the exercise."""
 
     form_token = form_token_field()
@@ -126,9 +125,7 @@ class EntryForm(FlaskForm):
         self.starts_on = starts_on
         # One answer per prompt, matched by number: FieldList would close up the
         # gaps in a request that skips one, putting answers under the wrong prompt.
-        formdata = self.meta.wrap_formdata(self, args[0] if args else None)
-        if formdata is None and self.is_submitted():
-            formdata = self.meta.wrap_formdata(self, request.form)
+        formdata = self.meta.wrap_formdata(self, args[0] if args else _Auto)
         numbers = {
             int(k.split("-", 1)[1])
             for k in (formdata or ())

@@ -17,6 +17,10 @@ from practice.cases.models import Case, CaseStatus, Partner
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+from practice.progress.csi import distressed, notable_drop
+from practice.progress.models import CheckIn, Review
+from practice.progress.timeline import FIVE_SESSIONS
+from practice.sessions.models import Note, Session, SessionStatus
 
 OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 RECENT_DAYS = 7
@@ -32,6 +36,18 @@ class Overdue:
 
 
 @dataclass
+class Flag:
+    case: Case
+    partner: str
+    total: int
+    previous: int | None
+
+    @property
+    def dropped(self) -> bool:
+        return notable_drop(self.previous, self.total)
+
+
+@dataclass
 class Attention:
     open_cases: int = 0
     safety: list[Case] = field(default_factory=list)
@@ -40,6 +56,10 @@ class Attention:
     new_entry_count: int = 0
     overdue: list[Overdue] = field(default_factory=list)
     overdue_count: int = 0
+    unsigned: list[Session] = field(default_factory=list)
+    unsigned_count: int = 0
+    measures: list[Flag] = field(default_factory=list)
+    reviews_due: list[Case] = field(default_factory=list)
 
 
 def attention(counsellor: User, today: date) -> Attention:
@@ -72,7 +92,90 @@ def attention(counsellor: User, today: date) -> Attention:
         .limit(SHOW)
     ).all()
     _overdue(result, mine, today)
+    _unsigned(result, mine)
+    _measures(result, mine)
+    _reviews_due(result, mine)
     return result
+
+
+def _unsigned(result: Attention, mine) -> None:
+    """Attended sessions whose note is missing or still a draft."""
+    pending = (
+        sa.select(Session)
+        .outerjoin(Note)
+        .where(
+            Session.case_id.in_(mine),
+            Session.status == SessionStatus.ATTENDED,
+            Note.signed_at.is_(None),
+        )
+    )
+    result.unsigned_count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(pending.subquery())
+    )
+    result.unsigned = db.session.scalars(
+        pending.options(joinedload(Session.case), joinedload(Session.note))
+        .order_by(Session.starts_at)
+        .limit(SHOW)
+    ).all()
+
+
+def _measures(result: Attention, mine) -> None:
+    """Partners whose latest CSI-4 is below 13.5, or 3 or more below their one before."""
+    ranked = (
+        sa.select(
+            CheckIn.case_id,
+            CheckIn.partner_id,
+            CheckIn.csi_total,
+            sa.func.row_number()
+            .over(
+                partition_by=CheckIn.partner_id,
+                order_by=(CheckIn.completed_at.desc(), CheckIn.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(CheckIn.case_id.in_(mine))
+        .subquery()
+    )
+    latest: dict[int, list] = defaultdict(list)
+    for case_id, partner_id, total, _ in db.session.execute(
+        sa.select(ranked).where(ranked.c.n <= 2).order_by(ranked.c.partner_id, ranked.c.n)
+    ):
+        latest[partner_id].append((case_id, total))
+    flagged = [
+        (rows[0][0], pid, rows[0][1], rows[1][1] if len(rows) > 1 else None)
+        for pid, rows in latest.items()
+        if distressed(rows[0][1]) or (len(rows) > 1 and notable_drop(rows[1][1], rows[0][1]))
+    ]
+    if not flagged:
+        return
+    partners = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Partner)
+            .where(Partner.id.in_([f[1] for f in flagged]))
+            .options(joinedload(Partner.case))
+        )
+    }
+    result.measures = [
+        Flag(partners[pid].case, partners[pid].first_name, total, previous)
+        for _, pid, total, previous in flagged
+    ][:SHOW]
+
+
+def _reviews_due(result: Attention, mine) -> None:
+    """Open cases past their fifth attended session with no review recorded."""
+    attended = (
+        sa.select(Session.case_id)
+        .where(Session.case_id.in_(mine), Session.status == SessionStatus.ATTENDED)
+        .group_by(Session.case_id)
+        .having(sa.func.count() >= FIVE_SESSIONS)
+    )
+    result.reviews_due = db.session.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(attended), ~Case.id.in_(sa.select(Review.case_id)))
+        .order_by(Case.label)
+        .limit(SHOW)
+    ).all()
 
 
 def _overdue(result: Attention, mine, today: date) -> None:

@@ -1,13 +1,17 @@
 """The client portal: each partner's homework, entries, shared entries and resources."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from practice import audit
 from practice.admin.models import PracticeSettings
 from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
 from practice.cases.models import CaseStatus
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.forms import EntryForm
@@ -21,6 +25,12 @@ from practice.portal.access import (
     partner_entries_options,
     visible_entries,
 )
+from practice.progress.checkins import check_in_due
+from practice.progress.csi import ITEMS
+from practice.progress.forms import CheckInForm
+from practice.progress.models import CheckIn
+from practice.progress.services import new_check_in
+from practice.sessions.models import Session, SessionStatus
 from practice.web import form_page
 
 bp = Blueprint("portal", __name__)
@@ -203,3 +213,43 @@ def resources():
     return render_template(
         "portal/resources.html", partner=partner, settings=PracticeSettings.get()
     )
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@client_required
+def check_in():
+    """The CSI-4 and the building blocks, as the partner sees the relationship now."""
+    partner = current_partner()
+    form = CheckInForm()
+    if form.validate_on_submit():
+        check_in, created = create_once(
+            CheckIn,
+            form.form_token.data,
+            lambda: new_check_in(partner.case, partner.id, form, current_user, now_utc()),
+        )
+        if created:
+            audit.record("checkin.create", check_in, total=check_in.csi_total, by="client")
+            flash("Thank you. Your counsellor will look at this with you.", "success")
+        return redirect(url_for("portal.home"))
+    return form_page("portal/checkin.html", form, partner=partner, items=ITEMS)
+
+
+def check_in_asked(partner) -> bool:
+    """Whether the portal should ask this partner for a check-in now."""
+    now = now_utc()
+    next_session = db.session.scalar(
+        sa.select(sa.func.min(Session.starts_at)).where(
+            Session.case_id == partner.case_id,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.starts_at >= now - timedelta(hours=2),
+        )
+    )
+    last_session = db.session.scalar(
+        sa.select(sa.func.max(Session.starts_at)).where(
+            Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED
+        )
+    )
+    last_check_in = db.session.scalar(
+        sa.select(sa.func.max(CheckIn.completed_at)).where(CheckIn.partner_id == partner.id)
+    )
+    return check_in_due(now, next_session, last_session, last_check_in)

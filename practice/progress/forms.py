@@ -1,0 +1,134 @@
+"""Forms for check-ins (CSI-4 and building blocks), the cycle, markers and the review."""
+
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from practice.dates import practice_today
+from practice.forms import Form, choices
+from practice.idempotency import form_token_field
+from practice.progress.csi import ITEMS
+from practice.vocabulary import BUILDING_BLOCKS
+
+
+def _csi_field(index: int) -> RadioField:
+    item = ITEMS[index]
+    return RadioField(
+        item.text,
+        choices=choices({str(n): f"{n}: {label}" for n, label in enumerate(item.options)}),
+        validators=[InputRequired(message="Please choose one answer.")],
+    )
+
+
+def _block_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=0, max=10, message="0 to 10.")],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 10},
+    )
+
+
+class CheckInForm(Form):
+    """The CSI-4 exactly as published, and the six building blocks 0-10."""
+
+    form_token = form_token_field()
+    csi_happiness = _csi_field(0)
+    csi_warm = _csi_field(1)
+    csi_rewarding = _csi_field(2)
+    csi_satisfied = _csi_field(3)
+    block_communication = _block_field(BUILDING_BLOCKS["communication"])
+    block_mutual_respect = _block_field(BUILDING_BLOCKS["mutual-respect"])
+    block_trust = _block_field(BUILDING_BLOCKS["trust"])
+    block_emotional_intimacy = _block_field(BUILDING_BLOCKS["emotional-intimacy"])
+    block_support = _block_field(BUILDING_BLOCKS["support"])
+    block_teamwork = _block_field(BUILDING_BLOCKS["teamwork"])
+
+    def csi_fields(self):
+        return [self.csi_happiness, self.csi_warm, self.csi_rewarding, self.csi_satisfied]
+
+    def block_fields(self):
+        return [self[f"block_{key.replace('-', '_')}"] for key in BUILDING_BLOCKS]
+
+    def answers(self) -> list[int]:
+        return [int(f.data) for f in self.csi_fields()]
+
+    def blocks(self) -> dict[str, int]:
+        return {
+            key: self[f"block_{key.replace('-', '_')}"].data
+            for key in BUILDING_BLOCKS
+            if self[f"block_{key.replace('-', '_')}"].data is not None
+        }
+
+
+class CounsellorCheckInForm(CheckInForm):
+    """A check-in the counsellor types in for a partner (e.g. from a paper form)."""
+
+    partner = RadioField("Partner", validators=[InputRequired(message="Choose the partner.")])
+    completed_on = DateField("Completed on", validators=[InputRequired(message="Enter the date.")])
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner.choices = choices({str(p.id): p.name for p in partners})
+
+    def validate_completed_on(self, field):
+        if field.data and field.data > practice_today():
+            raise ValidationError("A check-in cannot be dated in the future.")
+
+
+POSITIONS = {
+    "": "Not described yet",
+    "pursue": "Pursue / protest",
+    "withdraw": "Withdraw / defend",
+    "blame": "Blame / criticise",
+    "placate": "Placate / appease",
+    "both-withdraw": "Withdraw (both)",
+    "other": "Other (see description)",
+}
+
+
+class CycleForm(Form):
+    position_a = SelectField("Partner A's position", choices=choices(POSITIONS))
+    position_b = SelectField("Partner B's position", choices=choices(POSITIONS))
+    description = TextAreaField(
+        "The cycle, as you would put it to the couple",
+        validators=[Length(max=10_000)],
+        description="e.g. “The more Alex reaches for connection by criticising, the more "
+        "Jordan goes quiet to keep the peace, and the louder Alex gets.”",
+        render_kw={"rows": 4},
+    )
+    de_escalation = SelectField("De-escalation first seen in", validators=[Optional()])
+    withdrawer_re_engagement = SelectField(
+        "Withdrawer re-engagement first seen in", validators=[Optional()]
+    )
+    blamer_softening = SelectField("Blamer softening first seen in", validators=[Optional()])
+
+    def __init__(self, *args, sessions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        options = choices({"": "Not yet", **{str(sid): label for sid, label in sessions}})
+        for field in self.marker_fields():
+            field.choices = options
+
+    def marker_fields(self):
+        return [self.de_escalation, self.withdrawer_re_engagement, self.blamer_softening]
+
+
+class ReviewForm(Form):
+    reviewed_on = DateField(
+        "Date of the review", validators=[InputRequired(message="Enter the date.")]
+    )
+    summary = TextAreaField(
+        "What changed, and what next",
+        validators=[InputRequired(message="Write what the review found."), Length(max=20_000)],
+        description="Baseline against now, in the couple's measures and your view; whether to "
+        "continue, change focus, or end.",
+        render_kw={"rows": 6},
+    )
+
+    def validate_reviewed_on(self, field):
+        if field.data and field.data > practice_today():
+            raise ValidationError("A review cannot be dated in the future.")

@@ -1,0 +1,153 @@
+"""A case's progress: the view, check-ins entered in session, the cycle and the review."""
+
+from datetime import time
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from practice import audit
+from practice.auth.access import counsellor_required
+from practice.cases.access import get_case_or_404
+from practice.database import now_utc
+from practice.dates import local_to_utc, practice_today
+from practice.extensions import db
+from practice.forms import restoring
+from practice.idempotency import create_once
+from practice.progress.csi import ITEMS
+from practice.progress.data import progress_for_case
+from practice.progress.figures import figures
+from practice.progress.forms import CounsellorCheckInForm, CycleForm, ReviewForm
+from practice.progress.models import MARKERS, ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.progress.services import new_check_in
+from practice.sessions.models import Session, SessionStatus
+from practice.sessions.services import attended_ordinals
+from practice.web import form_page, local
+
+bp = Blueprint("progress", __name__)
+
+
+@bp.get("/progress")
+@counsellor_required
+def view(case_id: int):
+    """Measures, EFT stage, homework and the five-session review, over time."""
+    case = get_case_or_404(case_id)
+    progress = progress_for_case(case, practice_today())
+    audit.record("progress.view", case)
+    return render_template(
+        "progress/view.html",
+        case=case,
+        p=progress,
+        charts=figures(progress),
+        review_form=ReviewForm(reviewed_on=practice_today()),
+    )
+
+
+@bp.route("/checkins/new", methods=["GET", "POST"])
+@counsellor_required
+def check_in(case_id: int):
+    """Enter a partner's CSI-4 and building blocks, e.g. from a paper form in session."""
+    case = get_case_or_404(case_id)
+    form = CounsellorCheckInForm(partners=case.partners)
+    if request.method == "GET" and not restoring():
+        form.completed_on.data = practice_today()
+    if form.validate_on_submit():
+        completed_at = (
+            now_utc()
+            if form.completed_on.data == practice_today()
+            else local_to_utc(form.completed_on.data, time(12))
+        )
+        check_in, created = create_once(
+            CheckIn,
+            form.form_token.data,
+            lambda: new_check_in(case, int(form.partner.data), form, current_user, completed_at),
+        )
+        if created:
+            audit.record("checkin.create", check_in, total=check_in.csi_total, by="counsellor")
+            flash(f"Check-in saved: CSI-4 total {check_in.csi_total} of 21.", "success")
+        return redirect(url_for("progress.view", case_id=case.id))
+    return form_page("progress/check_in.html", form, case=case, items=ITEMS)
+
+
+def _session_labels(case) -> list[tuple[int, str]]:
+    ordinals = attended_ordinals(case.id)
+    sessions = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    )
+    return [(s.id, f"Session {ordinals[s.id]}, {local(s.starts_at):%d %b %Y}") for s in sessions]
+
+
+@bp.route("/cycle", methods=["GET", "POST"])
+@counsellor_required
+def cycle(case_id: int):
+    """The couple's negative cycle, and the session each marker of change was first seen."""
+    case = get_case_or_404(case_id)
+    current = db.session.get(NegativeCycle, case.id)
+    markers = {
+        m.marker: m
+        for m in db.session.scalars(sa.select(ChangeMarker).where(ChangeMarker.case_id == case.id))
+    }
+    form = CycleForm(obj=current, sessions=_session_labels(case))
+    if request.method == "GET" and not restoring():
+        for marker, field in zip(MARKERS, form.marker_fields(), strict=True):
+            field.data = str(markers[marker].session_id) if marker in markers else ""
+    if form.validate_on_submit():
+        if current is None:
+            current = NegativeCycle(case_id=case.id)
+            db.session.add(current)
+        current.position_a = form.position_a.data
+        current.position_b = form.position_b.data
+        current.description = (form.description.data or "").strip()
+        current.updated_at = now_utc()
+        for marker, field in zip(MARKERS, form.marker_fields(), strict=True):
+            _set_marker(case, markers.get(marker), marker, field.data)
+        audit.record("cycle.change", case)
+        flash("Cycle and markers of change saved.", "success")
+        return redirect(url_for("progress.view", case_id=case.id))
+    return form_page("progress/cycle.html", form, case=case)
+
+
+def _set_marker(case, existing: ChangeMarker | None, marker: Marker, session_id: str) -> None:
+    if not session_id:
+        if existing is not None:
+            db.session.delete(existing)
+        return
+    if existing is None:
+        db.session.add(ChangeMarker(case_id=case.id, marker=marker, session_id=int(session_id)))
+    else:
+        existing.session_id = int(session_id)
+
+
+@bp.post("/review")
+@counsellor_required
+def review(case_id: int):
+    """Record the fifth-session review: baseline against now, and what comes next."""
+    case = get_case_or_404(case_id)
+    form = ReviewForm()
+    existing = db.session.scalar(sa.select(Review).where(Review.case_id == case.id))
+    if existing is not None:
+        flash("The review is already recorded.", "info")
+        return redirect(url_for("progress.view", case_id=case.id))
+    if form.validate_on_submit():
+        review = Review(
+            case_id=case.id,
+            reviewed_on=form.reviewed_on.data,
+            summary=form.summary.data.strip(),
+            reviewed_by_id=current_user.id,
+        )
+        db.session.add(review)
+        db.session.flush()
+        audit.record("review.create", review, case_id=case.id)
+        flash("Review recorded.", "success")
+        return redirect(url_for("progress.view", case_id=case.id))
+    progress = progress_for_case(case, practice_today())
+    return form_page(
+        "progress/view.html",
+        form,
+        case=case,
+        p=progress,
+        charts=figures(progress),
+        review_form=form,
+    )

@@ -1,0 +1,142 @@
+"""Forms for scheduling and recording sessions, writing notes and addenda."""
+
+from functools import cache
+
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from practice.cases.forms import MultiCheckboxField
+from practice.forms import Form, choices
+from practice.idempotency import form_token_field
+from practice.sessions.models import SESSION_STATUSES, NoteTemplate
+from practice.sessions.notes import EFT_INTERVENTIONS, TEMPLATES
+from practice.vocabulary import BUILDING_BLOCKS, EFT_STAGES, EFT_STEPS
+
+MAX_SECTION = 200_000
+
+
+class SessionForm(Form):
+    form_token = form_token_field()
+    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
+    duration = IntegerField(
+        "Length in minutes",
+        default=50,
+        validators=[
+            InputRequired(message="Enter the length in minutes."),
+            NumberRange(min=10, max=300, message="Between 10 and 300 minutes."),
+        ],
+    )
+    status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
+    attendees = MultiCheckboxField("Who came", description="For attended sessions.")
+    handout_summary = TextAreaField(
+        "For the couple’s handout",
+        validators=[Length(max=5000)],
+        description="What the session worked on, in words you are happy for the partners to "
+        "read and take home. Never copied from the note.",
+        render_kw={"rows": 3},
+    )
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendees.choices = choices({p.position: p.name for p in partners})
+
+
+def step_choices() -> list:
+    return choices(
+        {
+            "": "Not recorded",
+            **{
+                str(step): f"Stage {stage} ({EFT_STAGES[stage].lower()}) · step {step}: {text}"
+                for step, (stage, text) in EFT_STEPS.items()
+            },
+        }
+    )
+
+
+class NoteFormBase(Form):
+    eft_step = SelectField("EFT stage and step reached", validators=[Optional()])
+    interventions = MultiCheckboxField(
+        "EFT interventions used", choices=choices({i: i for i in EFT_INTERVENTIONS})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.eft_step.choices = step_choices()
+
+    def section_fields(self):
+        return [self[s.key] for s in TEMPLATES[self.template][1]]
+
+    def block_fields(self):
+        return [self[f"block_{key}"] for key in BUILDING_BLOCKS]
+
+    def body(self) -> dict:
+        """The note's text, by section, as it will be stored (and signed)."""
+        body = {s.key: (self[s.key].data or "").strip() for s in TEMPLATES[self.template][1]}
+        if self.template is NoteTemplate.EFT:
+            body["interventions_used"] = list(self.interventions.data or [])
+        return body
+
+    def ratings(self) -> dict[str, int]:
+        return {
+            key: self[f"block_{key}"].data
+            for key in BUILDING_BLOCKS
+            if self[f"block_{key}"].data is not None
+        }
+
+    def has_text(self) -> bool:
+        return any(v for k, v in self.body().items() if k != "interventions_used")
+
+
+@cache
+def note_form_class(template: NoteTemplate) -> type[NoteFormBase]:
+    """A form class with one text area per section of ``template``."""
+    fields = {"template": template}
+    for section in TEMPLATES[template][1]:
+        fields[section.key] = TextAreaField(
+            section.label,
+            description=section.hint,
+            validators=[
+                Length(
+                    max=MAX_SECTION, message=f"Keep each section under {MAX_SECTION:,} characters."
+                )
+            ],
+            render_kw={"rows": section.rows},
+        )
+    for key, label in BUILDING_BLOCKS.items():
+        fields[f"block_{key}"] = IntegerField(
+            label,
+            validators=[Optional(), NumberRange(min=0, max=10, message="0 to 10.")],
+            render_kw={"inputmode": "numeric", "min": 0, "max": 10},
+        )
+    return type(f"{template.name.title()}NoteForm", (NoteFormBase,), fields)
+
+
+class AddendumForm(Form):
+    form_token = form_token_field()
+    body = TextAreaField(
+        "Addendum",
+        validators=[
+            InputRequired(message="Write the correction or addition."),
+            Length(max=MAX_SECTION, message="Keep it under 200,000 characters."),
+        ],
+        description="Signed and time-stamped when you save it; the note itself is untouched.",
+        render_kw={"rows": 4},
+    )
+
+
+class TemplateChoiceForm(Form):
+    class Meta:
+        csrf = False
+
+    template = SelectField(
+        "Template",
+        choices=choices({t.value: label for t, (label, _) in TEMPLATES.items()}),
+        default="eft",
+    )

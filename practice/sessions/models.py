@@ -1,0 +1,215 @@
+"""Sessions with a case, their notes, and the addenda that correct signed notes.
+
+A note is a draft until it is signed; then it is locked for good. The lock is
+kept three times over: views refuse changes, :func:`_refuse_signed_change`
+refuses them in the ORM, and database triggers (see the migration) refuse
+them in SQL. Corrections are :class:`Addendum` rows, each signed as written.
+"""
+
+import enum
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.cases.models import Case
+from practice.crypto import EncryptedJSON, EncryptedText
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+from practice.vocabulary import EFT_STAGES, EFT_STEPS
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    ATTENDED = "attended"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no-show"
+
+
+SESSION_STATUSES = {
+    SessionStatus.SCHEDULED: "Scheduled",
+    SessionStatus.ATTENDED: "Attended",
+    SessionStatus.CANCELLED: "Cancelled",
+    SessionStatus.NO_SHOW: "No-show",
+}
+
+#: Statuses that hold a place in the counsellor's diary.
+BOOKED = (SessionStatus.SCHEDULED, SessionStatus.ATTENDED)
+
+
+class Session(db.Model):
+    """A meeting with a case: when, how long, who came, and what it reached."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        sa.Index("ix_sessions_case_starts", "case_id", "starts_at"),
+        sa.Index("ix_sessions_counsellor_starts", "counsellor_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_type(SessionStatus, "session_status"), default=SessionStatus.SCHEDULED
+    )
+    # Positions ("a", "b") of the partners who came.
+    attendees: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # EFT step reached (1-9); the stage follows from it.
+    eft_step: Mapped[int | None]
+    # The counsellor's 0-10 rating of each building block this session.
+    block_ratings: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    # What the session worked on, in words fit for the couple's handout.
+    handout_summary: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    case: Mapped[Case] = relationship()
+    counsellor: Mapped[User] = relationship()
+    note: Mapped["Note | None"] = relationship(back_populates="session", uselist=False)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.id} case {self.case_id} {self.status.value}>"
+
+    @property
+    def duration_minutes(self) -> int:
+        return round((self.ends_at - self.starts_at).total_seconds() / 60)
+
+    @property
+    def status_label(self) -> str:
+        return SESSION_STATUSES[self.status]
+
+    @property
+    def eft_stage(self) -> int | None:
+        return EFT_STEPS[self.eft_step][0] if self.eft_step else None
+
+    @property
+    def eft_label(self) -> str:
+        if not self.eft_step:
+            return ""
+        stage, text = EFT_STEPS[self.eft_step]
+        return f"Stage {stage} ({EFT_STAGES[stage].lower()}), step {self.eft_step}: {text}"
+
+
+class NoteTemplate(enum.StrEnum):
+    DAP = "dap"
+    SOAP = "soap"
+    EFT = "eft"
+
+
+class SignedNoteError(Exception):
+    """A signed note, or an addendum, was about to be changed."""
+
+
+class Note(db.Model):
+    """The counsellor's note of a session, written from a template; locked once signed."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    template: Mapped[NoteTemplate] = mapped_column(enum_type(NoteTemplate, "note_template"))
+    # {section: text}, encrypted at rest.
+    body: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_at: Mapped[datetime | None]
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    session: Mapped[Session] = relationship(back_populates="note")
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    addenda: Mapped[list["Addendum"]] = relationship(
+        back_populates="note", order_by="Addendum.signed_at"
+    )
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    def compute_hash(self) -> str:
+        """SHA-256 of what was signed: the text, its template, session, signer and time."""
+        return content_digest(
+            {
+                "note": self.id,
+                "session": self.session_id,
+                "case": self.case_id,
+                "template": self.template.value,
+                "body": self.body,
+                "signed_by": self.signed_by_id,
+                "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            }
+        )
+
+    @property
+    def intact(self) -> bool:
+        """Whether the stored text still matches the hash taken when it was signed."""
+        return self.signed and self.compute_hash() == self.content_hash
+
+
+class Addendum(db.Model):
+    """A correction or addition to a signed note, signed and time-stamped as written."""
+
+    __tablename__ = "addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(sa.ForeignKey("notes.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    body: Mapped[str] = mapped_column(EncryptedText)
+    signed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    note: Mapped[Note] = relationship(back_populates="addenda")
+    signed_by: Mapped[User] = relationship()
+
+    def compute_hash(self) -> str:
+        return content_digest(
+            {
+                "addendum_to": self.note_id,
+                "body": self.body,
+                "signed_by": self.signed_by_id,
+                "signed_at": self.signed_at.isoformat(),
+            }
+        )
+
+    @property
+    def intact(self) -> bool:
+        return self.compute_hash() == self.content_hash
+
+
+def content_digest(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@sa.event.listens_for(Note, "before_update")
+def _refuse_signed_change(mapper, connection, target: Note):
+    """Once signed in the database, a note takes no change at all."""
+    # Asked of the database itself: whatever the object now says, was it signed?
+    was_signed = connection.scalar(
+        sa.select(Note.__table__.c.signed_at).where(Note.__table__.c.id == target.id)
+    )
+    if was_signed is not None:
+        raise SignedNoteError("this note is signed and cannot be changed; add an addendum")
+
+
+@sa.event.listens_for(Note, "before_delete")
+def _refuse_signed_delete(mapper, connection, target: Note):
+    if target.signed_at is not None:
+        raise SignedNoteError("signed notes are kept for good")
+
+
+@sa.event.listens_for(Addendum, "before_update")
+@sa.event.listens_for(Addendum, "before_delete")
+def _refuse_addendum_change(mapper, connection, target):
+    raise SignedNoteError("addenda are signed as written and cannot be changed")

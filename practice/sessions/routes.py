@@ -1,0 +1,322 @@
+"""A case's sessions: scheduling, recording, notes, signing and addenda."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from practice import audit
+from practice.auth.access import counsellor_required
+from practice.cases.access import get_case_or_404
+from practice.cases.models import Case
+from practice.database import now_utc
+from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_local
+from practice.extensions import db
+from practice.forms import restoring
+from practice.idempotency import create_once
+from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
+from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.notes import TEMPLATES, homework_since
+from practice.sessions.services import (
+    add_addendum,
+    attended_ordinals,
+    attended_too_early,
+    clash,
+    previous_attended,
+    sign,
+)
+from practice.web import form_page
+
+bp = Blueprint("sessions", __name__)
+
+PER_PAGE = 25
+
+
+def get_session_or_404(case: Case, session_id: int) -> Session:
+    """A session of ``case`` (already access-checked); 404 for any other."""
+    session = db.session.scalar(
+        sa.select(Session)
+        .where(Session.id == session_id, Session.case_id == case.id)
+        .options(joinedload(Session.note).selectinload(Note.addenda).joinedload(Addendum.signed_by))
+    )
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.get("/")
+@counsellor_required
+def index(case_id: int):
+    """Every session of the case, newest first, with its number among attended ones."""
+    case = get_case_or_404(case_id)
+    page = db.paginate(
+        sa.select(Session)
+        .where(Session.case_id == case.id)
+        .options(joinedload(Session.note))
+        .order_by(Session.starts_at.desc()),
+        per_page=PER_PAGE,
+    )
+    return render_template(
+        "sessions/index.html",
+        case=case,
+        page=page,
+        ordinals=attended_ordinals(case.id),
+        now=now_utc(),
+    )
+
+
+def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
+    """The UTC start and end the form asks for, or None with the reason beside the field."""
+    try:
+        starts_at = local_to_utc(form.day.data, form.time.data)
+    except LocalTimeError as exc:
+        form.time.errors.append(str(exc))
+        return None
+    ends_at = starts_at + timedelta(minutes=form.duration.data)
+    status = SessionStatus(form.status.data)
+    if attended_too_early(status, starts_at):
+        form.status.errors.append("A session can only be marked attended once it has started.")
+        return None
+    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED):
+        other = clash(case.counsellor_id, starts_at, ends_at, ignore=session_id)
+        if other is not None:
+            local = utc_to_local(other.starts_at)
+            form.time.errors.append(
+                f"That overlaps your session with {other.case.label} on "
+                f"{local.day} {local:%b} at {local:%H:%M}."
+            )
+            return None
+    if status is SessionStatus.ATTENDED and not form.attendees.data:
+        form.attendees.errors.append("Tick who came.")
+        return None
+    return starts_at, ends_at
+
+
+def _apply(session: Session, form: SessionForm, starts_at, ends_at) -> None:
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.status = SessionStatus(form.status.data)
+    session.attendees = sorted(form.attendees.data or [])
+    session.handout_summary = (form.handout_summary.data or "").strip()
+    session.updated_at = now_utc()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@counsellor_required
+def new(case_id: int):
+    """Schedule a session, or record one that has happened."""
+    case = get_case_or_404(case_id)
+    form = SessionForm(partners=case.partners)
+    if request.method == "GET" and not restoring():
+        form.day.data = practice_today()
+        form.attendees.data = [p.position for p in case.partners]
+    if form.validate_on_submit() and (times := _check_times(form, case)):
+
+        def make():
+            session = Session(case=case, counsellor_id=case.counsellor_id)
+            _apply(session, form, *times)
+            db.session.add(session)
+            return session
+
+        session, created = create_once(Session, form.form_token.data, make)
+        if created:
+            audit.record("session.create", session, status=session.status.value)
+            flash(
+                "Session saved."
+                + (
+                    " Write the note while it is fresh."
+                    if session.status is SessionStatus.ATTENDED
+                    else ""
+                ),
+                "success",
+            )
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return form_page("sessions/session_form.html", form, case=case, session=None)
+
+
+@bp.get("/<int:session_id>")
+@counsellor_required
+def show(case_id: int, session_id: int):
+    """A session: when, who came, the note (draft or signed) and its addenda."""
+    case = get_case_or_404(case_id)
+    session = get_session_or_404(case, session_id)
+    if session.note is not None:
+        audit.record("note.view", session.note)
+    return render_template(
+        "sessions/session.html",
+        case=case,
+        session=session,
+        ordinal=attended_ordinals(case.id).get(session.id),
+        addendum_form=AddendumForm(),
+        sections=TEMPLATES[session.note.template][1] if session.note else (),
+    )
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@counsellor_required
+def edit(case_id: int, session_id: int):
+    """Move a session, mark it attended, cancelled or a no-show, or change the handout words."""
+    case = get_case_or_404(case_id)
+    session = get_session_or_404(case, session_id)
+    form = SessionForm(partners=case.partners, obj=session)
+    if request.method == "GET" and not restoring():
+        local = utc_to_local(session.starts_at)
+        form.day.data, form.time.data = local.date(), local.time()
+        form.duration.data = session.duration_minutes
+        form.status.data = session.status.value
+    if form.validate_on_submit() and (times := _check_times(form, case, session.id)):
+        _apply(session, form, *times)
+        audit.record("session.change", session, status=session.status.value)
+        flash("Session updated.", "success")
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return form_page("sessions/session_form.html", form, case=case, session=session)
+
+
+def _note_context(case: Case, session: Session) -> dict:
+    previous = previous_attended(session)
+    until = utc_to_local(session.starts_at).date()
+    since = utc_to_local(previous.starts_at).date() if previous else None
+    return {"homework": homework_since(case, since, until), "previous": previous}
+
+
+def _signed_refusal(case: Case, session: Session):
+    """Any attempt to change a signed note: refused, said plainly, and on the audit trail."""
+    note = session.note
+    audit.record("note.change_refused", note)
+    return render_template(
+        "sessions/session.html",
+        case=case,
+        session=session,
+        ordinal=attended_ordinals(case.id).get(session.id),
+        addendum_form=AddendumForm(),
+        sections=TEMPLATES[note.template][1],
+        refusal=f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
+        "longer be changed. Nothing was saved. To correct or add to it, write an addendum.",
+    ), 409
+
+
+@bp.route("/<int:session_id>/note", methods=["GET", "POST"])
+@counsellor_required
+def note(case_id: int, session_id: int):
+    """Write the note from a template; save the draft, or sign it and lock it."""
+    case = get_case_or_404(case_id)
+    session = get_session_or_404(case, session_id)
+    existing = session.note
+    if existing is not None and existing.signed:
+        if request.method == "POST":
+            return _signed_refusal(case, session)
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    chooser = TemplateChoiceForm(request.args)
+    if existing is not None:
+        template = existing.template
+    elif chooser.template.data in {t.value for t in NoteTemplate}:
+        template = NoteTemplate(chooser.template.data)
+    else:
+        template = NoteTemplate.EFT
+    form = note_form_class(template)()
+    if request.method == "GET" and not restoring():
+        if existing is not None:
+            for key, value in existing.body.items():
+                if key in form and key != "interventions_used":
+                    form[key].data = value
+            form.interventions.data = existing.body.get("interventions_used", [])
+        form.eft_step.data = str(session.eft_step or "")
+        for key, value in (session.block_ratings or {}).items():
+            if f"block_{key}" in form:
+                form[f"block_{key}"].data = value
+    if form.validate_on_submit():
+        signing = request.form.get("action") == "sign"
+        if signing and not form.has_text():
+            form.form_errors.append("A note needs some text before it can be signed.")
+        else:
+            note = _save_note(case, session, existing, template, form)
+            if signing:
+                sign(note, current_user)
+                flash("Note signed. It is now locked; corrections go in addenda.", "success")
+                return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+            flash("Draft saved.", "success")
+            return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
+    if existing is not None:
+        audit.record("note.view", existing)
+    return form_page(
+        "sessions/note_form.html",
+        form,
+        case=case,
+        session=session,
+        template=template,
+        templates=TEMPLATES,
+        chooser=chooser,
+        **_note_context(case, session),
+    )
+
+
+def _save_note(case, session, existing, template, form) -> Note:
+    note = existing or Note(
+        session=session, case_id=case.id, template=template, author_id=current_user.id, body={}
+    )
+    body = form.body()
+    body["homework_snapshot"] = [line.text for line in _note_context(case, session)["homework"]]
+    note.body = body
+    note.updated_at = now_utc()
+    session.eft_step = int(form.eft_step.data) if form.eft_step.data else None
+    session.block_ratings = form.ratings()
+    db.session.add(note)
+    db.session.flush()
+    audit.record("note.save" if existing else "note.create", note)
+    return note
+
+
+@bp.post("/<int:session_id>/note/autosave")
+@counsellor_required
+def autosave(case_id: int, session_id: int):
+    """Save the draft in the background while the counsellor types; JSON in and out."""
+    case = get_case_or_404(case_id)
+    session = get_session_or_404(case, session_id)
+    if session.note is not None and session.note.signed:
+        return {"saved": False, "error": "This note is signed and can no longer change."}, 409
+    template = (
+        session.note.template
+        if session.note
+        else NoteTemplate(
+            request.form.get("template", "eft")
+            if request.form.get("template") in {t.value for t in NoteTemplate}
+            else "eft"
+        )
+    )
+    form = note_form_class(template)()
+    if not form.validate():
+        return {"saved": False, "errors": form.errors}, 400
+    _save_note(case, session, session.note, template, form)
+    return {"saved": True, "at": utc_to_local(now_utc()).strftime("%H:%M:%S")}
+
+
+@bp.post("/<int:session_id>/note/addenda")
+@counsellor_required
+def addendum(case_id: int, session_id: int):
+    """Append a signed, time-stamped correction to a signed note."""
+    case = get_case_or_404(case_id)
+    session = get_session_or_404(case, session_id)
+    if session.note is None or not session.note.signed:
+        flash("Addenda are for signed notes; a draft can simply be edited.", "info")
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    form = AddendumForm()
+    if form.validate_on_submit():
+        addendum, created = create_once(
+            Addendum,
+            form.form_token.data,
+            lambda: add_addendum(session.note, form.body.data.strip(), current_user),
+        )
+        if created:
+            audit.record("note.amend", addendum, note=session.note.id)
+            flash("Addendum signed and added.", "success")
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return form_page(
+        "sessions/session.html",
+        form,
+        case=case,
+        session=session,
+        ordinal=attended_ordinals(case.id).get(session.id),
+        addendum_form=form,
+        sections=TEMPLATES[session.note.template][1],
+    )

@@ -1,0 +1,73 @@
+"""Sessions in time: ordinals, clashes, and signing notes."""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from practice import audit
+from practice.auth.models import User
+from practice.database import now_utc
+from practice.extensions import db
+from practice.sessions.models import BOOKED, Addendum, Note, Session, SessionStatus
+
+#: How far ahead of its start a session may already be marked attended.
+ATTENDED_EARLY = timedelta(minutes=15)
+
+
+def attended_ordinals(case_id: int) -> dict[int, int]:
+    """{session id: its number among the case's attended sessions}, in one query."""
+    ids = db.session.scalars(
+        sa.select(Session.id)
+        .where(Session.case_id == case_id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at, Session.id)
+    )
+    return {session_id: n for n, session_id in enumerate(ids, 1)}
+
+
+def clash(
+    counsellor_id: int, starts_at: datetime, ends_at: datetime, ignore: int | None = None
+) -> Session | None:
+    """A booked session of the counsellor's that overlaps the given time, if any."""
+    query = sa.select(Session).where(
+        Session.counsellor_id == counsellor_id,
+        Session.status.in_(BOOKED),
+        Session.starts_at < ends_at,
+        Session.ends_at > starts_at,
+    )
+    if ignore is not None:
+        query = query.where(Session.id != ignore)
+    return db.session.scalar(query.order_by(Session.starts_at).limit(1))
+
+
+def attended_too_early(status: SessionStatus, starts_at: datetime) -> bool:
+    return status is SessionStatus.ATTENDED and starts_at > now_utc() + ATTENDED_EARLY
+
+
+def previous_attended(session: Session) -> Session | None:
+    return db.session.scalar(
+        sa.select(Session)
+        .where(
+            Session.case_id == session.case_id,
+            Session.status == SessionStatus.ATTENDED,
+            Session.starts_at < session.starts_at,
+        )
+        .order_by(Session.starts_at.desc())
+        .limit(1)
+    )
+
+
+def sign(note: Note, by: User) -> None:
+    """Lock the note: signer, time and the hash of what was signed are kept."""
+    note.signed_by_id = by.id
+    note.signed_at = now_utc()
+    note.content_hash = note.compute_hash()
+    audit.record("note.sign", note, session=note.session_id, hash=note.content_hash)
+
+
+def add_addendum(note: Note, text: str, by: User) -> Addendum:
+    addendum = Addendum(
+        note=note, case_id=note.case_id, body=text, signed_by_id=by.id, signed_at=now_utc()
+    )
+    addendum.content_hash = addendum.compute_hash()
+    db.session.add(addendum)
+    return addendum
