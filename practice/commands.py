@@ -5,6 +5,7 @@ Each command does its work in one transaction and commits once at the end.
 
 import click
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
@@ -12,6 +13,7 @@ from practice import audit
 from practice.auth.forms import MIN_PASSWORD
 from practice.auth.models import Role, User
 from practice.catalogue.commands import catalogue_cli
+from practice.crypto_rotation import rotate_all
 from practice.demo import seed
 from practice.extensions import db
 
@@ -20,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_owner)
     app.cli.add_command(seed_demo)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(rotate_keys)
+    app.cli.add_command(new_notes_key)
 
 
 @click.command("create-owner")
@@ -66,3 +70,22 @@ def seed_demo(password: str, if_empty: bool) -> None:
     click.echo("Demo practice ready. Logins (all with the password you gave):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
+
+
+@click.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt every note, entry and screening under the newest key in MEND_NOTES_KEYS."""
+    counts = rotate_all()
+    db.session.commit()
+    audit_total = sum(counts.values())
+    audit.record("keys.rotate", values=audit_total)
+    db.session.commit()
+    click.echo(f"Re-encrypted {audit_total} values under the newest key:")
+    for column, n in counts.items():
+        click.echo(f"  {column}: {n}")
+
+
+@click.command("new-notes-key")
+def new_notes_key() -> None:
+    """Print a new key for MEND_NOTES_KEYS (put it first, keep the old one after it)."""
+    click.echo(Fernet.generate_key().decode())

@@ -75,6 +75,7 @@ def home():
         progress=progress,
         shared=shared,
         settings=PracticeSettings.get(),
+        check_in=check_in_asked(partner),
     )
 
 

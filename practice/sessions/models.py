@@ -9,7 +9,7 @@ them in SQL. Corrections are :class:`Addendum` rows, each signed as written.
 import enum
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -145,7 +145,7 @@ class Note(db.Model):
                 "template": self.template.value,
                 "body": self.body,
                 "signed_by": self.signed_by_id,
-                "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+                "signed_at": _utc_text(self.signed_at),
             }
         )
 
@@ -178,13 +178,18 @@ class Addendum(db.Model):
                 "addendum_to": self.note_id,
                 "body": self.body,
                 "signed_by": self.signed_by_id,
-                "signed_at": self.signed_at.isoformat(),
+                "signed_at": _utc_text(self.signed_at),
             }
         )
 
     @property
     def intact(self) -> bool:
         return self.compute_hash() == self.content_hash
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    """A moment as it reads in UTC, however it was handed in, so the hash is stable."""
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def content_digest(content: dict) -> str:
