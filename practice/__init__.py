@@ -26,6 +26,7 @@ from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
+from practice.reports.routes import bp as reports_bp
 from practice.sessions.routes import bp as sessions_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(homework_bp, url_prefix="/cases/<int:case_id>/homework")
     app.register_blueprint(sessions_bp, url_prefix="/cases/<int:case_id>/sessions")
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(reports_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -75,3 +75,13 @@ CADENCES: dict[str, str] = {
     "weekly": "Weekly",
     "monthly": "Monthly",
 }
+
+#: Positions a partner takes in the couple's negative cycle (EFT).
+CYCLE_POSITIONS: dict[str, str] = {
+    "pursue": "Pursue / protest",
+    "withdraw": "Withdraw / defend",
+    "blame": "Blame / criticise",
+    "placate": "Placate / appease",
+    "both-withdraw": "Withdraw (both)",
+    "other": "Other (see description)",
+}

@@ -63,6 +63,12 @@ class CaseForm(Form):
         render_kw={"rows": 4},
     )
     status = SelectField("Status", choices=choices(CASE_STATUSES), default="intake")
+    closing_note = TextAreaField(
+        "Closing words for the partners",
+        validators=[Length(max=5000)],
+        description="Printed in the closing summary you give them when the case closes.",
+        render_kw={"rows": 3},
+    )
     start_date = DateField(
         "Start date",
         validators=[InputRequired(message="Enter the date treatment started (or starts).")],

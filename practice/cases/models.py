@@ -49,6 +49,10 @@ class Case(db.Model):
     # practice.cases.services.record_screening so lists need no extra query.
     safety_concerns: Mapped[bool] = mapped_column(default=False)
     screened_on: Mapped[date | None]
+    # Whether the partners may download the progress report from the portal.
+    progress_shared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The counsellor's closing words for the partners, printed in the closing summary.
+    closing_note: Mapped[str | None] = mapped_column(EncryptedText)
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     counsellor: Mapped[User] = relationship()

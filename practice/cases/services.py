@@ -55,6 +55,7 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
         partner.email = _clean_email(email)
     case.label = form.display_label()
     case.goals = (form.goals.data or "").strip()
+    case.closing_note = (form.closing_note.data or "").strip() or None
     case.start_date = form.start_date.data
     status = CaseStatus(form.status.data)
     if status is CaseStatus.CLOSED and case.status is not CaseStatus.CLOSED:

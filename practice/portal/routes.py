@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice import audit
@@ -30,6 +30,7 @@ from practice.progress.csi import ITEMS
 from practice.progress.forms import CheckInForm
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
+from practice.reports.routes import handout_pdf, progress_pdf, worksheet_pdf
 from practice.sessions.models import Session, SessionStatus
 from practice.web import form_page
 
@@ -254,3 +255,68 @@ def check_in_asked(partner) -> bool:
         sa.select(sa.func.max(CheckIn.completed_at)).where(CheckIn.partner_id == partner.id)
     )
     return check_in_due(now, next_session, last_session, last_check_in)
+
+
+@bp.get("/documents")
+@client_required
+def documents():
+    """Handouts of the case's sessions, worksheets of the partner's homework, the shared report."""
+    partner = current_partner()
+    sessions = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at.desc())
+    ).all()
+    assignments = [
+        a
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.case_id == partner.case_id)
+            .options(sa.orm.joinedload(Assignment.exercise))
+            .order_by(Assignment.starts_on.desc())
+        )
+        if a.is_for(partner)
+    ]
+    return render_template(
+        "portal/documents.html", partner=partner, sessions=sessions, assignments=assignments
+    )
+
+
+def _attended_session_or_404(partner, session_id: int) -> Session:
+    session = db.session.scalar(
+        sa.select(Session).where(
+            Session.id == session_id,
+            Session.case_id == partner.case_id,
+            Session.status == SessionStatus.ATTENDED,
+        )
+    )
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.get("/handouts/<int:session_id>.pdf")
+@client_required
+def handout(session_id: int):
+    """The handout of one of the partner's own sessions."""
+    partner = current_partner()
+    session = _attended_session_or_404(partner, session_id)
+    return handout_pdf(partner.case, session, "client")
+
+
+@bp.get("/worksheets/<int:assignment_id>.pdf")
+@client_required
+def worksheet(assignment_id: int):
+    """A printable worksheet of the partner's own homework."""
+    partner = current_partner()
+    return worksheet_pdf(partner.case, get_assignment_or_404(partner, assignment_id), "client")
+
+
+@bp.get("/progress.pdf")
+@client_required
+def progress_report():
+    """The progress report, once the counsellor has shared it."""
+    partner = current_partner()
+    if not partner.case.progress_shared:
+        abort(404)
+    return progress_pdf(partner.case, "client")

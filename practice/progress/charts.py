@@ -25,6 +25,7 @@ PENS = (
     ("#00695c", "1 2", "square"),
 )
 _ids = count(1)
+MAX_MARKED = 20
 
 
 @dataclass
@@ -169,9 +170,11 @@ def line_chart(
             'stroke="#a00" stroke-width="1.2" stroke-dasharray="5 3"/>'
         )
         chart.parts.append(
-            f'<text x="{left + width - 2}" y="{y - 4:.1f}" text-anchor="end" '
+            f'<text x="{left + 4}" y="{y - 4:.1f}" text-anchor="start" '
             f'font-size="10" fill="#a00">{escape(label)}</text>'
         )
+    # Past a few dozen points the markers crowd each other; dashes still tell lines apart.
+    markers = len(x_labels) <= MAX_MARKED
     for pen, s in enumerate(series):
         colour, dash, shape = PENS[pen % len(PENS)]
         run: list[str] = []
@@ -183,7 +186,8 @@ def line_chart(
                 run = []
                 continue
             run.append(f"{x_at(i):.1f},{y_at(value):.1f}")
-            chart.parts.append(_marker(shape, x_at(i), y_at(value), colour))
+            if markers or len(s.values) == 1:
+                chart.parts.append(_marker(shape, x_at(i), y_at(value), colour))
         if len(run) > 1:
             points.append(run)
         for line in points:

@@ -27,7 +27,7 @@ from practice.progress.timeline import (
     timeline_position,
 )
 from practice.sessions.models import Session, SessionStatus
-from practice.vocabulary import BUILDING_BLOCKS, EFT_STAGES, EFT_STEPS
+from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS, EFT_STAGES, EFT_STEPS
 from practice.web import local
 
 
@@ -90,6 +90,29 @@ class PartnerMeasures:
 
 
 @dataclass(frozen=True)
+class ReviewSummary:
+    reviewed_on: date
+    summary: str
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    position_a: str
+    position_b: str
+    description: str
+
+
+def _cycle(cycle: NegativeCycle | None) -> CycleSummary | None:
+    if cycle is None:
+        return None
+    return CycleSummary(
+        CYCLE_POSITIONS.get(cycle.position_a, cycle.position_a),
+        CYCLE_POSITIONS.get(cycle.position_b, cycle.position_b),
+        cycle.description,
+    )
+
+
+@dataclass(frozen=True)
 class Interval:
     label: str
     start: date
@@ -112,10 +135,10 @@ class Progress:
     partners: list[PartnerMeasures]
     intervals: list[Interval]
     five: FiveSessionMark
-    review: Review | None
+    review: ReviewSummary | None
     timeline: Position
     markers: list[tuple[str, int | None, date | None]]  # label, session ordinal, date
-    cycle: NegativeCycle | None
+    cycle: CycleSummary | None
 
     cutoff = DISTRESS_CUTOFF
     blocks = BUILDING_BLOCKS
@@ -224,8 +247,8 @@ def progress_for_case(case: Case, today: date) -> Progress:
         partners=list(by_partner.values()),
         intervals=_intervals(case, sessions, today),
         five=five_session_mark(len(sessions), review is not None),
-        review=review,
+        review=ReviewSummary(review.reviewed_on, review.summary) if review else None,
         timeline=timeline_position(case.start_date, today),
         markers=markers,
-        cycle=db.session.get(NegativeCycle, case.id),
+        cycle=_cycle(db.session.get(NegativeCycle, case.id)),
     )

@@ -13,7 +13,7 @@ from practice.dates import practice_today
 from practice.forms import Form, choices
 from practice.idempotency import form_token_field
 from practice.progress.csi import ITEMS
-from practice.vocabulary import BUILDING_BLOCKS
+from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS
 
 
 def _csi_field(index: int) -> RadioField:
@@ -80,20 +80,13 @@ class CounsellorCheckInForm(CheckInForm):
             raise ValidationError("A check-in cannot be dated in the future.")
 
 
-POSITIONS = {
-    "": "Not described yet",
-    "pursue": "Pursue / protest",
-    "withdraw": "Withdraw / defend",
-    "blame": "Blame / criticise",
-    "placate": "Placate / appease",
-    "both-withdraw": "Withdraw (both)",
-    "other": "Other (see description)",
-}
-
-
 class CycleForm(Form):
-    position_a = SelectField("Partner A's position", choices=choices(POSITIONS))
-    position_b = SelectField("Partner B's position", choices=choices(POSITIONS))
+    position_a = SelectField(
+        "Partner A's position", choices=choices({"": "Not described yet", **CYCLE_POSITIONS})
+    )
+    position_b = SelectField(
+        "Partner B's position", choices=choices({"": "Not described yet", **CYCLE_POSITIONS})
+    )
     description = TextAreaField(
         "The cycle, as you would put it to the couple",
         validators=[Length(max=10_000)],

@@ -1,0 +1,237 @@
+"""The content of each report, as plain data gathered from the database.
+
+Views load what a report needs through the usual access helpers, then hand it
+to these builders; templates only ever see the dataclasses below (strings,
+numbers and dates), never ORM objects, so a report shows exactly what was
+chosen for it — and a handout can hold nothing of the session's note.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from practice.admin.models import PracticeSettings
+from practice.cases.models import Case, CaseStatus
+from practice.catalogue.models import ExerciseContent
+from practice.extensions import db
+from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
+from practice.progress.data import Progress, progress_for_case
+from practice.progress.figures import figures
+from practice.sessions.models import Session, SessionStatus
+from practice.web import format_date, format_datetime, local
+
+CONFIDENTIAL = "Confidential: prepared for {who} by {practice}. Please keep it private."
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    practice: str
+    address: tuple[str, ...]
+    title: str
+    case_label: str
+    dated: str
+    page_size: str
+    confidentiality: str
+
+
+def letterhead(
+    settings: PracticeSettings, title: str, case_label: str, dated: date, who: str | None = None
+) -> Letterhead:
+    return Letterhead(
+        practice=settings.name,
+        address=tuple(
+            line.strip() for line in (settings.address or "").splitlines() if line.strip()
+        ),
+        title=title,
+        case_label=case_label,
+        dated=format_date(dated),
+        page_size=settings.page_size,
+        confidentiality=CONFIDENTIAL.format(who=who or case_label, practice=settings.name),
+    )
+
+
+@dataclass(frozen=True)
+class ExerciseSheet:
+    title: str
+    who: str
+    cadence: str
+    minutes: int
+    instructions: str
+    prompts: tuple[str, ...]
+    counsellor_words: str = ""
+    starts: str = ""
+    due: str = ""
+
+
+def exercise_sheet(
+    content: ExerciseContent, assignment: Assignment | None = None, case: Case | None = None
+) -> ExerciseSheet:
+    """An exercise as printed: the catalogue's text, plus the couple's details if assigned."""
+    if assignment is None:
+        return ExerciseSheet(
+            content.title,
+            content.who_label,
+            content.cadence_label,
+            content.minutes,
+            content.instructions,
+            tuple(content.prompts),
+        )
+    return ExerciseSheet(
+        content.title,
+        assignment.for_label(case),
+        assignment.cadence_label,
+        content.minutes,
+        content.instructions,
+        tuple(content.prompts),
+        assignment.counsellor_note or "",
+        format_date(assignment.starts_on),
+        format_date(assignment.due_on) if assignment.due_on else "",
+    )
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    head: Letterhead
+    sheet: ExerciseSheet
+    personal: bool
+
+
+@dataclass(frozen=True)
+class Handout:
+    head: Letterhead
+    session_when: str
+    ordinal: int | None
+    summary: str
+    homework: tuple[ExerciseSheet, ...]
+    homework_note: str
+    next_appointment: str
+    safety: bool
+    resources: tuple[str, ...]
+
+
+def handout(
+    case: Case, session: Session, ordinal: int | None, settings: PracticeSettings, today: date
+) -> Handout:
+    """What the couple takes home: never the note, only what was written for them."""
+    following = db.session.scalar(
+        sa.select(Session)
+        .where(
+            Session.case_id == case.id,
+            Session.starts_at > session.starts_at,
+            Session.status.in_((SessionStatus.SCHEDULED, SessionStatus.ATTENDED)),
+        )
+        .order_by(Session.starts_at)
+        .limit(1)
+    )
+    given_until = following.starts_at if following else None
+    active = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.case_id == case.id, Assignment.status == AssignmentStatus.ACTIVE)
+        .options(sa.orm.joinedload(Assignment.exercise))
+        .order_by(Assignment.starts_on)
+    ).all()
+    given = [
+        a
+        for a in active
+        if a.created_at >= session.starts_at and (given_until is None or a.created_at < given_until)
+    ]
+    note = "Homework given at this session" if given else "Homework to keep going with"
+    chosen = given or [a for a in active if a.due_on is None or a.due_on >= today]
+    return Handout(
+        head=letterhead(settings, "Session handout", case.label, local(session.starts_at).date()),
+        session_when=format_datetime(session.starts_at),
+        ordinal=ordinal,
+        summary=session.handout_summary or "",
+        homework=tuple(exercise_sheet(a.exercise, a, case) for a in chosen),
+        homework_note=note,
+        next_appointment=format_datetime(following.starts_at)
+        if following and following.status is SessionStatus.SCHEDULED
+        else "",
+        safety=case.safety_concerns,
+        resources=tuple(
+            line for line in (settings.support_resources or "").splitlines() if line.strip()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    head: Letterhead
+    p: Progress
+    charts: dict[str, Markup]
+
+
+def progress_report(case: Case, settings: PracticeSettings, today: date) -> ProgressReport:
+    progress = progress_for_case(case, today)
+    return ProgressReport(
+        letterhead(settings, "Progress report", case.label, today), progress, figures(progress)
+    )
+
+
+@dataclass(frozen=True)
+class Helped:
+    title: str
+    helpful: float
+    entries: int
+
+
+@dataclass(frozen=True)
+class ClosingSummary:
+    head: Letterhead
+    closed: bool
+    start: str
+    end: str
+    weeks: int
+    goals: str
+    closing_note: str
+    p: Progress
+    helped: tuple[Helped, ...] = field(default_factory=tuple)
+    entries: int = 0
+
+
+def closing_summary(case: Case, settings: PracticeSettings, today: date) -> ClosingSummary:
+    progress = progress_for_case(case, today)
+    ended = local(case.closed_at).date() if case.closed_at else today
+    rows = db.session.execute(
+        sa.select(
+            Assignment.exercise_version_id,
+            sa.func.avg(HomeworkEntry.helpful),
+            sa.func.count(HomeworkEntry.id),
+        )
+        .join(HomeworkEntry, HomeworkEntry.assignment_id == Assignment.id)
+        .where(Assignment.case_id == case.id)
+        .group_by(Assignment.exercise_version_id)
+    ).all()
+    titles = {
+        a.exercise_version_id: a.exercise.title
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.case_id == case.id)
+            .options(sa.orm.joinedload(Assignment.exercise))
+        )
+    }
+    helped = sorted(
+        (Helped(titles[v], round(float(avg), 1), n) for v, avg, n in rows),
+        key=lambda h: (-h.helpful, -h.entries),
+    )[:5]
+    return ClosingSummary(
+        head=letterhead(settings, "Closing summary", case.label, today),
+        closed=case.status is CaseStatus.CLOSED,
+        start=format_date(case.start_date),
+        end=format_date(ended),
+        weeks=max(1, (ended - case.start_date).days // 7),
+        goals=case.goals or "",
+        closing_note=case.closing_note or "",
+        p=progress,
+        helped=tuple(helped),
+        entries=sum(n for _, _, n in rows),
+    )
+
+
+def download_name(kind: str, label: str, dated: date | str) -> str:
+    """``handout-alex-jordan-morgan-2026-11-21.pdf``; non-ASCII names fall back to "case"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:50].strip("-") or "case"
+    return f"{kind}-{slug}-{dated}.pdf"

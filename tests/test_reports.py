@@ -1,0 +1,308 @@
+"""The PDF reports: what they say, what they never say, who may have them."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from practice.admin.models import PracticeSettings
+from practice.audit.models import AuditEvent
+from practice.cases.models import CaseStatus
+from practice.database import now_utc
+from practice.extensions import db
+from practice.progress.models import CheckIn
+from practice.reports.pdf import StaticOnlyFetcher
+from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
+from tests.conftest import PASSWORD
+
+NOTE_TEXT = "Clinical note text that must never reach a handout"
+SUMMARY = "We practised slowing the pattern down when plans change."
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page, white space folded so wrapped lines still match."""
+    reader = PdfReader(BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_pages(data: bytes):
+    return PdfReader(BytesIO(data)).pages
+
+
+def login(app, user):
+    browser = app.test_client()
+    assert (
+        browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+    return browser
+
+
+def add_session(
+    case,
+    *,
+    days_ago=7,
+    status=SessionStatus.ATTENDED,
+    summary=SUMMARY,
+    step=3,
+    blocks=None,
+    note=NOTE_TEXT,
+):
+    start = now_utc() - timedelta(days=days_ago)
+    session = Session(
+        case_id=case.id,
+        counsellor_id=case.counsellor_id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=50),
+        status=status,
+        attendees=["a", "b"],
+        eft_step=step,
+        block_ratings=blocks or {"trust": 5, "support": 6},
+        handout_summary=summary,
+    )
+    db.session.add(session)
+    db.session.flush()
+    if note:
+        db.session.add(
+            Note(
+                session_id=session.id,
+                case_id=case.id,
+                template=NoteTemplate.DAP,
+                body={"data": note},
+                author_id=case.counsellor_id,
+            )
+        )
+    db.session.commit()
+    return session
+
+
+def check_in(case, partner, answers=(3, 3, 3, 3), days_ago=8):
+    db.session.add(
+        CheckIn(
+            case_id=case.id,
+            partner_id=partner.id,
+            completed_at=now_utc() - timedelta(days=days_ago),
+            csi_happiness=answers[0],
+            csi_warm=answers[1],
+            csi_rewarding=answers[2],
+            csi_satisfied=answers[3],
+            csi_total=sum(answers),
+            blocks={"trust": 6},
+            entered_by_id=partner.user_id,
+        )
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def couple(counsellor, make_case, make_assignment):
+    case = make_case(counsellor)
+    make_assignment(case, "i-statement-rewrites", "each", note="Bring one rewrite next time.")
+    return case
+
+
+def test_handout_carries_the_summary_homework_and_next_appointment_never_the_note(
+    app, counsellor, couple
+):
+    session = add_session(couple)
+    add_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
+    response = login(app, counsellor).get(f"/cases/{couple.id}/sessions/{session.id}/handout.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=handout-alex-morgan-jordan-morgan-")
+    text = pdf_text(response.data)
+    assert "What we worked on" in text
+    assert "slowing the pattern down" in text
+    assert "Rewrite three complaints" in text
+    assert "Bring one rewrite next time." in text
+    assert "Next appointment" in text
+    assert NOTE_TEXT not in text
+    assert "page 1 of" in text
+    assert "Confidential" in text
+
+
+def test_handout_shows_safety_resources_first_where_there_are_concerns(app, counsellor, make_case):
+    case = make_case(counsellor, screening="concerns")
+    session = add_session(case)
+    text = pdf_text(
+        login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf").data
+    )
+    assert "If you need support" in text
+    assert "1-800-799-7233" in text
+    assert text.index("If you need support") < text.index("What we worked on")
+
+
+def test_progress_report_has_the_charts_numbers_and_review(app, counsellor, couple):
+    for n in range(5):
+        add_session(couple, days_ago=40 - 7 * n, step=n + 1)
+    a, b = couple.partners
+    check_in(couple, a, (2, 2, 2, 2), days_ago=41)
+    check_in(couple, a, (4, 3, 3, 3), days_ago=5)
+    check_in(couple, b, (1, 1, 1, 1), days_ago=41)
+    response = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    for expected in (
+        "Relationship satisfaction (CSI-4)",
+        "13.5",
+        "Session by session",
+        "Mutual respect",
+        "Homework before it",
+        "The five-session review",
+        "On the repair timeline",
+        "5 sessions attended",
+    ):
+        assert expected in text, expected
+    assert "+5" in text  # Alex: 8 -> 13
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [("A4", 595, 842), ("Letter", 612, 792)])
+def test_page_size_follows_the_practice_setting(app, counsellor, couple, size, width, height):
+    db.session.add(
+        PracticeSettings(
+            name="Harbour",
+            address="1 Quay",
+            timezone="UTC",
+            page_size=size,
+            support_resources="Call 999.",
+        )
+    )
+    db.session.commit()
+    data = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf").data
+    box = pdf_pages(data)[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (width, height)
+    assert "Harbour" in pdf_text(data)
+
+
+def test_worksheets_blank_and_for_the_couple(app, counsellor, couple):
+    browser = login(app, counsellor)
+    blank = pdf_text(browser.get("/catalogue/exercises/rituals-date-night/worksheet.pdf").data)
+    assert "A different date every week" in blank
+    assert "How helpful was it?" in blank
+    assignment_id = db.session.scalar(sa.text("SELECT id FROM assignments LIMIT 1"))
+    personal = browser.get(f"/cases/{couple.id}/homework/{assignment_id}/worksheet.pdf")
+    text = pdf_text(personal.data)
+    assert "Bring one rewrite next time." in text
+    assert "Alex Morgan & Jordan Morgan" in text
+
+
+def test_closing_summary(app, counsellor, couple, make_entry):
+    add_session(couple, days_ago=30)
+    a, _ = couple.partners
+    check_in(couple, a, (2, 2, 2, 2), days_ago=31)
+    check_in(couple, a, (5, 4, 4, 4), days_ago=2)
+    assignment = db.session.scalar(sa.text("SELECT id FROM assignments LIMIT 1"))
+    from practice.homework.models import Assignment
+
+    make_entry(db.session.get(Assignment, assignment), a, helpful=5)
+    couple.status, couple.closed_at = CaseStatus.CLOSED, now_utc()
+    couple.closing_note = "Keep your Sunday walks."
+    db.session.commit()
+    text = pdf_text(login(app, counsellor).get(f"/cases/{couple.id}/closing-summary.pdf").data)
+    assert "The course of treatment" in text
+    assert "Measures, first and last" in text
+    assert "+9" in text
+    assert "What helped" in text
+    assert "Rewrite three complaints" in text
+    assert "Keep your Sunday walks." in text
+    assert "provisional" not in text
+
+
+def test_reports_render_for_an_empty_case(app, counsellor, make_case):
+    case = make_case(counsellor, screening=None)
+    browser = login(app, counsellor)
+    for url, says in (
+        (f"/cases/{case.id}/progress.pdf", "No check-ins were recorded."),
+        (f"/cases/{case.id}/closing-summary.pdf", "No homework entries"),
+    ):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert says in pdf_text(response.data)
+
+
+def test_hostile_and_unusual_text_prints_as_text(app, counsellor, make_case, monkeypatch):
+    names = ("زينب الحسيني 🙂", "Zoë <img src='file:///etc/passwd'> O'Brien")
+    case = make_case(counsellor, names)
+    long_summary = ("A long summary with no breaks " * 400)[:10_000]
+    session = add_session(case, summary=long_summary + "<script>alert(1)</script>")
+    refused = []
+    original = StaticOnlyFetcher.fetch
+
+    def watching(self, url, headers=None):
+        try:
+            return original(self, url, headers)
+        except ValueError:
+            refused.append(url)
+            raise
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", watching)
+    response = login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf")
+    assert response.status_code == 200
+    assert refused == []  # nothing the user typed was ever fetched
+    text = pdf_text(response.data)
+    assert "<img src='file:///etc/passwd'>" in text.replace("\n", "")
+    assert "<script>alert(1)</script>" in text.replace("\n", "")
+    assert "case-" in response.headers["Content-Disposition"]  # a non-ASCII label
+
+
+def test_the_fetcher_reads_only_static_files():
+    fetcher = StaticOnlyFetcher()
+    for url in ("file:///etc/passwd", "https://example.org/x.png", "file:///work/main/config.py"):
+        with pytest.raises(ValueError, match="static files"):
+            fetcher.fetch(url)
+
+
+def test_partners_get_handouts_and_worksheets_not_the_report_until_shared(
+    app, counsellor, couple, make_case, make_user
+):
+    session = add_session(couple)
+    a = couple.partners[0]
+    client = login(app, a.user)
+    page = client.get("/portal/documents").data.decode()
+    assert f"/portal/handouts/{session.id}.pdf" in page
+    handout = client.get(f"/portal/handouts/{session.id}.pdf")
+    assert handout.status_code == 200
+    assert NOTE_TEXT not in pdf_text(handout.data)
+    assignment_id = db.session.scalar(sa.text("SELECT id FROM assignments LIMIT 1"))
+    assert client.get(f"/portal/worksheets/{assignment_id}.pdf").status_code == 200
+    assert client.get("/portal/progress.pdf").status_code == 404
+    assert "/portal/progress.pdf" not in page
+    # The counsellor shares it; now the partner may have it.
+    login(app, counsellor).post(f"/cases/{couple.id}/progress/sharing")
+    assert client.get("/portal/progress.pdf").status_code == 200
+    # Another couple reaches none of it, nor do counsellors of other cases.
+    other = make_case(make_user(), ("Sam Other", "Robin Other"))
+    stranger = login(app, other.partners[0].user)
+    for url in (f"/portal/handouts/{session.id}.pdf", f"/portal/worksheets/{assignment_id}.pdf"):
+        assert stranger.get(url).status_code == 404, url
+    outsider = login(app, other.counsellor)
+    for url in (
+        f"/cases/{couple.id}/sessions/{session.id}/handout.pdf",
+        f"/cases/{couple.id}/progress.pdf",
+        f"/cases/{couple.id}/closing-summary.pdf",
+        f"/cases/{couple.id}/homework/{assignment_id}/worksheet.pdf",
+    ):
+        assert outsider.get(url).status_code == 404, url
+    assert outsider.post(f"/cases/{couple.id}/progress/sharing").status_code == 404
+
+
+def test_a_scheduled_session_has_no_handout_for_partners(app, couple):
+    session = add_session(couple, days_ago=-2, status=SessionStatus.SCHEDULED, note=None)
+    client = login(app, couple.partners[0].user)
+    assert client.get(f"/portal/handouts/{session.id}.pdf").status_code == 404
+
+
+def test_downloads_are_on_the_audit_trail(app, counsellor, couple):
+    session = add_session(couple)
+    login(app, counsellor).get(f"/cases/{couple.id}/sessions/{session.id}/handout.pdf")
+    login(app, couple.partners[0].user).get(f"/portal/handouts/{session.id}.pdf")
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "report.download")
+    ).all()
+    assert [(e.detail["report"], e.detail["by"]) for e in events] == [
+        ("handout", "counsellor"),
+        ("handout", "client"),
+    ]
+    assert all(e.case_id == couple.id for e in events)
