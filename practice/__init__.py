@@ -111,10 +111,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(web.start_request)
-    init_parking(app)
     # after_request hooks run in reverse: headers are set on whatever the commit returns.
     app.after_request(web.security_headers)
     app.after_request(web.commit_request)
+    init_parking(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -26,6 +26,15 @@ def form_token_field() -> HiddenField:
     return HiddenField(default=new_form_token)
 
 
+def already_made(model: type[T], token: str | None) -> T | None:
+    """The record a form with ``token`` already made, if any (for checks that would
+    otherwise trip over it, like a session clashing with itself)."""
+    token = (token or "")[:64]
+    if not token:
+        return None
+    return db.session.scalar(sa.select(model).where(model.form_token == token))
+
+
 def create_once(model: type[T], token: str | None, make: Callable[[], T]) -> tuple[T, bool]:
     """The record made with ``token``, making it with ``make()`` if there is none yet.
 

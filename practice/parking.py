@@ -75,7 +75,10 @@ def restore() -> None:
 
 
 def forget_after_success(response):
-    """After a successful POST to the page a form was parked for, forget the parked copy."""
+    """After a successful POST to the page a form was parked for, forget the parked copy.
+
+    Only that page's POST: the login in between must leave the token in place.
+    """
     token = session.get(SESSION_KEY)
     if (
         token
@@ -83,15 +86,18 @@ def forget_after_success(response):
         and response.status_code < 400
         and not g.get("keep_parked_form")
     ):
-        db.session.execute(
+        forgotten = db.session.execute(
             sa.delete(ParkedForm).where(
                 ParkedForm.token_hash == hash_token(token), ParkedForm.path == request.path
             )
         )
-        session.pop(SESSION_KEY, None)
+        if forgotten.rowcount:
+            session.pop(SESSION_KEY, None)
     return response
 
 
 def init_parking(app: Flask) -> None:
+    """Attach the hooks. Call it after the commit hook is registered: after_request hooks
+    run last-registered first, and this one must run before the request commits."""
     app.before_request(restore)
     app.after_request(forget_after_success)

@@ -36,10 +36,11 @@ FAILED_LOGIN = "That email and password do not match an active account."
 @login_manager.unauthorized_handler
 def unauthorized():
     """Not logged in: keep a sent form, answer scripts plainly, send people to log in."""
+    if request.accept_mimetypes.best == "application/json":
+        # A script saving in the background: it keeps its own copy and says so.
+        return {"error": "login needed", "login": url_for("auth.login")}, 401
     if request.method == "POST" and request.form:
         return parking.park_and_login()
-    if request.accept_mimetypes.best == "application/json":
-        return {"error": "login needed", "login": url_for("auth.login")}, 401
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 

@@ -62,7 +62,8 @@ def step_choices() -> list:
 
 class NoteFormBase(Form):
     eft_step = SelectField("EFT stage and step reached", validators=[Optional()])
-    interventions = MultiCheckboxField(
+    # Named apart from the EFT template's "interventions" text section.
+    ticked_interventions = MultiCheckboxField(
         "EFT interventions used", choices=choices({i: i for i in EFT_INTERVENTIONS})
     )
 
@@ -80,7 +81,7 @@ class NoteFormBase(Form):
         """The note's text, by section, as it will be stored (and signed)."""
         body = {s.key: (self[s.key].data or "").strip() for s in TEMPLATES[self.template][1]}
         if self.template is NoteTemplate.EFT:
-            body["interventions_used"] = list(self.interventions.data or [])
+            body["interventions_used"] = list(self.ticked_interventions.data or [])
         return body
 
     def ratings(self) -> dict[str, int]:

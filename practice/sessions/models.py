@@ -200,6 +200,9 @@ def content_digest(content: dict) -> str:
 @sa.event.listens_for(Note, "before_update")
 def _refuse_signed_change(mapper, connection, target: Note):
     """Once signed in the database, a note takes no change at all."""
+    session = sa.orm.object_session(target)
+    if session is not None and not session.is_modified(target, include_collections=False):
+        return  # only a collection moved (an addendum was added): the note itself is as it was
     # Asked of the database itself: whatever the object now says, was it signed?
     was_signed = connection.scalar(
         sa.select(Note.__table__.c.signed_at).where(Note.__table__.c.id == target.id)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -15,7 +15,7 @@ from practice.database import now_utc
 from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_local
 from practice.extensions import db
 from practice.forms import restoring
-from practice.idempotency import create_once
+from practice.idempotency import already_made, create_once
 from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
 from practice.sessions.notes import TEMPLATES, homework_since
@@ -111,7 +111,11 @@ def new(case_id: int):
     if request.method == "GET" and not restoring():
         form.day.data = practice_today()
         form.attendees.data = [p.position for p in case.partners]
-    if form.validate_on_submit() and (times := _check_times(form, case)):
+    valid = form.validate_on_submit()
+    if valid and (made := already_made(Session, form.form_token.data)):
+        # A second click of the same form: back to the session the first one made.
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=made.id))
+    if valid and (times := _check_times(form, case)):
 
         def make():
             session = Session(case=case, counsellor_id=case.counsellor_id)
@@ -122,13 +126,9 @@ def new(case_id: int):
         session, created = create_once(Session, form.form_token.data, make)
         if created:
             audit.record("session.create", session, status=session.status.value)
+            fresh = session.status is SessionStatus.ATTENDED
             flash(
-                "Session saved."
-                + (
-                    " Write the note while it is fresh."
-                    if session.status is SessionStatus.ATTENDED
-                    else ""
-                ),
+                "Session saved." + (" Write the note while it is fresh." if fresh else ""),
                 "success",
             )
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
@@ -208,19 +208,14 @@ def note(case_id: int, session_id: int):
             return _signed_refusal(case, session)
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
     chooser = TemplateChoiceForm(request.args)
-    if existing is not None:
-        template = existing.template
-    elif chooser.template.data in {t.value for t in NoteTemplate}:
-        template = NoteTemplate(chooser.template.data)
-    else:
-        template = NoteTemplate.EFT
+    template = _template_for(existing)
     form = note_form_class(template)()
     if request.method == "GET" and not restoring():
         if existing is not None:
             for key, value in existing.body.items():
                 if key in form and key != "interventions_used":
                     form[key].data = value
-            form.interventions.data = existing.body.get("interventions_used", [])
+            form.ticked_interventions.data = existing.body.get("interventions_used", [])
         form.eft_step.data = str(session.eft_step or "")
         for key, value in (session.block_ratings or {}).items():
             if f"block_{key}" in form:
@@ -244,19 +239,36 @@ def note(case_id: int, session_id: int):
         form,
         case=case,
         session=session,
-        template=template,
+        note_template=template,
         templates=TEMPLATES,
         chooser=chooser,
         **_note_context(case, session),
     )
 
 
+def _template_for(existing: Note | None) -> NoteTemplate:
+    """The note's own template; else the one asked for, or the one of a parked draft; else EFT."""
+    if existing is not None:
+        return existing.template
+    known = {t.value for t in NoteTemplate}
+    for wanted in (
+        request.form.get("template"),
+        request.args.get("template"),
+        g.parked_formdata.get("template") if restoring() else None,
+    ):
+        if wanted in known:
+            return NoteTemplate(wanted)
+    return NoteTemplate.EFT
+
+
 def _save_note(case, session, existing, template, form) -> Note:
+    # The homework is read before the note joins the session, so no half-made note is
+    # flushed by the queries that read it.
+    body = form.body()
+    body["homework_snapshot"] = [line.text for line in _note_context(case, session)["homework"]]
     note = existing or Note(
         session=session, case_id=case.id, template=template, author_id=current_user.id, body={}
     )
-    body = form.body()
-    body["homework_snapshot"] = [line.text for line in _note_context(case, session)["homework"]]
     note.body = body
     note.updated_at = now_utc()
     session.eft_step = int(form.eft_step.data) if form.eft_step.data else None

@@ -65,8 +65,9 @@ def sign(note: Note, by: User) -> None:
 
 
 def add_addendum(note: Note, text: str, by: User) -> Addendum:
+    # By id, not through note.addenda: the signed note itself is not touched.
     addendum = Addendum(
-        note=note, case_id=note.case_id, body=text, signed_by_id=by.id, signed_at=now_utc()
+        note_id=note.id, case_id=note.case_id, body=text, signed_by_id=by.id, signed_at=now_utc()
     )
     addendum.content_hash = addendum.compute_hash()
     db.session.add(addendum)

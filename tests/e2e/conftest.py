@@ -1,0 +1,189 @@
+"""Browser journeys against a real server, in headless Chromium.
+
+A fresh practice is built in a temporary folder (migrated, catalogue loaded, an
+owner created), served by gunicorn on a free loopback port, and driven with
+Playwright through Debian's ``/usr/bin/chromium`` (no browser is downloaded).
+Every page a journey passes through is screenshotted, at desktop and phone
+size, into ``build/screenshots/``, and checked with axe-core for serious or
+critical accessibility problems.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+OWNER = ("owner@e2e.example.org", "the owner's long password")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _flask(env, *args):
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, _screenshot_folder):
+    """The app under gunicorn with two workers on a fresh database; yields its address."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    env = {
+        **os.environ,
+        "MEND_ENV": "development",
+        "MEND_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": f"sqlite:///{instance}/e2e.sqlite3",
+        # Every journey logs in from 127.0.0.1; the default throttle would stop them.
+        "MEND_LOGIN_LIMIT": "1000 per minute",
+        "MEND_LOGIN_ACCOUNT_LIMIT": "1000 per minute",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    _flask(env, "db", "upgrade")
+    _flask(env, "catalogue", "load")
+    _flask(
+        env, "create-owner", "--email", OWNER[0], "--name", "Olive Owner", "--password", OWNER[1]
+    )
+    port = _free_port()
+    log = (ROOT / "build" / "e2e-server.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310 - loopback
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        log.close()
+        pytest.fail("the server did not start; see build/e2e-server.log")
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshot_folder():
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+
+
+class Person:
+    """One person at one browser: their page, with a camera and an accessibility check."""
+
+    def __init__(self, browser, base: str, name: str, viewport: dict):
+        self.context = browser.new_context(viewport=viewport, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.base = base
+        self.name = name
+        self.size = "phone" if viewport["width"] < 500 else "desktop"
+        self.shots = 0
+        self.console_errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def look(self, step: str) -> None:
+        """Screenshot the page, check it reads at this width, and run axe-core over it."""
+        self.shots += 1
+        name = f"{self.name}-{self.shots:02d}-{step}-{self.size}.png"
+        self.page.screenshot(path=str(SHOTS / name), full_page=True)
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        viewport = self.page.viewport_size["width"]
+        assert width <= viewport, f"{step}: {width}px wide in a {viewport}px window"
+        title = self.page.title()
+        assert "·" in title, f"{step}: the title says where you are ({title!r})"
+        check_accessibility(self.page, step)
+
+    def close(self):
+        self.context.close()
+
+
+def check_accessibility(page, step: str) -> None:
+    # Evaluated through the DevTools protocol, which the pages' CSP (no inline
+    # script) rightly does not allow a <script> tag to do.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{step}: " + json.dumps(
+        [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in bad
+        ],
+        indent=1,
+    )
+
+
+@pytest.fixture
+def person(browser, live_server):
+    people = []
+
+    def make(name: str, viewport=DESKTOP) -> Person:
+        p = Person(browser, live_server, name, viewport)
+        people.append(p)
+        return p
+
+    yield make
+    for p in people:
+        p.close()

@@ -1,0 +1,240 @@
+"""The five journeys of the practice, clicking only what a person would click.
+
+They run in order against one server and build on each other: the owner sets
+the practice up, a counsellor opens a case and gives homework, both partners
+join from their phones, the counsellor records and signs a session and hands
+out its PDFs, and finally someone tries what they should not.
+"""
+
+import re
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from practice.database import now_utc
+from tests.e2e.conftest import OWNER, PHONE
+
+COUNSELLOR = ("casey@e2e.example.org", "casey's long password")
+PARTNERS = {
+    "a": ("Alex Morgan", "alex@e2e.example.org"),
+    "b": ("Jordan Morgan", "jordan@e2e.example.org"),
+}
+CLIENT_PASSWORD = "a partner's long password"
+NOTE_WORDS = "Alex pursued, Jordan withdrew; we slowed the cycle down together."
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def story():
+    """What one journey leaves for the next: links, ids, addresses."""
+    return {}
+
+
+def log_in(who, email, password):
+    page = who.go("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(data)).pages)
+
+
+def test_1_owner_sets_up_the_practice(person):
+    owner = person("owner")
+    page = log_in(owner, *OWNER)
+    expect(page.get_by_role("heading", name=re.compile("Good to see you"))).to_be_visible()
+    owner.look("dashboard-first-time")
+    page.get_by_role("link", name="Practice").click()
+    page.get_by_role("link", name="Settings").click()
+    owner.look("settings")
+    page.get_by_label("Practice name").fill("Harbour Couples Counselling")
+    page.get_by_label("Time zone").fill("Europe/London")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Practice settings saved.")).to_be_visible()
+    page.get_by_role("link", name="Accounts").click()
+    page.get_by_role("link", name="New counsellor").click()
+    owner.look("new-counsellor")
+    page.get_by_label("Name").fill("Casey Counsellor")
+    page.get_by_label("Email").fill(COUNSELLOR[0])
+    page.get_by_label("First password").fill(COUNSELLOR[1])
+    page.get_by_label("Type it again").fill(COUNSELLOR[1])
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text(f"Casey Counsellor can now log in as {COUNSELLOR[0]}.")).to_be_visible()
+    expect(page).to_have_title(re.compile("Harbour Couples Counselling"))
+    owner.look("accounts")
+
+
+def test_2_counsellor_opens_a_case_and_gives_homework(person, story):
+    casey = person("counsellor")
+    page = log_in(casey, *COUNSELLOR)
+    casey.look("dashboard-empty")
+    page.get_by_role("link", name="Open a case").first.click()
+    page.get_by_label("Partner A's name").fill(PARTNERS["a"][0])
+    page.get_by_label("Partner A's email").fill(PARTNERS["a"][1])
+    page.get_by_label("Partner B's name").fill(PARTNERS["b"][0])
+    page.get_by_label("Partner B's email").fill(PARTNERS["b"][1])
+    page.get_by_label("Poor communication").check()
+    page.get_by_label("Goals").fill("Fewer rows about plans; more time as a couple.")
+    page.get_by_label("Status").select_option("active")
+    casey.look("new-case")
+    page.get_by_role("button", name="Open case").click()
+    expect(page.get_by_text("Case opened for Alex Morgan & Jordan Morgan")).to_be_visible()
+    story["case_url"] = page.url.removeprefix(casey.base)
+    casey.look("case-new")
+
+    page.get_by_role("link", name="Record a screening").first.click()
+    page.get_by_label("No safety concerns identified").check()
+    page.get_by_label("Note").fill("Seen separately; no violence, threats or fear reported.")
+    casey.look("safety")
+    page.get_by_role("button", name="Save screening").click()
+    expect(page.get_by_text("Screening saved")).to_be_visible()
+
+    story["links"] = {}
+    for position in ("a", "b"):
+        page.get_by_role("button", name="Invite to the portal").first.click()
+        expect(page.get_by_role("heading", name=re.compile("Invitation for"))).to_be_visible()
+        link = page.get_by_label(re.compile("One-time link")).input_value()
+        story["links"][position] = link.removeprefix(casey.base)
+        casey.look(f"invitation-{position}")
+        page.get_by_role("link", name="Back to the case").click()
+
+    for query, title in (
+        ("I-statements", "Rewrite three complaints"),
+        ("date night", "A different date every week"),
+        ("appreciation", "Notice what usually goes unthanked"),
+    ):
+        page.get_by_role("link", name="Assign homework").first.click()
+        page.get_by_role("searchbox", name="Find an exercise").fill(query)
+        page.get_by_role("button", name="Search").click()
+        casey.look(f"search-{query.split()[0].lower()}")
+        item = page.locator(".list-group-item", has_text=title)
+        item.get_by_role("link", name="Choose").click()
+        page.get_by_label("Your words for this couple").fill(
+            f"For you both: start small with {title}."
+        )
+        casey.look(f"assign-{query.split()[0].lower()}")
+        page.get_by_role("button", name="Assign").click()
+        expect(page.get_by_text(f"“{title}” is assigned.")).to_be_visible()
+    casey.look("case-with-homework")
+
+    # Book the next session for two days' time, so the partners are asked to check in.
+    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("link", name="Add a session").first.click()
+    soon = (now_utc() + timedelta(days=2)).date().isoformat()
+    page.get_by_label("Date").fill(soon)
+    page.get_by_label("Start time").fill("17:00")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_text("Session saved.")).to_be_visible()
+
+
+@pytest.mark.parametrize(("position", "share"), [("a", False), ("b", True)])
+def test_3_each_partner_joins_from_a_phone(person, story, position, share):
+    name, email = PARTNERS[position]
+    first = name.split()[0]
+    phone = person(f"partner-{position}", PHONE)
+    page = phone.go(story["links"][position])
+    expect(page.get_by_role("heading", name=f"Welcome, {first}")).to_be_visible()
+    phone.look("invitation")
+    expect(page.get_by_label("Your email")).to_have_value(email)
+    page.get_by_label("Choose a password").fill(CLIENT_PASSWORD)
+    page.get_by_label("Type it again").fill(CLIENT_PASSWORD)
+    page.get_by_role("button", name="Set password and continue").click()
+    expect(page.get_by_role("heading", name=f"Hello, {first}")).to_be_visible()
+    phone.look("portal-home")
+
+    page.get_by_role("link", name=re.compile("Rewrite three complaints")).click()
+    phone.look("exercise")
+    page.get_by_label(re.compile("Write your best rewrite")).fill(
+        f"{first}: 'You never plan' became 'I feel left out when plans change late'."
+    )
+    page.locator("fieldset", has_text="How helpful was it?").get_by_label("4").check()
+    page.locator("fieldset", has_text="How hard was it?").get_by_label("2").check()
+    if share:
+        page.get_by_label("Share this entry with my partner").check()
+    page.get_by_role("button", name="Save my entry").click()
+    expect(page.get_by_text("Saved. Well done for doing it.")).to_be_visible()
+    phone.look("entry-saved")
+
+    page.get_by_role("link", name="Check in").click()
+    phone.look("check-in")
+    for question, answer in (
+        ("happiness", "3: Happy"),
+        ("warm and comfortable", "3: Mostly true"),
+        ("rewarding", "3: Mostly"),
+        ("satisfied", "2: Somewhat"),
+    ):
+        page.locator("fieldset", has_text=question).get_by_label(answer, exact=True).check()
+    page.get_by_label("Trust").fill("6")
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_text("Thank you.")).to_be_visible()
+    expect(page.get_by_role("link", name="Check in")).to_have_count(0)
+    if share:
+        page.get_by_role("button", name="Show menu").click()
+        page.get_by_role("link", name="My entries").click()
+        phone.look("my-entries")
+    story.setdefault("entries", []).append(phone.page.url)
+
+
+def test_4_counsellor_records_signs_and_hands_out(person, story):
+    casey = person("counsellor-session")
+    page = log_in(casey, *COUNSELLOR)
+    page.goto(casey.base + story["case_url"])
+    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("link", name="Add a session").first.click()
+    earlier = now_utc() - timedelta(hours=3)
+    page.get_by_label("Date").fill(earlier.date().isoformat())
+    page.get_by_label("Start time").fill("09:00")
+    page.get_by_label("Status").select_option("attended")
+    page.get_by_label("For the couple’s handout").fill(
+        "We named the pattern that takes over when plans change, and practised pausing it."
+    )
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_text("Write the note while it is fresh.")).to_be_visible()
+    story["session_url"] = page.url.removeprefix(casey.base)
+
+    page.get_by_role("link", name="Write the note").click()
+    expect(page.get_by_label("Template", exact=True)).to_have_value("eft")
+    expect(page.get_by_text(re.compile("Rewrite three complaints \\(Alex\\)"))).to_be_visible()
+    page.get_by_label("Cycle observed").fill(NOTE_WORDS)
+    page.get_by_label("Emotions accessed").fill("Jordan's fear of failing under the silence.")
+    page.get_by_label("Homework reviewed").fill("Both did the rewrites; Jordan shared one.")
+    page.get_by_label("Tracking and reflecting the cycle").check()
+    page.get_by_label("EFT stage and step reached").select_option("2")
+    casey.look("note-draft")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign note").click()
+    expect(page.get_by_text("Note signed.")).to_be_visible()
+    expect(page.get_by_text("content hash verified")).to_be_visible()
+    page.get_by_label("Addendum").fill("Correction: the holiday plans were Jordan's idea.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign and add addendum").click()
+    expect(page.get_by_text("Addendum signed and added.")).to_be_visible()
+    casey.look("signed-note")
+
+    with page.expect_download() as handout:
+        page.get_by_role("link", name="Handout (PDF)").click()
+    data = handout.value.path().read_bytes()
+    assert data.startswith(b"%PDF")
+    assert handout.value.suggested_filename.startswith("handout-alex-morgan-jordan-morgan-")
+    text = pdf_text(data)
+    assert "practised pausing it" in text
+    assert "Rewrite three complaints" in text
+    assert NOTE_WORDS not in text
+
+    page.goto(casey.base + story["case_url"])
+    page.get_by_role("link", name="Progress", exact=True).click()
+    expect(page.get_by_role("heading", name="Relationship satisfaction (CSI-4)")).to_be_visible()
+    casey.look("progress")
+    with page.expect_download() as report:
+        page.get_by_role("link", name="Progress report (PDF)").click()
+    text = pdf_text(report.value.path().read_bytes())
+    assert "Progress report" in text
+    assert "Relationship satisfaction (CSI-4)" in text
+    assert "1 session attended" in text
