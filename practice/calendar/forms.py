@@ -9,7 +9,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from practice.forms import Form, choices
 from practice.idempotency import form_token_field
@@ -74,8 +74,9 @@ class ScheduleForm(TimesForm):
 class CancelForm(Form):
     reason = TextAreaField(
         "Reason",
+        filters=[lambda value: value.strip() if value else value],
         validators=[
-            InputRequired(message="Say why the session is cancelled."),
+            DataRequired(message="Say why the session is cancelled."),
             Length(max=500, message="Keep the reason under 500 characters."),
         ],
         description="Kept with the session for you; clients see only that it is cancelled.",
