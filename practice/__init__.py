@@ -15,6 +15,8 @@ from practice import commands, errors, models, web  # noqa: F401 - models: the w
 from practice.admin.routes import bp as admin_bp
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
+from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
 from practice.crypto import init_encryption
@@ -24,6 +26,7 @@ from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
+from practice.portal.appointments import bp as portal_calendar_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
 from practice.reports.routes import bp as reports_bp
@@ -101,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
+    app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
+    app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(homework_bp, url_prefix="/cases/<int:case_id>/homework")

@@ -16,6 +16,7 @@ from practice.catalogue.commands import catalogue_cli
 from practice.crypto_rotation import rotate_all
 from practice.demo import seed
 from practice.extensions import db
+from practice.reminders.commands import send_reminders_command
 
 
 def register(app: Flask) -> None:
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(rotate_keys)
     app.cli.add_command(new_notes_key)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("create-owner")

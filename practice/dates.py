@@ -1,6 +1,7 @@
 """Days as the practice counts them: "today" is today in the practice's time zone."""
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from practice.database import now_utc
 from practice.web import practice_zone
@@ -18,13 +19,13 @@ class LocalTimeError(ValueError):
     """A wall-clock time the practice's time zone skips or repeats that day."""
 
 
-def local_to_utc(day: date, clock: time) -> datetime:
-    """The UTC moment of ``day`` at ``clock`` in the practice's time zone.
+def local_to_utc(day: date, clock: time, zone: ZoneInfo | None = None) -> datetime:
+    """The UTC moment of ``day`` at ``clock`` in ``zone`` (default: the practice's).
 
     Refuses, with a message for the person who typed it, a time that does not
     exist (the hour the clocks skip) or exists twice (the hour they repeat).
     """
-    zone = practice_zone()
+    zone = zone or practice_zone()
     naive = datetime.combine(day, clock)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from practice.admin.models import PracticeSettings
 from practice.auth.models import Role, User
+from practice.calendar.recurrence import occurrence_days, series_slots
+from practice.calendar.services import SeriesPlan, book_series, series_sessions
 from practice.cases.models import (
     Case,
     CaseConcern,
@@ -511,3 +513,25 @@ def _seed_sessions(staff: dict[str, User]) -> None:
         datetime.combine(today + timedelta(days=5), time(11, 0), tzinfo=zone),
         SessionStatus.SCHEDULED,
     )
+    _seed_series(priya, olsen, today)
+
+
+def _seed_series(priya: User, olsen: Case, today: date) -> None:
+    """The Olsens go on weekly with Priya: eight sessions, one moved, one cancelled late."""
+    first = today + timedelta(days=2)
+    days = occurrence_days(first, 1, None, 8)
+    slots = series_slots(days, time(10, 0), time(10, 50), practice_zone())
+    plan = SeriesPlan(1, time(10, 0), time(10, 50), practice_zone().key, None, 8)
+    series = book_series(olsen, slots, plan, [], priya)
+    db.session.flush()
+    sessions = series_sessions(series)
+    moved = sessions[2]
+    moved.moved_from = moved.starts_at
+    moved.starts_at += timedelta(days=1, hours=4)
+    moved.ends_at += timedelta(days=1, hours=4)
+    moved.sequence = 1
+    sessions[4].status = SessionStatus.CANCELLED
+    sessions[4].cancel_reason = "Chris is away for work that week."
+    sessions[4].late_cancel = True
+    sessions[4].cancelled_at = sessions[4].starts_at - timedelta(hours=20)
+    sessions[4].sequence = 1

@@ -7,6 +7,7 @@ always see the whole schema, whichever blueprints a command happens to touch.
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, User
+from practice.calendar.models import CalendarFeed, SeriesOccurrence, SessionSeries
 from practice.cases.models import (
     Case,
     CaseConcern,
@@ -26,17 +27,23 @@ from practice.homework.models import Assignment, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.parking import ParkedForm
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.reminders.models import Reminder, ReminderOptOut
 from practice.sessions.models import Addendum, Note, Session
 
 __all__ = [
     "Addendum",
     "Assignment",
+    "CalendarFeed",
     "ChangeMarker",
     "CheckIn",
     "NegativeCycle",
     "Note",
     "ParkedForm",
+    "Reminder",
+    "ReminderOptOut",
     "Review",
+    "SeriesOccurrence",
+    "SessionSeries",
     "Session",
     "Case",
     "CaseConcern",

@@ -25,6 +25,7 @@ from practice.portal.access import (
     partner_entries_options,
     visible_entries,
 )
+from practice.portal.appointments import upcoming_for
 from practice.progress.checkins import check_in_due
 from practice.progress.csi import ITEMS
 from practice.progress.forms import CheckInForm
@@ -77,6 +78,7 @@ def home():
         shared=shared,
         settings=PracticeSettings.get(),
         check_in=check_in_asked(partner),
+        appointments=upcoming_for(partner, now_utc(), limit=3),
     )
 
 

@@ -69,6 +69,16 @@ class Session(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Scheduling (practice.calendar). The partners ("a", "b") it is with; empty: the whole case.
+    invitees: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    cancel_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # Cancelled too close to its start to fill the hour (practice.calendar.LATE_CANCEL).
+    late_cancel: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    cancelled_at: Mapped[datetime | None]
+    # Where a moved session was before its latest move.
+    moved_from: Mapped[datetime | None]
+    # Bumped on every change of time or status, for calendar apps (RFC 5545 SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     case: Mapped[Case] = relationship()
     counsellor: Mapped[User] = relationship()
@@ -83,7 +93,13 @@ class Session(db.Model):
 
     @property
     def status_label(self) -> str:
+        if self.status is SessionStatus.CANCELLED and self.late_cancel:
+            return "Cancelled late"
         return SESSION_STATUSES[self.status]
+
+    def is_with(self, position: str) -> bool:
+        """Whether the partner at ``position`` is expected at this session."""
+        return not self.invitees or position in self.invitees
 
     @property
     def eft_stage(self) -> int | None:

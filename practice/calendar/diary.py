@@ -1,0 +1,87 @@
+"""Reading the diary: whose it is, and what is in it between two days.
+
+:func:`diary_holder` is the one place that decides whose diary a person may
+read: their own; the owner may read any counsellor's (times and case labels,
+never a note); anyone else's answers 404.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from practice.auth.models import Role, User
+from practice.calendar.models import SeriesOccurrence
+from practice.calendar.recurrence import day_bounds
+from practice.extensions import db
+from practice.sessions.models import Session, SessionStatus
+
+STAFF = (Role.OWNER, Role.COUNSELLOR)
+
+
+def diary_holder(counsellor_id: int | None) -> User:
+    """The counsellor whose diary is asked for, if the current user may read it; else 404."""
+    if counsellor_id is None or counsellor_id == current_user.id:
+        return current_user
+    if not current_user.is_owner:
+        abort(404)
+    holder = db.session.get(User, counsellor_id)
+    if holder is None or holder.role not in STAFF:
+        abort(404)
+    return holder
+
+
+def staff() -> list[User]:
+    """Everyone who may hold a diary, active first, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role.in_(STAFF)).order_by(User.active.desc(), User.name)
+        )
+    )
+
+
+@dataclass
+class Entry:
+    """A session as the diary shows it, in local time."""
+
+    session: Session
+    series_id: int | None
+    starts: datetime
+    ends: datetime
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.status is SessionStatus.CANCELLED
+
+
+def entries(
+    counsellor_ids: list[int], first: date, last: date, zone: ZoneInfo
+) -> dict[int, dict[date, list[Entry]]]:
+    """{counsellor id: {local day: entries in order}} from ``first`` to ``last``, one query."""
+    since, until = day_bounds(first, last, zone)
+    rows = db.session.execute(
+        sa.select(Session, SeriesOccurrence.series_id)
+        .outerjoin(SeriesOccurrence, SeriesOccurrence.session_id == Session.id)
+        .where(
+            Session.counsellor_id.in_(counsellor_ids),
+            Session.starts_at >= since,
+            Session.starts_at < until,
+        )
+        .options(joinedload(Session.case))
+        .order_by(Session.starts_at, Session.id)
+    )
+    found: dict[int, dict[date, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for session, series_id in rows:
+        starts = session.starts_at.astimezone(zone)
+        entry = Entry(session, series_id, starts, session.ends_at.astimezone(zone))
+        found[session.counsellor_id][starts.date()].append(entry)
+    return found
+
+
+def days(first: date, n: int) -> list[date]:
+    return [first + timedelta(days=i) for i in range(n)]

@@ -1,0 +1,104 @@
+"""Repeating sessions and the private calendar feeds of counsellors and clients."""
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.cases.models import Case, Partner
+from practice.database import now_utc
+from practice.extensions import db
+from practice.sessions.models import Session
+
+#: How many weeks apart the sessions of a series are, as the counsellor says it.
+REPEATS = {1: "Every week", 2: "Every other week"}
+
+
+class SessionSeries(db.Model):
+    """Sessions at the same local time every week or fortnight, up to an end.
+
+    Each occurrence is a :class:`~practice.sessions.models.Session` row made when
+    the series is set up (linked by a :class:`SeriesOccurrence`), so one of them
+    can be moved or cancelled on its own (an exception) and the rest stay as
+    they were. A series always ends: on a date, or after a number of sessions.
+    """
+
+    __tablename__ = "session_series"
+    __table_args__ = (
+        sa.CheckConstraint("every_weeks IN (1, 2)", name="every_weeks"),
+        sa.CheckConstraint("until IS NOT NULL OR count IS NOT NULL", name="has_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    every_weeks: Mapped[int]
+    first_day: Mapped[date]
+    # The wall-clock time in ``timezone`` that every occurrence keeps, across DST.
+    start_time: Mapped[time]
+    duration_minutes: Mapped[int]
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    until: Mapped[date | None]
+    count: Mapped[int | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Set when the counsellor stops the series before its planned end.
+    ended_on: Mapped[date | None]
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    case: Mapped[Case] = relationship()
+    counsellor: Mapped[User] = relationship(foreign_keys=[counsellor_id])
+
+    @property
+    def repeat_label(self) -> str:
+        return REPEATS[self.every_weeks]
+
+
+class SeriesOccurrence(db.Model):
+    """The ``number``-th session of a series.
+
+    A table of its own rather than a column on ``sessions``: SQLite cannot add
+    a reference to ``sessions`` and take it away again while notes point at it.
+    """
+
+    __tablename__ = "series_occurrences"
+    __table_args__ = (sa.UniqueConstraint("series_id", "number"),)
+
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("session_series.id"))
+    number: Mapped[int]
+
+    session: Mapped[Session] = relationship()
+    series: Mapped[SessionSeries] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """A private iCalendar address: a counsellor's diary, or one partner's appointments.
+
+    The address carries a random token; only its SHA-256 is kept, so it is shown
+    once, when made. Revoking it (or making a new one) stops it at once.
+    """
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        sa.CheckConstraint("(user_id IS NULL) <> (partner_id IS NULL)", name="one_holder"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A counsellor's feed names its user; a client's feed names the partner.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    # The counsellor's choice to show couples' names to whoever can read the calendar.
+    show_names: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def case_id(self) -> int | None:
+        """For the audit trail: a client's feed belongs to their case."""
+        return self.partner.case_id if self.partner is not None else None

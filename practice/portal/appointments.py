@@ -1,0 +1,109 @@
+"""A partner's appointments in the portal: the sessions ahead, a calendar feed, reminders."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from sqlalchemy.orm import joinedload
+from wtforms import BooleanField
+
+from practice import audit
+from practice.auth.access import client_required
+from practice.auth.forms import EmptyForm
+from practice.calendar.feed_routes import feed_addresses
+from practice.calendar.feeds import active_feed, issue_feed, revoke_feeds
+from practice.cases.models import Partner
+from practice.database import now_utc
+from practice.extensions import db
+from practice.forms import Form
+from practice.portal.access import current_partner
+from practice.reminders.models import REMINDER_KINDS, ReminderKind
+from practice.reminders.preferences import set_wanted_kinds, turned_off
+from practice.sessions.models import Session, SessionStatus
+
+bp = Blueprint("portal_calendar", __name__)
+
+SHOWN = (SessionStatus.SCHEDULED, SessionStatus.CANCELLED)
+
+
+def upcoming_for(partner: Partner, now: datetime, limit: int = 10) -> list[Session]:
+    """The partner's sessions from now on (cancelled ones too, marked), soonest first."""
+    found = db.session.scalars(
+        sa.select(Session)
+        .where(
+            Session.case_id == partner.case_id,
+            Session.status.in_(SHOWN),
+            Session.ends_at > now,
+        )
+        .options(joinedload(Session.counsellor))
+        .order_by(Session.starts_at)
+        .limit(4 * limit)
+    )
+    return [s for s in found if s.is_with(partner.position)][:limit]
+
+
+class ReminderForm(Form):
+    appointment = BooleanField(REMINDER_KINDS[ReminderKind.APPOINTMENT])
+    homework = BooleanField(REMINDER_KINDS[ReminderKind.HOMEWORK])
+    check_in = BooleanField(REMINDER_KINDS[ReminderKind.CHECK_IN])
+
+    def wanted(self) -> set[ReminderKind]:
+        return {kind for kind in ReminderKind if self[kind.name.lower()].data}
+
+
+def _page(partner: Partner, form: ReminderForm | None = None, **context):
+    if form is None:
+        off = turned_off(partner)
+        form = ReminderForm(data={k.name.lower(): k not in off for k in ReminderKind})
+    return render_template(
+        "portal/appointments.html",
+        partner=partner,
+        sessions=upcoming_for(partner, now_utc()),
+        feed=active_feed(partner=partner),
+        form=form,
+        empty=EmptyForm(),
+        email=partner.email or partner.user.email,
+        **context,
+    )
+
+
+@bp.get("/")
+@client_required
+def index():
+    """The partner's sessions ahead, their calendar feed and their reminder choices."""
+    return _page(current_partner())
+
+
+@bp.post("/reminders")
+@client_required
+def reminders():
+    """Turn each kind of reminder on or off."""
+    partner = current_partner()
+    form = ReminderForm()
+    if not form.validate_on_submit():
+        return _page(partner, form), 400
+    off = set_wanted_kinds(partner, form.wanted())
+    audit.record("reminders.choose", partner, off=sorted(k.value for k in off))
+    flash("Your reminder choices are saved.", "success")
+    return redirect(url_for("portal_calendar.index"))
+
+
+@bp.post("/feed/new")
+@client_required
+def feed_new():
+    """Make a calendar address for the partner's own sessions; shown only now."""
+    partner = current_partner()
+    feed, token = issue_feed(partner=partner)
+    audit.record("feed.create", feed, holder="client")
+    return _page(partner, **feed_addresses(token))
+
+
+@bp.post("/feed/revoke")
+@client_required
+def feed_revoke():
+    """Stop the partner's calendar address working."""
+    partner = current_partner()
+    if revoke_feeds(partner=partner):
+        audit.record("feed.revoke", partner, holder="client")
+        flash("Your calendar address no longer works.", "success")
+    return redirect(url_for("portal_calendar.index"))

@@ -1,0 +1,70 @@
+"""Reminders sent to clients, one row each, and the kinds a client has turned off."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+
+
+class ReminderKind(enum.StrEnum):
+    APPOINTMENT = "appointment"
+    HOMEWORK = "homework"
+    CHECK_IN = "check-in"
+
+
+#: What each kind is called where a client turns it on or off.
+REMINDER_KINDS = {
+    ReminderKind.APPOINTMENT: "A reminder the day before each session",
+    ReminderKind.HOMEWORK: "A reminder the day before homework is due",
+    ReminderKind.CHECK_IN: "A request to check in a few days before each session",
+}
+
+
+class ReminderStatus(enum.StrEnum):
+    SENDING = "sending"  # claimed by a run that has not yet recorded the outcome
+    SENT = "sent"  # handed to the mail server, or left in the outbox without SMTP
+    FAILED = "failed"  # tried and failed; a later run tries again, a few times
+
+
+class Reminder(db.Model):
+    """One reminder to one partner about one thing at one moment.
+
+    ``key`` names all four (kind, object, recipient, due moment) and is unique,
+    so however often ``send-reminders`` runs, and however many run at once,
+    each reminder is claimed once. A moved session has a new moment, so it
+    gets a new reminder.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    kind: Mapped[ReminderKind] = mapped_column(enum_type(ReminderKind, "reminder_kind"))
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    # The session or assignment it is about.
+    object_id: Mapped[int]
+    status: Mapped[ReminderStatus] = mapped_column(
+        enum_type(ReminderStatus, "reminder_status"), default=ReminderStatus.SENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=1)
+    claimed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    email_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbound_emails.id"))
+
+
+class ReminderOptOut(db.Model):
+    """A kind of reminder a partner has turned off in the portal."""
+
+    __tablename__ = "reminder_opt_outs"
+
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), primary_key=True)
+    kind: Mapped[ReminderKind] = mapped_column(
+        enum_type(ReminderKind, "reminder_kind"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
