@@ -4,7 +4,9 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
+from practice.auth.models import Role, User
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
@@ -28,8 +30,22 @@ def dashboard():
     """The counsellor's start page: what needs attention across the caseload."""
     today = practice_today()
     return render_template(
-        "main/dashboard.html", attention=attention(current_user, today), today=today
+        "main/dashboard.html",
+        attention=attention(current_user, today),
+        today=today,
+        setup=practice_setup() if current_user.is_owner else None,
     )
+
+
+def practice_setup() -> dict[str, bool]:
+    """For the owner: which first steps of setting up the practice are done."""
+    return {
+        "settings": db.session.scalar(sa.select(PracticeSettings.id).limit(1)) is not None,
+        "counsellors": db.session.scalar(
+            sa.select(User.id).where(User.role == Role.COUNSELLOR).limit(1)
+        )
+        is not None,
+    }
 
 
 @bp.get("/healthz")

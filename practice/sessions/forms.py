@@ -64,7 +64,7 @@ class NoteFormBase(Form):
     eft_step = SelectField("EFT stage and step reached", validators=[Optional()])
     # Named apart from the EFT template's "interventions" text section.
     ticked_interventions = MultiCheckboxField(
-        "EFT interventions used", choices=choices({i: i for i in EFT_INTERVENTIONS})
+        "Interventions, ticked", choices=choices({i: i for i in EFT_INTERVENTIONS})
     )
 
     def __init__(self, *args, **kwargs):

@@ -145,16 +145,21 @@ class Person:
         return self.page
 
     def look(self, step: str) -> None:
-        """Screenshot the page, check it reads at this width, and run axe-core over it."""
+        """Screenshot the page at desktop and phone size, check it reads at each width
+        with no sideways scrolling, and run axe-core over it."""
         self.shots += 1
-        name = f"{self.name}-{self.shots:02d}-{step}-{self.size}.png"
-        self.page.screenshot(path=str(SHOTS / name), full_page=True)
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        viewport = self.page.viewport_size["width"]
-        assert width <= viewport, f"{step}: {width}px wide in a {viewport}px window"
+        self.page.wait_for_load_state()
         title = self.page.title()
         assert "·" in title, f"{step}: the title says where you are ({title!r})"
-        check_accessibility(self.page, step)
+        own = self.page.viewport_size
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            self.page.set_viewport_size(viewport)
+            name = f"{self.name}-{self.shots:02d}-{step}-{size}.png"
+            self.page.screenshot(path=str(SHOTS / name), full_page=True)
+            width = self.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{step}: {width}px wide at {size} size"
+            check_accessibility(self.page, f"{step} ({size})")
+        self.page.set_viewport_size(own)
 
     def close(self):
         self.context.close()

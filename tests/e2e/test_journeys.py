@@ -50,9 +50,9 @@ def test_1_owner_sets_up_the_practice(person):
     owner = person("owner")
     page = log_in(owner, *OWNER)
     expect(page.get_by_role("heading", name=re.compile("Good to see you"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Setting up the practice")).to_be_visible()
     owner.look("dashboard-first-time")
-    page.get_by_role("link", name="Practice").click()
-    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Name the practice").click()
     owner.look("settings")
     page.get_by_label("Practice name").fill("Harbour Couples Counselling")
     page.get_by_label("Time zone").fill("Europe/London")
@@ -185,6 +185,10 @@ def test_3_each_partner_joins_from_a_phone(person, story, position, share):
 def test_4_counsellor_records_signs_and_hands_out(person, story):
     casey = person("counsellor-session")
     page = log_in(casey, *COUNSELLOR)
+    casey.look("dashboard")
+    page.get_by_role("link", name="Calendar").click()
+    expect(page.get_by_role("heading", name=re.compile("Week of"))).to_be_visible()
+    casey.look("calendar-week")
     page.goto(casey.base + story["case_url"])
     page.get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="Add a session").first.click()
@@ -238,3 +242,86 @@ def test_4_counsellor_records_signs_and_hands_out(person, story):
     assert "Progress report" in text
     assert "Relationship satisfaction (CSI-4)" in text
     assert "1 session attended" in text
+
+
+def test_5_what_nobody_should_be_able_to_do(person, story):
+    casey = person("counsellor-abuse")
+    page = log_in(casey, *COUNSELLOR)
+    # Another couple, with homework of their own.
+    page.get_by_role("link", name="New case").first.click()
+    page.get_by_label("Partner A's name").fill("Sam Other")
+    page.get_by_label("Partner B's name").fill("Robin Other")
+    page.get_by_role("button", name="Open case").click()
+    other_case = page.url.removeprefix(casey.base)
+    page.get_by_role("link", name="Record a screening").first.click()
+    page.get_by_label("No safety concerns identified").check()
+    page.get_by_role("button", name="Save screening").click()
+    page.get_by_role("link", name="Assign homework").first.click()
+    page.get_by_role("searchbox", name="Find an exercise").fill("listening")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Choose").first.click()
+    page.get_by_role("button", name="Assign").click()
+    other_homework = page.locator(f"a[href^='{other_case}/homework/']").first.get_attribute("href")
+
+    # Alex's private entry, and Alex's view of everything that is not theirs.
+    alex = person("partner-a-abuse", PHONE)
+    page = log_in(alex, PARTNERS["a"][1], CLIENT_PASSWORD)
+    page.goto(alex.base + "/portal/entries")
+    private_entry = page.locator("a[href^='/portal/entries/']").first.get_attribute("href")
+    foreign = other_homework.replace(f"{other_case}/homework/", "/portal/homework/")
+    for url in (
+        other_case,
+        story["case_url"],
+        story["case_url"] + "/progress",
+        "/dashboard",
+        "/catalogue/",
+        foreign,
+        "/admin/accounts",
+    ):
+        page.goto(alex.base + url)
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    alex.look("not-found")
+
+    # Jordan never reaches Alex's private entry.
+    jordan = person("partner-b-abuse", PHONE)
+    page = log_in(jordan, PARTNERS["b"][1], CLIENT_PASSWORD)
+    page.goto(jordan.base + private_entry)
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+    # A double tap on "Save my entry" makes one entry.
+    page.goto(jordan.base + "/portal/entries")
+    before = page.locator("a[href^='/portal/entries/']").count()
+    page.goto(jordan.base + "/portal/")
+    page.get_by_role("link", name=re.compile("Notice what usually goes unthanked")).click()
+    page.get_by_label(re.compile("What three things")).fill("Dishes, the school run, the call.")
+    page.locator("fieldset", has_text="How helpful was it?").get_by_label("5").check()
+    page.locator("fieldset", has_text="How hard was it?").get_by_label("1").check()
+    page.get_by_role("button", name="Save my entry").dblclick()
+    expect(page.get_by_text("Saved. Well done for doing it.")).to_be_visible()
+    page.goto(jordan.base + "/portal/entries")
+    expect(page.locator("a[href^='/portal/entries/']")).to_have_count(before + 1)
+
+    # A note typed while the login timed out is kept, not lost.
+    page = casey.page
+    page.goto(casey.base + story["case_url"] + "/sessions/new")
+    page.get_by_label("Start time").fill("08:00")
+    page.get_by_label("Status").select_option("attended")
+    page.get_by_role("button", name="Save session").click()
+    page.get_by_role("link", name="Write the note").click()
+    page.get_by_label("Template", exact=True).select_option("dap")
+    page.get_by_role("button", name="Use").click()
+    words = "Typed just as the login ran out: Jordan asked for more warning of changes."
+    page.get_by_label("Data").fill(words)
+    casey.context.clear_cookies()  # the idle timeout, as the browser sees it
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Your login had ended, so nothing was saved yet.")).to_be_visible()
+    casey.look("login-after-timeout")
+    page.get_by_label("Email").fill(COUNSELLOR[0])
+    page.get_by_label("Password").fill(COUNSELLOR[1])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("This is what you had typed before your login ended.")).to_be_visible()
+    expect(page.get_by_label("Data")).to_have_value(words)
+    casey.look("note-restored")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    expect(page.get_by_label("Data")).to_have_value(words)

@@ -102,3 +102,27 @@
   });
   form.addEventListener("submit", function () { sessionStorage.setItem(key, JSON.stringify(fields())); });
 })();
+
+// Small helpers for forms: copy a value to the clipboard, and show the
+// "times a week" field only when that cadence is chosen.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var field = document.querySelector(button.dataset.copy);
+    if (!field || !navigator.clipboard) { return; }
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = button.dataset.copied || "Copied";
+    });
+  });
+
+  var cadence = document.querySelector("select[name=cadence]");
+  var perWeek = document.querySelector("input[name=per_week]");
+  if (cadence && perWeek) {
+    var wrapper = perWeek.closest(".mb-3") || perWeek.parentElement;
+    var sync = function () { wrapper.hidden = cadence.value !== "n-per-week"; };
+    cadence.addEventListener("change", sync);
+    sync();
+  }
+})();
