@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DevelopmentConfig
 from practice import commands, errors, models, web  # noqa: F401 - models: the whole schema
+from practice.account.routes import bp as account_bp
+from practice.account.routes import require_two_factor
 from practice.admin.routes import bp as admin_bp
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
@@ -102,6 +104,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
@@ -116,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(web.start_request)
+    app.before_request(require_two_factor)
     # after_request hooks run in reverse: headers are set on whatever the commit returns.
     app.after_request(web.security_headers)
     app.after_request(web.commit_request)

@@ -13,6 +13,7 @@ PUBLIC = {
     "auth.login",
     "auth.logout",
     "auth.accept_invitation",
+    "auth.two_factor",
     "calendar.feed",  # a calendar app's address: the token in it is the key
 }
 

@@ -2,7 +2,7 @@
 
 from zoneinfo import available_timezones
 
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from practice.admin.models import PAGE_SIZES
@@ -56,6 +56,10 @@ class SettingsForm(Form):
         ],
         description="Shown to clients in the portal and on handouts where a case has safety "
         "concerns. One resource per line.",
+    )
+    require_two_factor = BooleanField(
+        "Require two-factor sign-in for counsellors and the owner",
+        description="Each then sets up an authenticator app before they can open any case.",
     )
     submit = SubmitField("Save settings")
 

@@ -24,6 +24,8 @@ class PracticeSettings(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     page_size: Mapped[str] = mapped_column(sa.String(10), default="A4")
     support_resources: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_SUPPORT_RESOURCES)
+    # Counsellors and the owner must sign in with a second factor (TOTP).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @classmethod
     def get(cls) -> "PracticeSettings":

@@ -1,6 +1,6 @@
 """Forms for logging in and changing one's password."""
 
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from practice.forms import Form
@@ -79,3 +79,47 @@ class AcceptInvitationForm(Form):
     password = new_password_field("Choose a password")
     confirm = confirm_field()
     submit = SubmitField("Set password and continue")
+
+
+class TwoFactorForm(Form):
+    """The code from an authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=32)],
+        description="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
+    submit = SubmitField("Verify")
+
+
+class TwoFactorChangeForm(Form):
+    """Turning two-factor sign-in on or off: the password and a current code."""
+
+    current_password = PasswordField(
+        "Your password",
+        validators=[DataRequired(message="Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired(message="Enter the 6-digit code."), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ChangeEmailForm(Form):
+    email = EmailField(
+        "New email",
+        validators=[
+            DataRequired(message="Enter the new email."),
+            Email(message="That does not look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        "Your password",
+        validators=[DataRequired(message="Enter your password to confirm it is you.")],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
 
@@ -47,6 +48,13 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     password_changed_at: Mapped[datetime | None]
+    # Two-factor sign-in (TOTP): the secret, set when set-up starts, counts once
+    # enabled; the last time step used, so a code is never accepted twice; and
+    # the SHA-256 of each unused recovery code.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    recovery_codes: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")
 
@@ -67,6 +75,10 @@ class User(UserMixin, db.Model):
     @property
     def is_client(self) -> bool:
         return self.role is Role.CLIENT
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def can_counsel(self) -> bool:

@@ -11,18 +11,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from practice import audit, parking
-from practice.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from practice.auth.forms import AcceptInvitationForm, LoginForm, TwoFactorForm
 from practice.auth.models import (
     LoginSession,
     Role,
     User,
-    end_sessions,
     hash_token,
     verify_unknown_user,
 )
+from practice.auth.two_factor import check_code, use_recovery_code
 from practice.cases.services import find_invitation, invitation_problem
 from practice.database import now_utc
 from practice.extensions import db, limiter, login_manager
@@ -31,6 +31,10 @@ from practice.web import form_page, safe_next
 bp = Blueprint("auth", __name__)
 
 FAILED_LOGIN = "That email and password do not match an active account."
+#: The session key holding a login waiting for its second factor.
+PENDING = "pending_two_factor"
+PENDING_SECONDS = 300
+MAX_CODE_TRIES = 5
 
 
 @login_manager.unauthorized_handler
@@ -106,10 +110,54 @@ def login():
             form.password.errors.append(FAILED_LOGIN)
             return form_page("auth/login.html", form)
         next_url = safe_next(request.args.get("next"))
+        if user.two_factor:
+            # The password was right; the second factor decides. Nothing is logged in yet.
+            parked = session.get(parking.SESSION_KEY)
+            session.clear()
+            session[PENDING] = {
+                "user": user.id,
+                "at": now_utc().timestamp(),
+                "next": next_url,
+                "tries": 0,
+                "parked": parked,
+            }
+            return redirect(url_for("auth.two_factor"))
         start_session(user)
         audit.record("login.success", user, actor=user)
         return redirect(next_url or home_for(user))
     return form_page("auth/login.html", form)
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+def two_factor():
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    pending = session.get(PENDING)
+    user = db.session.get(User, pending["user"]) if pending else None
+    fresh = pending and now_utc().timestamp() - pending["at"] < PENDING_SECONDS
+    if user is None or not user.active or not user.two_factor or not fresh:
+        session.pop(PENDING, None)
+        flash("Please log in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        code = form.code.data
+        if check_code(user, code) or use_recovery_code(user, code):
+            parked = pending.get("parked")
+            if parked:
+                session[parking.SESSION_KEY] = parked
+            start_session(user)
+            audit.record("login.success", user, actor=user, second_factor=True)
+            return redirect(pending.get("next") or home_for(user))
+        pending["tries"] += 1
+        session[PENDING] = pending
+        audit.record("login.failure", actor=user, second_factor=True)
+        if pending["tries"] >= MAX_CODE_TRIES:
+            session.pop(PENDING, None)
+            flash("Too many wrong codes. Please log in again.", "warning")
+            return redirect(url_for("auth.login"))
+        form.code.errors.append("That code is not right, or has been used. Try the newest one.")
+    return form_page("auth/two_factor_login.html", form)
 
 
 @bp.post("/logout")
@@ -126,24 +174,6 @@ def logout():
     session.clear()
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    """Change one's own password; other browsers logged in as you are logged out."""
-    form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
-            audit.record("password.change_refused", current_user)
-            return form_page("auth/password.html", form)
-        current_user.set_password(form.password.data)
-        end_sessions(current_user, except_token=current_user.login_token)
-        audit.record("password.change", current_user)
-        flash("Your password has been changed. Other browsers were logged out.", "success")
-        return redirect(home_for(current_user))
-    return form_page("auth/password.html", form)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
