@@ -329,6 +329,24 @@ def make_case(make_user):
 
 
 @pytest.fixture
+def case(make_case, counsellor):
+    """A couple, Alex and Jordan Morgan, in counselling with ``counsellor``."""
+    return make_case(counsellor)
+
+
+@pytest.fixture
+def alex(case):
+    """Partner A of ``case``."""
+    return case.partners[0]
+
+
+@pytest.fixture
+def jordan(case):
+    """Partner B of ``case``."""
+    return case.partners[1]
+
+
+@pytest.fixture
 def make_assignment():
     """Give a catalogue exercise to a case: ``make_assignment(case, "i-statement-rewrites")``."""
 

@@ -29,11 +29,6 @@ def as_counsellor(auth, counsellor, london):
     return counsellor
 
 
-@pytest.fixture
-def case(make_case, counsellor):
-    return make_case(counsellor)
-
-
 def book_data(case, **change) -> dict:
     data = {
         "form_token": "book-" + "0" * 20,

@@ -23,11 +23,6 @@ def as_counsellor(auth, counsellor):
     return counsellor
 
 
-@pytest.fixture
-def case(make_case, counsellor):
-    return make_case(counsellor)
-
-
 def assign_data(**change) -> dict:
     """A valid assignment form: each partner, 3 times a week, from today."""
     data = {
@@ -661,7 +656,7 @@ def test_the_counsellor_reads_private_and_shared_entries(
         sa.select(AuditEvent.object_id).where(AuditEvent.action == "entry.view")
     ).all()
     assert sorted(views) == sorted([private.id, shared.id])
-    assert "assignment.view" in db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "entries.view" in db.session.scalars(sa.select(AuditEvent.action)).all()
 
 
 def test_the_assignment_page_runs_a_bounded_number_of_queries(

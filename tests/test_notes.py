@@ -52,11 +52,6 @@ def as_counsellor(auth, counsellor):
 
 
 @pytest.fixture
-def case(make_case, counsellor):
-    return make_case(counsellor)
-
-
-@pytest.fixture
 def session(case):
     return add_session(case, -1)
 

@@ -16,21 +16,6 @@ from practice.homework.models import HomeworkEntry
 TYPED = "We talked after dinner and it went better than last week"
 
 
-@pytest.fixture
-def case(make_case, counsellor):
-    return make_case(counsellor)
-
-
-@pytest.fixture
-def alex(case):
-    return case.partners[0]
-
-
-@pytest.fixture
-def jordan(case):
-    return case.partners[1]
-
-
 def entry_data(**change) -> dict:
     """A valid entry: one answer, today, middling ratings, private."""
     data = {

@@ -26,11 +26,6 @@ def as_counsellor(auth, counsellor):
     return counsellor
 
 
-@pytest.fixture
-def case(make_case, counsellor):
-    return make_case(counsellor)
-
-
 def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
     """A UTC moment ``days`` from today (the practice's zone is UTC unless a test sets one)."""
     return datetime.combine(practice_today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)

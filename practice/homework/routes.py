@@ -134,7 +134,8 @@ def show(case_id: int, assignment_id: int):
         .options(joinedload(HomeworkEntry.partner))
         .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc())
     ).all()
-    audit.record("assignment.view", assignment, entries=len(entries))
+    # The page shows every entry in full: each read is on the trail.
+    audit.record("entries.view", assignment, entries=[e.id for e in entries])
     return render_template(
         "homework/assignment.html",
         case=case,

@@ -1,9 +1,11 @@
 """The client portal: each partner's homework, entries, shared entries and resources."""
 
+import json
 from datetime import timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice import audit
@@ -26,14 +28,17 @@ from practice.portal.access import (
     visible_entries,
 )
 from practice.portal.appointments import upcoming_for
+from practice.portal.record import partner_record
 from practice.progress.checkins import check_in_due
 from practice.progress.csi import ITEMS
 from practice.progress.forms import CheckInForm
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
-from practice.reports.routes import handout_pdf, progress_pdf, worksheet_pdf
+from practice.reports.data import letterhead
+from practice.reports.pdf import render_pdf
+from practice.reports.routes import handout_pdf, pdf_response, progress_pdf, worksheet_pdf
 from practice.sessions.models import Session, SessionStatus
-from practice.web import form_page
+from practice.web import form_page, settings
 
 bp = Blueprint("portal", __name__)
 
@@ -187,8 +192,7 @@ def entry(entry_id: int):
     """One entry: the partner's own, or one the other partner shared."""
     partner = current_partner()
     entry = get_entry_or_404(partner, entry_id)
-    if entry.partner_id != partner.id:
-        audit.record("entry.view", entry, shared_by=entry.partner_id)
+    audit.record("entry.view", entry, own=entry.partner_id == partner.id)
     return render_template("portal/entry.html", partner=partner, entry=entry, form=EmptyForm())
 
 
@@ -322,3 +326,38 @@ def progress_report():
     if not partner.case.progress_shared:
         abort(404)
     return progress_pdf(partner.case, "client")
+
+
+@bp.get("/my-record.json")
+@client_required
+def my_record_json():
+    """Everything the portal holds about the partner, as JSON (the right of access)."""
+    partner = current_partner()
+    record = partner_record(partner)
+    audit.record("record.export", partner, case_id=partner.case_id, format="json")
+    response = Response(
+        json.dumps(record, indent=2, ensure_ascii=False), mimetype="application/json"
+    )
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=f"my-record-{practice_today().isoformat()}.json",
+    )
+    return response
+
+
+@bp.get("/my-record.pdf")
+@client_required
+def my_record_pdf():
+    """The same record as a readable PDF."""
+    partner = current_partner()
+    record = partner_record(partner)
+    practice = settings()
+    head = letterhead(practice, "Your record", partner.name, practice_today(), partner.name)
+    pdf = render_pdf(
+        "reports/record.html",
+        page_size=practice.page_size,
+        r=SimpleNamespace(head=head, record=record, items=ITEMS),
+    )
+    audit.record("record.export", partner, case_id=partner.case_id, format="pdf")
+    return pdf_response(pdf, f"my-record-{practice_today().isoformat()}.pdf")

@@ -33,7 +33,12 @@ def view(case_id: int):
     """Measures, EFT stage, homework and the five-session review, over time."""
     case = get_case_or_404(case_id)
     progress = progress_for_case(case, practice_today())
-    audit.record("progress.view", case)
+    # The view shows every check-in's answers: the reads are on the trail.
+    audit.record(
+        "progress.view",
+        case,
+        check_ins=sum(len(partner.check_ins) for partner in progress.partners),
+    )
     return render_template(
         "progress/view.html",
         case=case,

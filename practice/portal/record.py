@@ -1,0 +1,118 @@
+"""A partner's own record, for the right of access: everything the portal holds about them.
+
+Their details, their case, the homework given to them (as given), every entry they
+made, their check-ins and their appointments. Not the other partner's entries (those
+are the other partner's record) and not the counsellor's notes, which the practice
+keeps as clinical records: the export says so and how to ask for them.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from practice.cases.models import Partner
+from practice.database import now_utc
+from practice.extensions import db
+from practice.homework.models import Assignment, HomeworkEntry
+from practice.progress.csi import ITEMS
+from practice.progress.models import CheckIn
+from practice.sessions.models import Session
+from practice.web import settings
+
+NOT_INCLUDED = (
+    "Your counsellor's session notes are clinical records kept by the practice; "
+    "ask your counsellor or the practice if you would like to see them. Your "
+    "partner's entries are their own record."
+)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def partner_record(partner: Partner) -> dict:
+    """The partner's own record as plain data (JSON-ready)."""
+    case = partner.case
+    assignments = [
+        a
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.case_id == case.id)
+            .options(joinedload(Assignment.exercise))
+            .order_by(Assignment.starts_on)
+        )
+        if a.is_for(partner)
+    ]
+    titles = {a.id: a.exercise.title for a in assignments}
+    entries = db.session.scalars(
+        sa.select(HomeworkEntry)
+        .where(HomeworkEntry.partner_id == partner.id)
+        .order_by(HomeworkEntry.done_on, HomeworkEntry.id)
+    ).all()
+    check_ins = db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.partner_id == partner.id).order_by(CheckIn.completed_at)
+    ).all()
+    sessions = [
+        s
+        for s in db.session.scalars(
+            sa.select(Session).where(Session.case_id == case.id).order_by(Session.starts_at)
+        )
+        if not s.attendees or partner.position in s.attendees
+    ]
+    return {
+        "exported_at": now_utc().isoformat(),
+        "practice": settings().name,
+        "you": {"name": partner.name, "email": partner.email, "partner": partner.letter},
+        "case": {
+            "name": case.label,
+            "status": case.status.value,
+            "started": case.start_date.isoformat(),
+            "counsellor": case.counsellor.name,
+        },
+        "homework": [
+            {
+                "exercise": a.exercise.title,
+                "version": a.exercise.version,
+                "for": a.for_label(case),
+                "how_often": a.cadence_label,
+                "from": a.starts_on.isoformat(),
+                "due": a.due_on.isoformat() if a.due_on else None,
+                "counsellor_words": a.counsellor_note or "",
+                "status": a.status.value,
+                "instructions": a.exercise.instructions,
+                "prompts": list(a.exercise.prompts),
+            }
+            for a in assignments
+        ],
+        "entries": [
+            {
+                "homework": titles.get(e.assignment_id, ""),
+                "done_on": e.done_on.isoformat(),
+                "answers": e.answers,
+                "helpful": e.helpful,
+                "difficulty": e.difficulty,
+                "shared_with_partner": e.shared,
+                "recorded_at": _when(e.created_at),
+            }
+            for e in entries
+        ],
+        "check_ins": [
+            {
+                "completed_at": _when(c.completed_at),
+                "csi4": {item.key: answer for item, answer in zip(ITEMS, c.answers, strict=True)},
+                "csi4_total": c.csi_total,
+                "building_blocks": c.blocks,
+            }
+            for c in check_ins
+        ],
+        "appointments": [
+            {
+                "starts_at": _when(s.starts_at),
+                "minutes": s.duration_minutes,
+                "status": s.status.value,
+            }
+            for s in sessions
+        ],
+        "not_included": NOT_INCLUDED,
+    }
