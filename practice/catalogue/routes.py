@@ -226,7 +226,9 @@ def new_exercise():
 def edit_exercise(slug: str):
     """Change a practice exercise: saved as its next version; assignments keep theirs."""
     exercise = get_exercise_or_404(slug, editable=True)
-    form = ExerciseForm(obj=exercise)
+    # The exercise fills the form only when it is first shown: a posted form stands on
+    # its own, so a field left out is missing rather than quietly kept from the exercise.
+    form = ExerciseForm(obj=exercise) if request.method == "GET" else ExerciseForm()
     form.strategy.choices = _strategy_choices()
     if request.method == "GET":
         form.prompts.data = "\n".join(exercise.prompts)

@@ -1,0 +1,392 @@
+"""The authorization matrix: every route of the app, for every kind of user.
+
+Each endpoint in the URL map has a row in ``MATRIX`` saying who it is for; a new
+route without a row fails ``test_every_route_has_a_row``. For each endpoint, each
+method it answers and each of seven users (signed out, the owner, the case's
+counsellor, another counsellor, partner A, partner B and a partner of another
+couple), a fresh browser signs in and makes the request against a world with
+two cases. What each user must get:
+
+- *refused* users get 404 where the thing is a case or a client's record (nobody
+  learns it exists), 403 where a staff member lacks the role, and a redirect to
+  sign in when signed out;
+- *allowed* users get through: 200, a redirect that is not to the sign-in page,
+  400 for the empty form the matrix posts, or 409 where the record is locked.
+
+The test posts empty forms; the allowed users' requests run last, so a refused
+request that wrongly got through would show before anything is changed.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+
+from practice.auth.models import Role
+from practice.calendar.feeds import issue_feed
+from practice.calendar.models import SessionSeries
+from practice.catalogue.models import Exercise, Origin, Strategy
+from practice.extensions import db
+from practice.sessions.models import SessionStatus
+from tests.conftest import PASSWORD
+from tests.routes import all_rules
+from tests.test_catalogue_pages import EXERCISE
+from tests.test_sessions import add_session
+
+SIGNED_OUT = "signed out"
+OWNER = "owner"
+COUNSELLOR = "counsellor"
+OTHER_COUNSELLOR = "other counsellor"
+PARTNER_A = "partner A"
+PARTNER_B = "partner B"
+OTHER_COUPLE = "other couple"
+STAFF = (OWNER, COUNSELLOR, OTHER_COUNSELLOR)
+CLIENTS = (PARTNER_A, PARTNER_B, OTHER_COUPLE)
+EVERYONE = (SIGNED_OUT, *STAFF, *CLIENTS)
+
+ALLOWED = "allowed"  # 200, 400 for the empty form, 409 locked, or a redirect not to sign in
+SIGN_IN = "sign in"  # a redirect to /login
+
+
+@dataclass(frozen=True)
+class Row:
+    """Who an endpoint is for: the users let through, and what the rest get."""
+
+    kind: str
+    allowed: tuple[str, ...]
+    refused: dict[str, int | str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # URL argument -> world attribute
+
+    def expect(self, who: str) -> int | str:
+        if who in self.allowed:
+            return ALLOWED
+        if who == SIGNED_OUT:
+            return SIGN_IN
+        return self.refused[who]
+
+
+def public() -> Row:
+    return Row("public", EVERYONE)
+
+
+def signed_in() -> Row:
+    return Row("any signed-in user", STAFF + CLIENTS)
+
+
+def staff() -> Row:
+    return Row("staff", STAFF, dict.fromkeys(CLIENTS, 404))
+
+
+def owner() -> Row:
+    return Row(
+        "owner", (OWNER,), {COUNSELLOR: 403, OTHER_COUNSELLOR: 403} | dict.fromkeys(CLIENTS, 404)
+    )
+
+
+def case(**ids: str) -> Row:
+    """A page of the counsellor's case: everyone else gets 404, the owner included."""
+    return Row("case", (COUNSELLOR,), dict.fromkeys((OWNER, OTHER_COUNSELLOR, *CLIENTS), 404), ids)
+
+
+def own_exercise() -> Row:
+    """A practice exercise: its author and the owner change it; other counsellors may not."""
+    return Row(
+        "author or owner",
+        (OWNER, COUNSELLOR),
+        {OTHER_COUNSELLOR: 403} | dict.fromkeys(CLIENTS, 404),
+        {"slug": "practice_slug"},
+    )
+
+
+def portal() -> Row:
+    """The portal's own pages: every client, each seeing their own couple."""
+    return Row("portal", CLIENTS, dict.fromkeys(STAFF, 403))
+
+
+def couple(**ids: str) -> Row:
+    """Something of the couple's: both partners; another couple gets 404."""
+    return Row(
+        "couple", (PARTNER_A, PARTNER_B), dict.fromkeys(STAFF, 403) | {OTHER_COUPLE: 404}, ids
+    )
+
+
+def partner_b(**ids: str) -> Row:
+    """Something of partner B's alone: A and another couple get 404."""
+    refused = dict.fromkeys(STAFF, 403) | {PARTNER_A: 404, OTHER_COUPLE: 404}
+    return Row("partner B's own", (PARTNER_B,), refused, ids)
+
+
+MATRIX: dict[str, Row] = {
+    # Public: signing in, invitations, the health check, calendar feeds (the token is the key).
+    "static": public(),
+    "main.index": public(),
+    "main.healthz": public(),
+    "auth.login": public(),
+    "auth.logout": public(),
+    "auth.two_factor": public(),
+    "auth.accept_invitation": public(),
+    "calendar.feed": public(),
+    # One's own account.
+    "account.password": signed_in(),
+    "account.email": signed_in(),
+    "account.two_factor_status": signed_in(),
+    "account.two_factor_start": signed_in(),
+    "account.two_factor_enable": signed_in(),
+    "account.two_factor_disable": signed_in(),
+    # The practice's administration: the owner alone.
+    "admin.index": owner(),
+    "admin.accounts": owner(),
+    "admin.new_account": owner(),
+    "admin.deactivate": owner(),
+    "admin.reactivate": owner(),
+    "admin.audit_log": owner(),
+    "admin.outbox": owner(),
+    "admin.settings": owner(),
+    "calendar.practice_week": owner(),
+    # Staff pages that show only the user's own caseload, diary or the shared catalogue.
+    "main.dashboard": staff(),
+    "cases.caseload_list": staff(),
+    "cases.new_case": staff(),
+    "calendar.index": staff(),
+    "calendar.day": staff(),
+    "calendar.week": staff(),
+    "calendar.new": staff(),
+    "calendar.feed_settings": staff(),
+    "calendar.feed_names": staff(),
+    "calendar.feed_new": staff(),
+    "calendar.feed_revoke": staff(),
+    "catalogue.index": staff(),
+    "catalogue.strategy": staff(),
+    "catalogue.exercise": staff(),
+    "catalogue.print_exercise": staff(),
+    "catalogue.new_exercise": staff(),
+    "reports.worksheet": staff(),
+    "catalogue.edit_exercise": own_exercise(),
+    "catalogue.retire_exercise": own_exercise(),
+    # A case, and everything under it: its counsellor alone.
+    "cases.show": case(),
+    "cases.edit": case(),
+    "cases.safety": case(),
+    "cases.invite": case(),
+    "homework.choose": case(),
+    "homework.assign": case(),
+    "homework.show": case(),
+    "homework.edit": case(),
+    "homework.withdraw_assignment": case(),
+    "homework.entry": case(entry_id="private_b"),
+    "reports.case_worksheet": case(),
+    "sessions.index": case(),
+    "sessions.new": case(),
+    "sessions.show": case(),
+    "sessions.edit": case(),
+    "sessions.note": case(),
+    "sessions.addendum": case(),
+    "sessions.autosave": case(),
+    "reports.handout": case(),
+    "progress.view": case(),
+    "progress.check_in": case(),
+    "progress.cycle": case(),
+    "progress.review": case(),
+    "reports.progress": case(),
+    "reports.share_progress": case(),
+    "reports.closing_summary": case(),
+    "calendar.session": case(session_id="upcoming"),
+    "calendar.move_session": case(session_id="upcoming"),
+    "calendar.cancel_session": case(session_id="upcoming"),
+    "calendar.no_show": case(session_id="upcoming"),
+    "calendar.series": case(),
+    # The portal: clients only, each inside their own couple.
+    "portal.home": portal(),
+    "portal.entries": portal(),
+    "portal.shared": portal(),
+    "portal.resources": portal(),
+    "portal.documents": portal(),
+    "portal.check_in": portal(),
+    "portal.my_record_json": portal(),
+    "portal.my_record_pdf": portal(),
+    "portal_calendar.index": portal(),
+    "portal_calendar.feed_new": portal(),
+    "portal_calendar.feed_revoke": portal(),
+    "portal_calendar.reminders": portal(),
+    "portal.homework": couple(),
+    "portal.worksheet": couple(),
+    "portal.handout": couple(),
+    "portal.progress_report": couple(),
+    "portal.entry": partner_b(entry_id="private_b"),
+    "portal.sharing": partner_b(entry_id="private_b"),
+}
+
+#: What each URL argument is, unless a row says otherwise.
+DEFAULT_IDS = {
+    "case_id": "mine",
+    "assignment_id": "assignment",
+    "entry_id": "entry_a",
+    "session_id": "attended",
+    "series_id": "series",
+    "partner_id": "partner_b",
+    "user_id": "spare_user",
+    "slug": "exercise_slug",
+    "token": "feed_token",
+    "filename": "stylesheet",
+}
+STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
+
+
+@dataclass
+class World:
+    users: dict
+    mine: object = None
+    theirs: object = None
+    assignment: object = None
+    entry_a: object = None
+    private_b: object = None
+    attended: object = None
+    upcoming: object = None
+    series: object = None
+    spare_user: object = None
+    practice_slug: str = ""
+    exercise_slug: str = "i-statement-rewrites"
+    strategy_slug: str = ""
+    feed_token: str = ""
+    stylesheet: str = "css/app.css"
+
+    def value(self, name: str):
+        thing = getattr(self, name)
+        return getattr(thing, "id", thing)
+
+    @property
+    def partner_b(self):
+        return self.mine.partners[1]
+
+
+@pytest.fixture
+def world(app, make_user, make_case, make_assignment, make_entry, owner):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "1000 per minute"
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "1000 per minute"
+    counsellor = make_user(Role.COUNSELLOR, name="Casey Counsellor")
+    other = make_user(Role.COUNSELLOR, name="Olu Other")
+    mine = make_case(counsellor)
+    theirs = make_case(other, ("Sam Other", "Robin Other"))
+    a, b = mine.partners
+    assignment = make_assignment(mine, "i-statement-rewrites", "each")
+    attended = add_session(mine, -7)
+    upcoming = add_session(mine, 7, status=SessionStatus.SCHEDULED)
+    mine.progress_shared = True
+    series = SessionSeries(
+        case_id=mine.id,
+        counsellor_id=counsellor.id,
+        every_weeks=1,
+        first_day=attended.starts_at.date(),
+        start_time=attended.starts_at.time(),
+        duration_minutes=50,
+        timezone="UTC",
+        count=2,
+        created_by_id=counsellor.id,
+    )
+    db.session.add(series)
+    _, feed_token = issue_feed(user=counsellor)
+    issue_feed(user=owner)
+    issue_feed(user=other)
+    db.session.commit()
+    browser = signed_in_as(app, counsellor)
+    assert browser.post("/catalogue/exercises/new", data=EXERCISE).status_code == 302
+    practice = db.session.scalar(sa.select(Exercise).where(Exercise.origin == Origin.PRACTICE))
+    users = {
+        SIGNED_OUT: None,
+        OWNER: owner,
+        COUNSELLOR: counsellor,
+        OTHER_COUNSELLOR: other,
+        PARTNER_A: a.user,
+        PARTNER_B: b.user,
+        OTHER_COUPLE: theirs.partners[0].user,
+    }
+    world = World(
+        users=users,
+        mine=mine,
+        theirs=theirs,
+        assignment=assignment,
+        entry_a=make_entry(assignment, a, answer="A's own"),
+        private_b=make_entry(assignment, b, answer="B's private"),
+        attended=attended,
+        upcoming=upcoming,
+        series=series,
+        spare_user=make_user(Role.COUNSELLOR, name="Spare Counsellor"),
+        practice_slug=practice.slug,
+        strategy_slug=db.session.scalar(sa.select(Strategy.slug).limit(1)),
+        feed_token=feed_token,
+    )
+    return world
+
+
+def signed_in_as(app, user):
+    browser = app.test_client()
+    if user is not None:
+        response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, f"{user.email} could not sign in"
+    return browser
+
+
+RULES = {rule.endpoint: rule for rule in all_rules()}
+
+
+def url_for_row(endpoint: str, world: World, **instead: str) -> str:
+    rule = RULES[endpoint]
+    names = DEFAULT_IDS | MATRIX[endpoint].ids | instead
+    if endpoint in STRATEGY_SLUG_ENDPOINTS:
+        names["slug"] = "strategy_slug"
+    values = {arg: world.value(names[arg]) for arg in rule.arguments}
+    return rule.build(values)[1]
+
+
+def outcome(response) -> int | str:
+    """What a response amounts to, in the matrix's terms."""
+    status = response.status_code
+    if status in (301, 302, 303):
+        return SIGN_IN if response.headers["Location"].startswith("/login") else ALLOWED
+    if status in (200, 400, 409):
+        return ALLOWED
+    return status
+
+
+def methods(endpoint: str) -> list[str]:
+    return sorted((RULES[endpoint].methods or set()) - {"HEAD", "OPTIONS"})
+
+
+def test_every_route_has_a_row():
+    assert set(RULES) - set(MATRIX) == set(), "add these endpoints to MATRIX"
+    assert set(MATRIX) - set(RULES) == set(), "these endpoints no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_who_reaches_each_route(app, world, endpoint):
+    row = MATRIX[endpoint]
+    url = url_for_row(endpoint, world)
+    # Refused users first: a request wrongly let through must not change the world first.
+    order = sorted(EVERYONE, key=lambda who: who in row.allowed)
+    wrong = []
+    for who in order:
+        for method in methods(endpoint):
+            browser = signed_in_as(app, world.users[who])
+            response = browser.open(url, method=method, data={} if method == "POST" else None)
+            response.close()
+            assert response.status_code < 500, (who, method, url)
+            got, expected = outcome(response), row.expect(who)
+            if got != expected and not (row.kind == "public" and got in (404, SIGN_IN)):
+                wrong.append(f"{who} {method} {url}: got {got}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+CASE_ROUTES_WITH_INNER_IDS = sorted(
+    endpoint
+    for endpoint, row in MATRIX.items()
+    if row.kind == "case" and set(RULES[endpoint].arguments) - {"case_id", "slug"}
+)
+
+
+@pytest.mark.parametrize("endpoint", CASE_ROUTES_WITH_INNER_IDS)
+def test_another_cases_ids_under_ones_own_case_find_nothing(app, world, endpoint):
+    """The other counsellor puts this case's homework, sessions or entries under their own case."""
+    url = url_for_row(endpoint, world, case_id="theirs")
+    browser = signed_in_as(app, world.users[OTHER_COUNSELLOR])
+    for method in methods(endpoint):
+        assert browser.open(url, method=method, data={}).status_code == 404, (method, url)
