@@ -44,6 +44,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=os.environ.get("MEND_INSTANCE_PATH", str(ROOT / "instance")),
     )
+    app.request_class = web.Request
     app.config.from_object(config_class)
     configure_secrets(app)
     configure_database(app)

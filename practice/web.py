@@ -5,13 +5,16 @@ services only ``flush()``; a response below 400 commits the request's work, a
 4xx rolls it back, and an exception never reaches a commit at all.
 """
 
+import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import flask
 from flask import Flask, Response, current_app, g, render_template, request, url_for
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.utils import cached_property
 
 from practice.admin.models import PracticeSettings
 from practice.audit import pending_events
@@ -32,6 +35,33 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+#: C0 control characters other than tab, newline and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Request(flask.Request):
+    """A request whose form fields and query values carry no control characters.
+
+    Nobody types a NUL or a bell; they arrive from pasted binary or from probing.
+    PostgreSQL cannot store a NUL in text at all, and PDFs and calendar feeds choke
+    on the others, so they are taken out where input enters, once for every view.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = self._without_controls(self.__dict__["form"])
+
+    @cached_property
+    def args(self):
+        return self._without_controls(flask.Request.args.fget(self))
+
+    def _without_controls(self, values):
+        return self.parameter_storage_class(
+            (CONTROL_CHARACTERS.sub("", key), CONTROL_CHARACTERS.sub("", value))
+            for key, value in values.items(multi=True)
+        )
 
 
 def start_request() -> None:
