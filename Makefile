@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes in parallel (pytest-xdist): one per CPU by default; 0 runs in one.
+# Each test file stays on one worker (--dist loadfile): the browser journeys are
+# one story told in order.
+TEST_WORKERS ?= auto
 DEMO_PASSWORD ?= mend-demo-2026
 
-.PHONY: run test lint format clean-venv
+.PHONY: run test audit lint format clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +38,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Every pinned dependency checked for known vulnerabilities (needs PyPI).
+audit: $(VENV)/.installed-dev
+	$(BIN)/python .ci/audit-dependencies
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -36,11 +36,29 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
-def database_uri(tmp_path_factory) -> str:
+def database_uri(request, tmp_path_factory):
+    """This run's database. Under pytest-xdist each worker has its own: on
+    PostgreSQL a database named after ``TEST_DATABASE_URL``'s with the worker's
+    id added, made afresh and dropped at the end."""
     url = database_url(os.environ.get("TEST_DATABASE_URL"))
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker is None:
+        yield url
+        return
+    own = sa.engine.make_url(url)
+    own = own.set(database=f"{own.database}_{worker}")
+    server = sa.create_engine(own.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    drop = sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+    with server.connect() as conn:
+        conn.execute(drop)
+        conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    yield own.render_as_string(hide_password=False)
+    with server.connect() as conn:
+        conn.execute(drop)
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
