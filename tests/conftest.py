@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 
 from config import TestingConfig, database_url
 from practice import create_app
+from practice.audit.locks import audit_lock_lifted
 from practice.auth.models import Role, User
 from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
 from practice.catalogue.loader import load_catalogue
@@ -108,7 +109,7 @@ CATALOGUE_TABLES = {
 def _empty_tables(keep_catalogue: bool = True) -> None:
     """Delete every row a test may have made, children first."""
     practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
-    with db.engine.begin() as conn, locks_lifted(conn):
+    with db.engine.begin() as conn, locks_lifted(conn), audit_lock_lifted(conn):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:
                 conn.execute(table.delete())

@@ -6,9 +6,9 @@ writers may pass them, each inside one transaction: re-encrypting under a new
 key (``flask --app wsgi rotate-keys``) and the test suite's clean-up.
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
+
+from practice.database import triggers_lifted
 
 SQLITE_TRIGGERS = {
     "notes_signed_no_update": """
@@ -29,24 +29,6 @@ SQLITE_TRIGGERS = {
 POSTGRES_TRIGGERS = ("notes_lock ON notes", "addenda_lock ON addenda")
 
 
-@contextmanager
 def locks_lifted(connection: sa.Connection):
     """Within the caller's transaction, let signed rows be written; restore on the way out."""
-    if connection.dialect.name == "postgresql":
-        for trigger in POSTGRES_TRIGGERS:
-            name, table = trigger.split(" ON ")
-            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
-        try:
-            yield
-        finally:
-            for trigger in POSTGRES_TRIGGERS:
-                name, table = trigger.split(" ON ")
-                connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
-    else:
-        for name in SQLITE_TRIGGERS:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        try:
-            yield
-        finally:
-            for sql in SQLITE_TRIGGERS.values():
-                connection.exec_driver_sql(sql)
+    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=list(POSTGRES_TRIGGERS))
