@@ -12,6 +12,7 @@ from flask import Flask
 from practice import audit
 from practice.auth.forms import MIN_PASSWORD
 from practice.auth.models import Role, User
+from practice.backups.commands import backup_command, restore_command
 from practice.catalogue.commands import catalogue_cli
 from practice.crypto_rotation import rotate_all
 from practice.demo import seed
@@ -26,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(rotate_keys)
     app.cli.add_command(new_notes_key)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-owner")

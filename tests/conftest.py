@@ -32,6 +32,8 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.sessions.locks import locks_lifted
+from tests.live import fresh_database
+from tests.live_practice import served_practice
 
 PASSWORD = "correct horse battery"
 
@@ -428,3 +430,15 @@ def make_entry():
         return entry
 
     return make
+
+
+# --- A practice served by gunicorn (tests/test_concurrency.py, tests/test_backups.py) ----
+
+
+@pytest.fixture(scope="session")
+def live_practice(tmp_path_factory):
+    """Two counsellors and six couples on a database of their own, served by three
+    gunicorn workers; started once per run, for the tests that need real processes."""
+    tmp = tmp_path_factory.mktemp("live-practice")
+    with fresh_database(tmp, "load") as url, served_practice(url, tmp, "live-practice") as p:
+        yield p

@@ -282,6 +282,39 @@ def test_a_signed_note_refuses_a_posted_change(client, as_counsellor, session):
     assert (note.body, note.signed_at, note.content_hash) == before
 
 
+@pytest.mark.parametrize("template", ["dap", "eft"])
+def test_sign_sent_twice_signs_once_and_says_so_both_times(
+    client, as_counsellor, session, template
+):
+    """A double click of Sign, or a browser resending it: one signature, no error."""
+    url = note_url(session, f"?template={template}")
+    shown = f"/cases/{session.case_id}/sessions/{session.id}"
+    first = client.post(url, data=note_data(template, action="sign"))
+    [note] = notes()
+    signed = (note.body, note.signed_at, note.content_hash)
+    second = client.post(url, data=note_data(template, action="sign"))
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.headers["Location"] == second.headers["Location"] == shown
+    assert "Note signed." in client.get(shown).data.decode()
+    db.session.refresh(note)
+    assert (note.body, note.signed_at, note.content_hash) == signed
+    assert note.intact
+    assert actions().count("note.sign") == 1
+    assert "note.change_refused" not in actions()
+
+
+def test_sign_sent_again_with_other_text_is_refused(client, as_counsellor, session):
+    url = note_url(session, "?template=dap")
+    client.post(url, data=note_data("dap", action="sign"))
+    changed = note_data("dap", action="sign", plan="A plan written after signing")
+    response = client.post(url, data=changed)
+    assert response.status_code == 409
+    assert "can no longer be changed" in response.data.decode()
+    [note] = notes()
+    assert note.body["plan"] == TYPED["dap"]["plan"]
+    assert "note.change_refused" in actions()
+
+
 def test_a_signed_note_refuses_autosave(client, as_counsellor, session):
     note = signed_note(session)
     before = note.body

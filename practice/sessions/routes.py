@@ -26,16 +26,31 @@ from practice.sessions.services import (
     clash,
     previous_attended,
     sign,
+    signs_the_same,
 )
 from practice.web import form_page
 
 bp = Blueprint("sessions", __name__)
 
 PER_PAGE = 25
+SIGNED = "Note signed. It is now locked; corrections go in addenda."
 
 
-def get_session_or_404(case: Case, session_id: int) -> Session:
-    """A session of ``case`` (already access-checked); 404 for any other."""
+def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> Session:
+    """A session of ``case`` (already access-checked); 404 for any other.
+
+    ``to_write_note`` first waits for any other request writing this session's
+    note to finish, then reads the session and note as they are after it: two
+    clicks of Sign, or two tabs saving a first draft, then come one after the
+    other. SQLite's writers already queue (``BEGIN IMMEDIATE``); PostgreSQL's
+    do so on this row lock, taken on its own so that the read after it is fresh.
+    """
+    if to_write_note:
+        db.session.execute(
+            sa.select(Session.id)
+            .where(Session.id == session_id, Session.case_id == case.id)
+            .with_for_update()
+        )
     session = db.session.scalar(
         sa.select(Session)
         .where(Session.id == session_id, Session.case_id == case.id)
@@ -201,9 +216,12 @@ def _signed_refusal(case: Case, session: Session):
 def note(case_id: int, session_id: int):
     """Write the note from a template; save the draft, or sign it and lock it."""
     case = get_case_or_404(case_id)
-    session = get_session_or_404(case, session_id)
+    session = get_session_or_404(case, session_id, to_write_note=request.method == "POST")
     existing = session.note
     if existing is not None and existing.signed:
+        if request.method == "POST" and _repeats_signing(existing):
+            flash(SIGNED, "success")
+            return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
         if request.method == "POST":
             return _signed_refusal(case, session)
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
@@ -228,7 +246,7 @@ def note(case_id: int, session_id: int):
             note = _save_note(case, session, existing, template, form)
             if signing:
                 sign(note, current_user)
-                flash("Note signed. It is now locked; corrections go in addenda.", "success")
+                flash(SIGNED, "success")
                 return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
             flash("Draft saved.", "success")
             return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
@@ -244,6 +262,13 @@ def note(case_id: int, session_id: int):
         chooser=chooser,
         **_note_context(case, session),
     )
+
+
+def _repeats_signing(note: Note) -> bool:
+    """Whether this POST signs exactly what its sender already signed: a double click
+    of Sign, or the browser sending the form again after a lost answer."""
+    form = note_form_class(note.template)()
+    return request.form.get("action") == "sign" and signs_the_same(note, form.body(), current_user)
 
 
 def _template_for(existing: Note | None) -> NoteTemplate:
@@ -284,7 +309,7 @@ def _save_note(case, session, existing, template, form) -> Note:
 def autosave(case_id: int, session_id: int):
     """Save the draft in the background while the counsellor types; JSON in and out."""
     case = get_case_or_404(case_id)
-    session = get_session_or_404(case, session_id)
+    session = get_session_or_404(case, session_id, to_write_note=True)
     if session.note is not None and session.note.signed:
         return {"saved": False, "error": "This note is signed and can no longer change."}, 409
     template = (

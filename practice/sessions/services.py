@@ -64,6 +64,12 @@ def sign(note: Note, by: User) -> None:
     audit.record("note.sign", note, session=note.session_id, hash=note.content_hash)
 
 
+def signs_the_same(note: Note, body: dict, by: User) -> bool:
+    """Whether ``by`` signing ``body`` would only repeat the signature ``note`` has."""
+    signed = {key: text for key, text in note.body.items() if key != "homework_snapshot"}
+    return note.signed and note.signed_by_id == by.id and body == signed
+
+
 def add_addendum(note: Note, text: str, by: User) -> Addendum:
     # By id, not through note.addenda: the signed note itself is not touched.
     addendum = Addendum(

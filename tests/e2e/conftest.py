@@ -11,16 +11,12 @@ critical accessibility problems.
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live import ROOT, flask_command, start_gunicorn, stop, wait_until_up
+
 SHOTS = ROOT / "build" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -29,23 +25,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _flask(env, *args):
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -66,46 +45,26 @@ def live_server(tmp_path_factory, _screenshot_folder):
         "MEND_LOGIN_ACCOUNT_LIMIT": "1000 per minute",
     }
     env.pop("TEST_DATABASE_URL", None)
-    _flask(env, "db", "upgrade")
-    _flask(env, "catalogue", "load")
-    _flask(
-        env, "create-owner", "--email", OWNER[0], "--name", "Olive Owner", "--password", OWNER[1]
+    flask_command(env, "db", "upgrade", check=True)
+    flask_command(env, "catalogue", "load", check=True)
+    flask_command(
+        env,
+        "create-owner",
+        "--email",
+        OWNER[0],
+        "--name",
+        "Olive Owner",
+        "--password",
+        OWNER[1],
+        check=True,
     )
-    port = _free_port()
-    log = (ROOT / "build" / "e2e-server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "-",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310 - loopback
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        server.kill()
-        log.close()
+    log = ROOT / "build" / "e2e-server.log"
+    server, base = start_gunicorn(env, log, workers=2)
+    if not wait_until_up(base, 30):
+        stop(server)
         pytest.fail("the server did not start; see build/e2e-server.log")
     yield base
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    stop(server)
 
 
 @pytest.fixture(scope="session")
