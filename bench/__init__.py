@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic practice they run against (issue 8)."""
