@@ -23,6 +23,9 @@ were added: clients 2n-1 and 2n are partners A and B of case n.
 Clinical text is encrypted with ``MEND_NOTES_KEYS`` when it is set, otherwise
 with the test suite's key (``config.TestingConfig.NOTES_KEYS``): serve the
 database with the same key. The password hash is made with the production cost.
+No audit events, invitations or login sessions are made: the trail starts empty.
+Ids are given here, so the tables filled must be empty; on PostgreSQL their
+sequences are then moved past them and the database is ANALYZEd.
 
 In Python, inside an app context on a migrated database with the catalogue loaded:
 
@@ -496,7 +499,7 @@ class SyntheticPractice:
                     "goals": self.rng.choice(GOALS),
                     "created_at": created,
                     "updated_at": created,
-                    "closed_at": self.at(case.end, 17) if status is CaseStatus.CLOSED else None,
+                    "closed_at": self.at(case.end, 21) if status is CaseStatus.CLOSED else None,
                     "safety_concerns": case.safety_concerns,
                     "screened_on": screenings[-1]["screened_on"] if case.screened else None,
                     "progress_shared": self.chance(0.2),
