@@ -23,6 +23,9 @@ were added: clients 2n-1 and 2n are partners A and B of case n.
 Clinical text is encrypted with ``MEND_NOTES_KEYS`` when it is set, otherwise
 with the test suite's key (``config.TestingConfig.NOTES_KEYS``): serve the
 database with the same key. The password hash is made with the production cost.
+No audit events, invitations or login sessions are made: the trail starts empty.
+Ids are given here, so the tables filled must be empty; on PostgreSQL their
+sequences are then moved past them and the database is ANALYZEd.
 
 In Python, inside an app context on a migrated database with the catalogue loaded:
 
@@ -76,6 +79,8 @@ PASSWORD = "bench password 1"
 OWNER_EMAIL = "owner@bench.mend"
 PRACTICE_NAME = "Bench Couples Counselling"
 TIMEZONE = "America/Chicago"
+#: How far ahead active cases have their next sessions booked.
+BOOKED_AHEAD = timedelta(days=14)
 #: Rows per INSERT ... executemany.
 BATCH = 5000
 #: The practice at ``--scale 1.0``.
@@ -368,11 +373,11 @@ class SyntheticPractice:
         for row in rows:
             batch.append(row)
             if len(batch) == BATCH:
-                db.session.execute(sa.insert(model), batch)
+                db.session.execute(model.__table__.insert(), batch)
                 self.counts[table] += len(batch)
                 batch = []
         if batch:
-            db.session.execute(sa.insert(model), batch)
+            db.session.execute(model.__table__.insert(), batch)
             self.counts[table] += len(batch)
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
@@ -494,7 +499,7 @@ class SyntheticPractice:
                     "goals": self.rng.choice(GOALS),
                     "created_at": created,
                     "updated_at": created,
-                    "closed_at": self.at(case.end, 17) if status is CaseStatus.CLOSED else None,
+                    "closed_at": self.at(case.end, 21) if status is CaseStatus.CLOSED else None,
                     "safety_concerns": case.safety_concerns,
                     "screened_on": screenings[-1]["screened_on"] if case.screened else None,
                     "progress_shared": self.chance(0.2),
@@ -570,7 +575,7 @@ class SyntheticPractice:
             [len(taper) + len(ahead) for taper, _, ahead in plans],
             [len(weekly) + len(ahead) for _, weekly, ahead in plans],
         )
-        taken: dict[tuple[int, date], set[int]] = {}
+        self.taken: dict[tuple[int, date], set[int]] = {}
         rows = []
         for case, (taper, weekly, ahead), n in zip(self.cases, plans, counts, strict=True):
             booked = ahead[:n]
@@ -595,39 +600,42 @@ class SyntheticPractice:
                         (SessionStatus.ATTENDED, SessionStatus.CANCELLED, SessionStatus.NO_SHOW),
                         (88, 8, 4),
                     )[0]
-                hours = taken.setdefault((case.counsellor_id, day), set())
-                hour = case.hour
-                for _ in range(12):  # a counsellor is never booked twice at once
-                    if hour not in hours:
-                        break
-                    hour = 8 + (hour - 7) % 12
-                hours.add(hour)
+                day, hour = self.free_hour(case, day, -1 if day <= case.end else 1)
                 session = PlannedSession(len(rows) + 1, day, self.at(day, hour), status)
                 case.sessions.append(session)
                 rows.append(self.session_row(case, session, pace, base, gain))
         self.insert(Session, rows)
 
+    def free_hour(self, case: PlannedCase, day: date, step: int) -> tuple[date, int]:
+        """The case's usual hour, or the next one the counsellor has free that day;
+        failing that, the nearest day (``step``: -1 earlier, 1 later) with a free hour."""
+        for _ in range(7):
+            hours = self.taken.setdefault((case.counsellor_id, day), set())
+            hour = case.hour
+            for _ in range(12):
+                if hour not in hours:
+                    hours.add(hour)
+                    return day, hour
+                hour = 8 + (hour - 7) % 12
+            day += timedelta(days=step)
+        return day, case.hour  # a week booked solid: let it clash
+
     def session_days(self, case: PlannedCase) -> tuple[list[date], list[date], list[date]]:
         """The case's days: on the tapering schedule, every week, and booked ahead."""
+        if case.status is CaseStatus.INTAKE:
+            return [], [], [self.today + timedelta(days=self.rng.randint(1, 10))]
         first = case.start + timedelta(days=(case.weekday - case.start.weekday()) % 7)
-        weekly = []
-        day = first
-        while case.status is not CaseStatus.INTAKE and day <= case.end:
-            weekly.append(day)
-            day += timedelta(weeks=1)
+        # An active case's rhythm goes on past today: its next session or two are booked.
+        until = self.today + BOOKED_AHEAD if case.status is CaseStatus.ACTIVE else case.end
+        weeks = [first + timedelta(weeks=k) for k in range((until - first).days // 7 + 1)]
+        weekly = [day for day in weeks if day <= case.end]
         taper = [
             day
-            for k, day in enumerate(weekly)
+            for k, day in enumerate(weeks)
             if k < 12 or (k < 24 and k % 2) or (k >= 24 and k % 3 == 0)
         ]
-        ahead = []
-        if case.status is CaseStatus.ACTIVE:
-            ahead = [self.today + timedelta(days=(case.weekday - self.today.weekday()) % 7 or 7)]
-            if self.chance(0.25):
-                ahead.append(ahead[0] + timedelta(weeks=1))
-        elif case.status is CaseStatus.INTAKE:
-            ahead = [self.today + timedelta(days=self.rng.randint(1, 10))]
-        return taper, weekly, ahead
+        ahead = [day for day in taper if day > self.today]
+        return [day for day in taper if day <= case.end], weekly, ahead
 
     def session_row(self, case, session, pace, base, gain) -> dict:
         starts = session.starts_at
