@@ -86,6 +86,7 @@ class HomeworkEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_homework_entries_assignment_done", "assignment_id", "done_on"),
         sa.Index("ix_homework_entries_case_created", "case_id", "created_at"),
+        sa.Index("ix_homework_entries_case_done", "case_id", "done_on"),
         sa.CheckConstraint("helpful BETWEEN 1 AND 5", name="helpful_1_5"),
         sa.CheckConstraint("difficulty BETWEEN 1 AND 5", name="difficulty_1_5"),
     )

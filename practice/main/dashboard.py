@@ -83,13 +83,21 @@ def attention(counsellor: User, today: date) -> Attention:
     result.new_entry_count = db.session.scalar(
         sa.select(sa.func.count()).select_from(recent.subquery())
     )
+    # The newest few picked by id first, so the sort runs over narrow rows.
+    newest = (
+        sa.select(HomeworkEntry.id)
+        .where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= since)
+        .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
+        .limit(SHOW)
+    )
     result.new_entries = db.session.scalars(
-        recent.options(
+        sa.select(HomeworkEntry)
+        .where(HomeworkEntry.id.in_(newest))
+        .options(
             joinedload(HomeworkEntry.partner).joinedload(Partner.case),
             joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
         )
-        .order_by(HomeworkEntry.created_at.desc())
-        .limit(SHOW)
+        .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
     ).all()
     _overdue(result, mine, today)
     _unsigned(result, mine)
@@ -99,23 +107,28 @@ def attention(counsellor: User, today: date) -> Attention:
 
 
 def _unsigned(result: Attention, mine) -> None:
-    """Attended sessions whose note is missing or still a draft."""
-    pending = (
-        sa.select(Session)
+    """Attended sessions whose note is missing or still a draft.
+
+    One pass finds the oldest few and counts them all (a window count); the
+    sessions shown are then loaded whole.
+    """
+    oldest = db.session.execute(
+        sa.select(Session.id, sa.func.count().over().label("total"))
         .outerjoin(Note)
         .where(
             Session.case_id.in_(mine),
             Session.status == SessionStatus.ATTENDED,
             Note.signed_at.is_(None),
         )
-    )
-    result.unsigned_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(pending.subquery())
-    )
-    result.unsigned = db.session.scalars(
-        pending.options(joinedload(Session.case), joinedload(Session.note))
-        .order_by(Session.starts_at)
+        .order_by(Session.starts_at, Session.id)
         .limit(SHOW)
+    ).all()
+    result.unsigned_count = oldest[0].total if oldest else 0
+    result.unsigned = db.session.scalars(
+        sa.select(Session)
+        .where(Session.id.in_([row.id for row in oldest]))
+        .options(joinedload(Session.case), joinedload(Session.note))
+        .order_by(Session.starts_at, Session.id)
     ).all()
 
 
@@ -145,7 +158,7 @@ def _measures(result: Attention, mine) -> None:
         (rows[0][0], pid, rows[0][1], rows[1][1] if len(rows) > 1 else None)
         for pid, rows in latest.items()
         if distressed(rows[0][1]) or (len(rows) > 1 and notable_drop(rows[1][1], rows[0][1]))
-    ]
+    ][:SHOW]
     if not flagged:
         return
     partners = {
@@ -159,7 +172,7 @@ def _measures(result: Attention, mine) -> None:
     result.measures = [
         Flag(partners[pid].case, partners[pid].first_name, total, previous)
         for _, pid, total, previous in flagged
-    ][:SHOW]
+    ]
 
 
 def _reviews_due(result: Attention, mine) -> None:
@@ -179,48 +192,71 @@ def _reviews_due(result: Attention, mine) -> None:
 
 
 def _overdue(result: Attention, mine, today: date) -> None:
+    """Homework whose last period ended unmet, newest first.
+
+    Every active assignment of the caseload is weighed, so this reads bare columns
+    (one row per assignment and partner) and loads whole assignments only for the
+    few it lists: a caseload holds thousands of assignments.
+    """
     window = today - timedelta(days=OVERDUE_WINDOW + 31)
-    assignments = (
-        db.session.scalars(
-            sa.select(Assignment)
-            .where(
-                Assignment.case_id.in_(mine),
-                Assignment.status == AssignmentStatus.ACTIVE,
-                Assignment.starts_on < today,
-                sa.or_(Assignment.due_on.is_(None), Assignment.due_on >= window),
-            )
-            .options(
-                joinedload(Assignment.exercise),
-                joinedload(Assignment.case).selectinload(Case.partners),
-            )
-        )
-        .unique()
-        .all()
-    )
-    done: dict[tuple[int, int], list[date]] = defaultdict(list)
     rows = db.session.execute(
+        sa.select(
+            Assignment.id,
+            Assignment.for_whom,
+            Assignment.cadence,
+            Assignment.per_week,
+            Assignment.starts_on,
+            Assignment.due_on,
+            Partner.id,
+            Partner.position,
+            Partner.name,
+        )
+        .join(Partner, Partner.case_id == Assignment.case_id)
+        .where(
+            Assignment.case_id.in_(mine),
+            Assignment.status == AssignmentStatus.ACTIVE,
+            Assignment.starts_on < today,
+            sa.or_(Assignment.due_on.is_(None), Assignment.due_on >= window),
+        )
+        .order_by(Assignment.id, Partner.position)
+    )
+    homework: dict[int, tuple] = {}
+    partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for aid, for_whom, cadence, per_week, starts, due, pid, position, name in rows:
+        homework[aid] = (for_whom, cadence, per_week, starts, due)
+        partners[aid].append((pid, position, name.split()[0] if name.split() else name))
+    done: dict[tuple[int, int], set[date]] = defaultdict(set)
+    for assignment_id, partner_id, day in db.session.execute(
         sa.select(
             HomeworkEntry.assignment_id, HomeworkEntry.partner_id, HomeworkEntry.done_on
         ).where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= window)
-    )
-    for assignment_id, partner_id, day in rows:
-        done[(assignment_id, partner_id)].append(day)
-    found = []
-    for a in assignments:
-        period = last_ended_period(a.cadence, a.per_week, a.starts_on, a.due_on, today)
+    ):
+        done[(assignment_id, partner_id)].add(day)
+    found: list[tuple[date, int, str]] = []
+    for aid, (for_whom, cadence, per_week, starts, due) in homework.items():
+        period = last_ended_period(cadence, per_week, starts, due, today)
         if period is None or (today - period.end).days > OVERDUE_WINDOW:
             continue
-        partners = a.case.partners
-        if a.for_whom is ForWhom.TOGETHER:
-            groups = [("Together", [p.id for p in partners])]
-        elif a.for_whom is ForWhom.EACH:
-            groups = [(p.first_name, [p.id]) for p in partners]
+        people = partners[aid]
+        if for_whom is ForWhom.TOGETHER:
+            groups = [("Together", [pid for pid, _, _ in people])]
+        elif for_whom is ForWhom.EACH:
+            groups = [(first, [pid]) for pid, _, first in people]
         else:
-            groups = [(p.first_name, [p.id]) for p in partners if p.position == a.for_whom.value]
+            groups = [(first, [pid]) for pid, pos, first in people if pos == for_whom.value]
         for who, ids in groups:
-            days = {d for pid in ids for d in done.get((a.id, pid), []) if d in period}
+            days = {d for pid in ids for d in done.get((aid, pid), ()) if d in period}
             if len(days) < period.target:
-                found.append(Overdue(a, who, period.end))
-    found.sort(key=lambda o: o.period_end, reverse=True)
+                found.append((period.end, aid, who))
+    found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     result.overdue_count = len(found)
-    result.overdue = found[:SHOW]
+    shown = found[:SHOW]
+    loaded = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Assignment)
+            .where(Assignment.id.in_([aid for _, aid, _ in shown]))
+            .options(joinedload(Assignment.exercise), joinedload(Assignment.case))
+        )
+    }
+    result.overdue = [Overdue(loaded[aid], who, end) for end, aid, who in shown]
