@@ -73,6 +73,8 @@ def start_gunicorn(env: dict, log: Path, workers: int) -> tuple[subprocess.Popen
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
                 "--workers",
                 str(workers),
                 "--bind",

@@ -155,25 +155,26 @@ def statements(client, count_queries, url: str, *, data=None, status=200) -> int
 # --- A caseload of 5 and of 500 ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["/dashboard", "/cases/", "/cases/?status=open", "/cases/?q=case", "last caseload page"],
-)
+CASELOAD_PAGES = ("/dashboard", "/cases/", "/cases/?status=open", "/cases/?q=case")
+
+
 def test_caseload_pages_run_the_same_queries_for_5_cases_and_500(
-    app, client, as_counsellor, count_queries, page
+    app, client, as_counsellor, count_queries
 ):
+    """Built once, the large caseload serves every page's check (it takes a while)."""
     size = app.config["PAGE_SIZE"]
+
+    def measure(cases: int) -> dict[str, int]:
+        urls = {page: page for page in CASELOAD_PAGES}
+        urls["last caseload page"] = f"/cases/?page={max(1, -(-cases // size))}"
+        return {page: statements(client, count_queries, url) for page, url in urls.items()}
+
     add_cases(as_counsellor, 5)
-
-    def url(cases: int) -> str:
-        if page != "last caseload page":
-            return page
-        return f"/cases/?page={max(1, -(-cases // size))}"
-
-    few = statements(client, count_queries, url(5))
+    few = measure(5)
     add_cases(as_counsellor, 495, start=5)
-    many = statements(client, count_queries, url(500))
-    assert few == many <= BUDGET
+    many = measure(500)
+    assert few == many, (few, many)
+    assert max(many.values()) <= BUDGET, many
 
 
 def test_the_last_caseload_page_shows_the_last_cases(client, as_counsellor, app):
@@ -188,17 +189,16 @@ def test_the_last_caseload_page_shows_the_last_cases(client, as_counsellor, app)
 # --- A case with 2 sessions and with 40 --------------------------------------
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "/cases/{id}",
-        "/cases/{id}/progress",
-        "/cases/{id}/sessions/",
-        "/cases/{id}/homework/{assignment}",
-    ],
+CASE_PAGES = (
+    "/cases/{id}",
+    "/cases/{id}/progress",
+    "/cases/{id}/sessions/",
+    "/cases/{id}/homework/{assignment}",
 )
+
+
 def test_case_pages_run_the_same_queries_for_2_sessions_and_40(
-    client, as_counsellor, make_case, count_queries, page
+    client, as_counsellor, make_case, count_queries
 ):
     counts = []
     for sessions in (2, 40):
@@ -209,15 +209,22 @@ def test_case_pages_run_the_same_queries_for_2_sessions_and_40(
             sa.select(Assignment.id).where(Assignment.case_id == case.id).limit(1)
         )
         counts.append(
-            statements(client, count_queries, page.format(id=case.id, assignment=assignment))
+            {
+                page: statements(
+                    client, count_queries, page.format(id=case.id, assignment=assignment)
+                )
+                for page in CASE_PAGES
+            }
         )
-    assert counts[0] == counts[1] <= BUDGET, counts
+    assert counts[0] == counts[1], counts
+    assert max(counts[1].values()) <= BUDGET, counts
 
 
 def test_the_dashboard_counts_a_large_caseload_exactly(client, as_counsellor):
-    add_cases(as_counsellor, 120)
+    add_cases(as_counsellor, 60)
     page = client.get("/dashboard").data.decode()
-    assert "120" in page  # open cases, exact however many are listed
+    # Open cases, exact however few are listed; every case here is open.
+    assert '<div class="stat">60</div><div class="text-body-secondary">open cases' in page
 
 
 # --- The catalogue -----------------------------------------------------------
@@ -240,9 +247,11 @@ def portal_case(make_case, counsellor, sessions: int, names):
     return case
 
 
-@pytest.mark.parametrize("page", ["/portal/", "/portal/entries", "/portal/homework/{assignment}"])
+PORTAL_PAGES = ("/portal/", "/portal/entries", "/portal/homework/{assignment}")
+
+
 def test_portal_pages_run_the_same_queries_for_2_sessions_and_40(
-    app, auth, make_case, counsellor, count_queries, page
+    app, make_case, counsellor, count_queries
 ):
     counts = []
     for sessions in (2, 40):
@@ -253,8 +262,14 @@ def test_portal_pages_run_the_same_queries_for_2_sessions_and_40(
         assignment = db.session.scalar(
             sa.select(Assignment.id).where(Assignment.case_id == case.id).limit(1)
         )
-        counts.append(statements(browser, count_queries, page.format(assignment=assignment)))
-    assert counts[0] == counts[1] <= BUDGET, counts
+        counts.append(
+            {
+                page: statements(browser, count_queries, page.format(assignment=assignment))
+                for page in PORTAL_PAGES
+            }
+        )
+    assert counts[0] == counts[1], counts
+    assert max(counts[1].values()) <= BUDGET, counts
 
 
 def test_recording_homework_runs_the_same_queries_after_2_sessions_and_40(
