@@ -317,7 +317,11 @@ def test_5_what_nobody_should_be_able_to_do(person, story):
     # bring the session cookie back and make the test depend on timing.
     page.route("**/note/autosave", lambda route: route.abort())
     page.get_by_label("Data").fill(words)
+    # Any other response still on its way (the favicon, say) would set the session
+    # cookie again after it is cleared: wait until nothing is in flight.
+    page.wait_for_load_state("networkidle")
     casey.context.clear_cookies()  # the idle timeout, as the browser sees it
+    assert casey.context.cookies() == []
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your login had ended, so nothing was saved yet.")).to_be_visible()
     casey.look("login-after-timeout")
