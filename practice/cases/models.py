@@ -128,7 +128,7 @@ class Partner(db.Model):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.name
+        return first_name(self.name)
 
     @property
     def has_portal(self) -> bool:
@@ -186,3 +186,9 @@ class Invitation(db.Model):
     @property
     def case_id(self) -> int:
         return self.partner.case_id
+
+
+def first_name(name: str) -> str:
+    """What a partner is called on the page: the first word of their name."""
+    words = name.split()
+    return words[0] if words else name

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
-from practice.cases.models import Case, CaseStatus, Partner
+from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
@@ -224,7 +224,7 @@ def _overdue(result: Attention, mine, today: date) -> None:
     partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for aid, for_whom, cadence, per_week, starts, due, pid, position, name in rows:
         homework[aid] = (for_whom, cadence, per_week, starts, due)
-        partners[aid].append((pid, position, name.split()[0] if name.split() else name))
+        partners[aid].append((pid, position, first_name(name)))
     done: dict[tuple[int, int], set[date]] = defaultdict(set)
     for assignment_id, partner_id, day in db.session.execute(
         sa.select(
