@@ -5,11 +5,15 @@ print stylesheet of their own and a URL fetcher that reads nothing but the
 app's static files: whatever a user types is escaped text, and even a crafted
 ``<img src="file:///etc/passwd">`` that reached the HTML would find nothing.
 One font configuration and one parsed stylesheet serve every report in the
-process, which is most of what keeps a report fast.
+process, and the cyclic garbage collector waits while WeasyPrint works; the
+timings are in docs/performance.md and ``bench/reports.py`` measures them.
 """
 
 import base64
+import gc
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -73,14 +77,35 @@ def page_stylesheet(size: str) -> CSS:
     return CSS(string=f"@page {{ size: {PAGE_SIZES.get(size, 'A4')}; }}", font_config=font_config())
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector for the length of one render.
+
+    Laying out a long report allocates a few hundred thousand short-lived
+    objects, so the collector would otherwise run its full passes over the whole
+    app's heap several times per report: that was a fifth of a long progress
+    report's time. What the render leaves behind is freed by reference counting
+    as it ends, or at the first collection after it.
+    """
+    if not gc.isenabled():  # another render in this process holds it off already
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def render_pdf(
     template: str, *, page_size: str, fetcher: StaticOnlyFetcher | None = None, **context
 ) -> bytes:
     """The PDF of ``template`` rendered with ``context`` (plain data only)."""
     html = render_template(template, **context)
-    document = HTML(
-        string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher or StaticOnlyFetcher()
-    )
-    return document.write_pdf(
-        stylesheets=[print_stylesheet(), page_stylesheet(page_size)], font_config=font_config()
-    )
+    with collector_paused():
+        document = HTML(
+            string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher or StaticOnlyFetcher()
+        )
+        return document.write_pdf(
+            stylesheets=[print_stylesheet(), page_stylesheet(page_size)], font_config=font_config()
+        )
