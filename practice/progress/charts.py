@@ -26,6 +26,8 @@ PENS = (
 )
 _ids = count(1)
 MAX_MARKED = 20
+# Narrower bars than this (in chart units) would have their "100%" labels overlap.
+MIN_LABELLED_STEP = 30
 
 
 @dataclass
@@ -210,14 +212,18 @@ def bar_chart(
     unit: str = "%",
     height: int = 240,
 ) -> Markup:
-    """One bar per label (None: no bar, "–" shown), values written above the bars."""
+    """One bar per label (None: no bar, "–" shown), values written above the bars
+    while there is room for them; past that the table beside the chart has them."""
     chart = Chart(title, description, height=height, margin=(16, 16, 30, 40))
     ticks = [y_max * i / 4 for i in range(5)]
     x_at, y_at, step = _frame(chart, 0, y_max, ticks, labels)
     colour = PENS[0][0]
+    labelled = step >= MIN_LABELLED_STEP
     for i, value in enumerate(values):
         x = x_at(i)
         if value is None:
+            if not labelled:
+                continue
             chart.parts.append(
                 f'<text x="{x:.1f}" y="{y_at(0) - 4:.1f}" text-anchor="middle" '
                 'font-size="10" fill="#666">–</text>'
@@ -230,6 +236,8 @@ def bar_chart(
             f'height="{y_at(0) - y:.1f}" fill="{colour}" fill-opacity="0.85" '
             'stroke="#000" stroke-width="0.6"/>'
         )
+        if not labelled:
+            continue
         chart.parts.append(
             f'<text x="{x:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
             f'font-size="10" fill="#222">{_fmt(value)}{unit}</text>'
