@@ -149,13 +149,43 @@ def test_progress_report_has_the_charts_numbers_and_review(app, counsellor, coup
         "13.5",
         "Session by session",
         "Mutual respect",
-        "Homework before it",
+        "homework kept up in the interval before it",
         "The five-session review",
         "On the repair timeline",
         "5 sessions attended",
     ):
         assert expected in text, expected
     assert "+5" in text  # Alex: 8 -> 13
+    assert "Five sessions at a time" not in text
+
+
+def test_a_long_case_is_printed_five_sessions_at_a_time(app, counsellor, couple):
+    a, b = couple.partners
+    for n in range(17):
+        days_ago = 7 * (17 - n)
+        add_session(couple, days_ago=days_ago, step=1 + n // 4, blocks={"trust": n % 5 + 4})
+        check_in(couple, a, (1, 1, 1, 1 + n % 3), days_ago=days_ago + 1)
+    check_in(couple, b, (5, 4, 4, 4), days_ago=2)
+    response = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    for expected in (
+        "Five sessions at a time",
+        "17 sessions attended",
+        "Sessions 1–5",
+        "Sessions 16–17",
+        "Since session 17",
+        "the progress view in Mend shows each one",
+        # Alex's CSI-4 at the five check-ins before sessions 1-5, in order, all distressed.
+        "4*, 5*, 6*, 4*, 5*",
+        # Trust 4, 5, 6, 7, 8 at sessions 1-5: the mean.
+        "6.0",
+    ):
+        assert expected in text, expected
+    assert "Session by session" not in text
+    assert "17 · " not in text  # no row per session
+    # Jordan's one check-in came after the last session, and is not below 13.5.
+    assert "4*, 5* – Since session 17 – 17 " in text
 
 
 @pytest.mark.parametrize(("size", "width", "height"), [("A4", 595, 842), ("Letter", 612, 792)])

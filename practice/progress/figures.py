@@ -1,9 +1,16 @@
-"""The progress view's four charts, drawn from :class:`practice.progress.data.Progress`."""
+"""The progress view's four charts, drawn from :class:`practice.progress.data.Progress`.
+
+The printed report of a long case draws three of them by period of five
+sessions instead (:func:`period_figures`, see ``practice.progress.periods``).
+"""
+
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
 from practice.progress.charts import Series, bar_chart, line_chart
-from practice.progress.data import Progress
+from practice.progress.data import Interval, Progress
+from practice.progress.periods import Period
 from practice.vocabulary import BUILDING_BLOCKS
 
 
@@ -32,17 +39,18 @@ def csi_chart(p: Progress) -> Markup | None:
     )
 
 
-def blocks_chart(p: Progress) -> Markup | None:
-    rated = [s for s in p.sessions if s.blocks]
-    if not rated:
+def _blocks(
+    labels: Sequence[str], ratings: Sequence[Mapping[str, float]], each: str
+) -> Markup | None:
+    if not labels:
         return None
     series = [
-        Series(label, [s.blocks.get(key) for s in rated]) for key, label in BUILDING_BLOCKS.items()
+        Series(label, [r.get(key) for r in ratings]) for key, label in BUILDING_BLOCKS.items()
     ]
     return line_chart(
         "Building blocks, as the counsellor rates them",
-        "The counsellor's 0–10 rating of each building block at each attended session.",
-        [f"S{s.ordinal}" for s in rated],
+        f"The counsellor's 0–10 rating of each building block {each}.",
+        labels,
         series,
         y_min=0,
         y_max=10,
@@ -51,15 +59,15 @@ def blocks_chart(p: Progress) -> Markup | None:
     )
 
 
-def eft_chart(p: Progress) -> Markup | None:
-    if not any(s.step for s in p.sessions):
+def _steps(labels: Sequence[str], steps: Sequence[int | None], each: str) -> Markup | None:
+    if not any(steps):
         return None
     return line_chart(
         "EFT step reached",
-        "The EFT step (1–9) reached at each attended session: steps 1–4 are stage 1, "
+        f"The EFT step (1–9) reached {each}: steps 1–4 are stage 1, "
         "de-escalation; 5–7 stage 2, restructuring; 8–9 stage 3, consolidation.",
-        [f"S{s.ordinal}" for s in p.sessions],
-        [Series("Step", [s.step for s in p.sessions])],
+        labels,
+        [Series("Step", steps)],
         y_min=1,
         y_max=9,
         y_ticks=[1, 2, 3, 4, 5, 6, 7, 8, 9],
@@ -67,20 +75,68 @@ def eft_chart(p: Progress) -> Markup | None:
     )
 
 
-def adherence_chart(p: Progress) -> Markup | None:
-    if not any(i.expected for i in p.intervals):
+def _kept_up(labels: Sequence[str], percents: Sequence[int | None], each: str) -> Markup | None:
+    if all(p is None for p in percents):
         return None
     return bar_chart(
         "Homework kept up between sessions",
-        "Entries made as a share of entries expected, for each interval between attended sessions.",
-        [
-            i.label.replace("Sessions ", "S")
-            .replace("Since session ", "since S")
-            .replace("Before session 1", "before S1")
-            for i in p.intervals
-        ],
-        [i.percent for i in p.intervals],
+        f"Entries made as a share of entries expected, {each}.",
+        labels,
+        percents,
     )
+
+
+def _short(interval: Interval) -> str:
+    return (
+        interval.label.replace("Sessions ", "S")
+        .replace("Since session ", "since S")
+        .replace("Before session 1", "before S1")
+    )
+
+
+def blocks_chart(p: Progress) -> Markup | None:
+    rated = [s for s in p.sessions if s.blocks]
+    return _blocks(
+        [f"S{s.ordinal}" for s in rated], [s.blocks for s in rated], "at each attended session"
+    )
+
+
+def eft_chart(p: Progress) -> Markup | None:
+    return _steps(
+        [f"S{s.ordinal}" for s in p.sessions],
+        [s.step for s in p.sessions],
+        "at each attended session",
+    )
+
+
+def adherence_chart(p: Progress) -> Markup | None:
+    return _kept_up(
+        [_short(i) for i in p.intervals],
+        [i.percent for i in p.intervals],
+        "for each interval between attended sessions",
+    )
+
+
+def period_figures(periods: Sequence[Period], since: Interval) -> dict[str, Markup | None]:
+    """The building blocks, EFT step and homework charts with a point per period."""
+    rated = [period for period in periods if period.blocks]
+    return {
+        "blocks": _blocks(
+            [period.short_label for period in rated],
+            [period.blocks for period in rated],
+            "averaged over each period of five sessions",
+        ),
+        "eft": _steps(
+            [period.short_label for period in periods],
+            [period.step for period in periods],
+            "by the last session of each period of five",
+        ),
+        "adherence": _kept_up(
+            [*(period.short_label for period in periods), _short(since)],
+            [*(period.percent for period in periods), since.percent],
+            "before the sessions of each period of five, and since the last session",
+        ),
+    }
 
 
 def figures(p: Progress) -> dict[str, Markup | None]:

@@ -19,7 +19,14 @@ from practice.catalogue.models import ExerciseContent
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.progress.data import Progress, progress_for_case
-from practice.progress.figures import figures
+from practice.progress.figures import csi_chart, figures, period_figures
+from practice.progress.periods import (
+    CheckInsInPeriod,
+    Period,
+    check_ins_by_period,
+    grouped,
+    in_fives,
+)
 from practice.sessions.models import Session, SessionStatus
 from practice.web import format_date, format_datetime, local
 
@@ -161,13 +168,21 @@ def handout(
 class ProgressReport:
     head: Letterhead
     p: Progress
-    charts: dict[str, Markup]
+    charts: dict[str, Markup | None]
+    # Set when a long case is printed five sessions at a time (see practice.progress.periods).
+    periods: tuple[Period, ...] = ()
+    check_ins: tuple[CheckInsInPeriod, ...] = ()
 
 
 def progress_report(case: Case, settings: PracticeSettings, today: date) -> ProgressReport:
     progress = progress_for_case(case, today)
+    head = letterhead(settings, "Progress report", case.label, today)
+    if not grouped(progress):
+        return ProgressReport(head, progress, figures(progress))
+    periods = in_fives(progress)
+    charts = {"csi": csi_chart(progress)} | period_figures(periods, progress.intervals[-1])
     return ProgressReport(
-        letterhead(settings, "Progress report", case.label, today), progress, figures(progress)
+        head, progress, charts, tuple(periods), tuple(check_ins_by_period(progress, periods))
     )
 
 
