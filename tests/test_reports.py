@@ -277,6 +277,31 @@ def test_hostile_and_unusual_text_prints_as_text(app, counsellor, make_case, mon
     assert "case-" in response.headers["Content-Disposition"]  # a non-ASCII label
 
 
+def pdf_fonts(data: bytes) -> set[str]:
+    """The families embedded in the PDF's pages, without their subset prefix."""
+    fonts = set()
+    for page in pdf_pages(data):
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def test_reports_print_in_the_fonts_the_readme_names(app, counsellor, make_case):
+    # Without them WeasyPrint falls back to whatever the server has, and searches for
+    # the missing family on every report: three to four times slower (docs/performance.md).
+    case = make_case(counsellor, ("Amara 🙂 Obi", "Sol Obi"))
+    session = add_session(case, summary="Le cœur a ses raisons 🌱")
+    data = login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf").data
+    fonts = pdf_fonts(data)
+    named = {f.replace("-", " ") for f in fonts}
+    missing = {
+        family
+        for family in ("DejaVu Sans", "DejaVu Serif", "Symbola")
+        if not any(name.startswith(family) for name in named)
+    }
+    assert not missing, f"install fonts-dejavu-core and fonts-symbola (README); found {fonts}"
+
+
 def test_the_fetcher_reads_only_static_files():
     fetcher = StaticOnlyFetcher()
     for url in ("file:///etc/passwd", "https://example.org/x.png", "file:///work/main/config.py"):
