@@ -1,8 +1,13 @@
 """The PDF reports: what they say, what they never say, who may have them."""
 
+import gc
+import runpy
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
 
+import pyphen
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
@@ -300,6 +305,26 @@ def test_reports_print_in_the_fonts_the_readme_names(app, counsellor, make_case)
         if not any(name.startswith(family) for name in named)
     }
     assert not missing, f"install fonts-dejavu-core and fonts-symbola (README); found {fonts}"
+
+
+def test_each_worker_warms_the_pdf_renderer_as_it_starts(app, monkeypatch):
+    """gunicorn's post_worker_init renders a small report and compiles the report templates,
+    so that a worker's first download does not load fonts, dictionary and templates."""
+    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    logged = []
+    worker = SimpleNamespace(wsgi=app, log=SimpleNamespace(exception=logged.append))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    app.jinja_env.cache.clear()
+    thresholds = gc.get_threshold()
+    try:
+        settings["post_worker_init"](worker)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    assert logged == []
+    compiled = {template.name for template in app.jinja_env.cache.values()}
+    assert {"reports/progress.html", "reports/handout.html"} <= compiled
+    assert pyphen.hdcache  # the hyphenation dictionary for the reports' headings
 
 
 def test_the_fetcher_reads_only_static_files():
