@@ -6,8 +6,9 @@ Builds a throwaway database (SQLite in a temporary folder unless a URL is
 given), loads the catalogue and the demo practice, adds a long case (40
 attended sessions with notes and check-ins, 200 homework entries), then renders
 every report ``--runs`` times through the app, as a counsellor downloading it
-would, and prints the median and the slowest. Targets (issue 6): progress report
-0.5 s, handout and worksheet 0.25 s.
+would, and prints the median and the slowest. Before timing, the renderer is
+warmed as a gunicorn worker warms it when it starts (``gunicorn.conf.py``).
+Targets (issue 6): progress report 0.5 s, handout and worksheet 0.25 s.
 """
 
 import argparse
@@ -31,6 +32,7 @@ from practice.demo import seed
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.progress.models import CheckIn
+from practice.reports.pdf import warm_up
 from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
 from practice.vocabulary import BUILDING_BLOCKS
 
@@ -179,8 +181,8 @@ def main() -> None:
             )
         client = app.test_client()
         client.post("/login", data={"email": "sam@demo.mend", "password": PASSWORD})
-        client.get(urls[("demo", "handout")])  # fonts and stylesheet, once per process
-        print(f"database: {url.split(':')[0]}; {args.runs} runs each, after one warm-up")
+        warm_up(app)
+        print(f"database: {url.split(':')[0]}; {args.runs} runs each, the renderer warmed first")
         print(f"{'case':<10} {'report':<16} {'median s':>9} {'max s':>7} {'kB':>6} {'target':>7}")
         for (label, report), path in urls.items():
             median, worst, size = timed(client, path, args.runs)
