@@ -130,19 +130,18 @@ def warm_up(app: Flask | None = None) -> None:
         headings="<th>Communication</th>" * 9,
         chart=chart_image(Markup(WARM_UP_CHART)),  # noqa: S704 - constant markup
     )
-    with collector_paused():
-        HTML(
-            string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
-        ).write_pdf(
-            stylesheets=[print_stylesheet(), page_stylesheet("A4")], font_config=font_config()
-        )
+    write_pdf(html, page_size="A4")
 
 
 def render_pdf(
     template: str, *, page_size: str, fetcher: StaticOnlyFetcher | None = None, **context
 ) -> bytes:
     """The PDF of ``template`` rendered with ``context`` (plain data only)."""
-    html = render_template(template, **context)
+    return write_pdf(render_template(template, **context), page_size=page_size, fetcher=fetcher)
+
+
+def write_pdf(html: str, *, page_size: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """WeasyPrint's PDF of ``html`` in the print stylesheet, the collector held off."""
     with collector_paused():
         document = HTML(
             string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher or StaticOnlyFetcher()
