@@ -69,6 +69,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("MEND_LOGIN_LIMIT", "10 per minute; 60 per hour")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("MEND_LOGIN_ACCOUNT_LIMIT", "5 per minute")
+    # Forms kept for a login that ended (practice/parking.py), per account.
+    PARKING_LIMIT = os.environ.get("MEND_PARKING_LIMIT", "10 per hour")
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     TRUSTED_PROXIES = _env_int("MEND_TRUSTED_PROXIES", 0)

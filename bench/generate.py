@@ -296,6 +296,7 @@ class CatalogueExercise:
     cadence: str
     per_week: int | None
     concerns: tuple[str, ...]
+    for_one_partner: bool = False
 
 
 @dataclass
@@ -765,6 +766,7 @@ class SyntheticPractice:
                 v.cadence,
                 v.per_week,
                 tuple(concerns.get(strategy_id, ())),
+                v.for_one_partner,
             )
             for strategy_id, v in rows
         ]
@@ -799,7 +801,10 @@ class SyntheticPractice:
             for_whom = ForWhom.TOGETHER if self.chance(0.8) else ForWhom.EACH
         else:
             for_whom = rng.choices(list(ForWhom), (15, 15, 55, 15))[0]
-            if for_whom is ForWhom.TOGETHER and case.safety_concerns:
+            if exercise.for_one_partner and for_whom in (ForWhom.EACH, ForWhom.TOGETHER):
+                # As the assign form allows: work written for one partner goes to one.
+                for_whom = rng.choice((ForWhom.A, ForWhom.B))
+            elif for_whom is ForWhom.TOGETHER and case.safety_concerns:
                 for_whom = ForWhom.EACH
         cadence, per_week = exercise.cadence, exercise.per_week
         if self.chance(0.3):

@@ -492,7 +492,7 @@ def time_pdfs(browser: Browser, chosen: dict, runs: int = 5) -> dict:
     case = chosen["case"]
     reports = {
         "Progress report": f"/cases/{case}/progress.pdf",
-        "Session handout": f"/cases/{case}/sessions/{chosen['session']}/handout.pdf",
+        "Session handout": f"/cases/{case}/sessions/{chosen['session']}/handout-a.pdf",
         "Homework worksheet": f"/cases/{case}/homework/{chosen['assignment']}/worksheet.pdf",
     }
     timings = {}

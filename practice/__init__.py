@@ -15,6 +15,7 @@ from practice import commands, errors, models, web  # noqa: F401 - models: the w
 from practice.account.routes import bp as account_bp
 from practice.account.routes import require_two_factor
 from practice.admin.routes import bp as admin_bp
+from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
@@ -32,6 +33,9 @@ from practice.portal.appointments import bp as portal_calendar_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
 from practice.reports.routes import bp as reports_bp
+from practice.safety.portal_routes import bp as portal_safety_bp
+from practice.safety.routes import bp as safety_bp
+from practice.screening.routes import bp as screening_bp
 from practice.sessions.routes import bp as sessions_bp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +49,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
         instance_path=os.environ.get("MEND_INSTANCE_PATH", str(ROOT / "instance")),
     )
     app.request_class = web.Request
+    app.session_interface = SessionCookie()
     app.config.from_object(config_class)
     configure_secrets(app)
     configure_database(app)
@@ -109,12 +114,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
+    app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(homework_bp, url_prefix="/cases/<int:case_id>/homework")
     app.register_blueprint(sessions_bp, url_prefix="/cases/<int:case_id>/sessions")
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(reports_bp)
 
 

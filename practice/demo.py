@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from practice import audience
 from practice.admin.models import PracticeSettings
 from practice.auth.models import Role, User
 from practice.calendar.recurrence import occurrence_days, series_slots
@@ -22,6 +23,7 @@ from practice.cases.models import (
     SafetyScreening,
     ScreeningOutcome,
 )
+from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
 from practice.dates import practice_today
 from practice.extensions import db
@@ -29,6 +31,10 @@ from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.progress.csi import score
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.safety.models import ReferralKind, ReferralStatus
+from practice.safety.services import ReferralDetails, new_referral, save_plan
+from practice.screening.items import KEYS
+from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
 from practice.vocabulary import BUILDING_BLOCKS
 from practice.web import practice_zone
@@ -103,8 +109,48 @@ def _screen(case: Case, by: User, outcome: ScreeningOutcome, note: str, on: date
     db.session.add(
         SafetyScreening(case=case, screened_on=on, outcome=outcome, note=note, screened_by=by)
     )
-    case.safety_concerns = outcome is ScreeningOutcome.CONCERNS
+    case.safety_concerns = outcome.concerns
     case.screened_on = on
+    if outcome is ScreeningOutcome.PAUSED:
+        db.session.flush()
+        pause_joint_work(case, PauseReason.SAFETY, note, by)
+
+
+def _safety_work(case: Case, by: User, on: date) -> None:
+    """Maria's safety plan, made in her individual session, and a referral suggested to her."""
+    maria = case.partners[0]
+    when = datetime.combine(on, time(15, 0), tzinfo=practice_zone())
+    db.session.flush()
+    save_plan(maria, MARIA_PLAN, in_portal=True, based_on=0, by=by, now=when)
+    details = ReferralDetails(
+        partner=maria,
+        kind=ReferralKind.DOMESTIC_ABUSE,
+        service="Riverside Domestic Abuse Advocacy",
+        service_address="",
+        reason="Maria has told me that since the affair came to light her partner checks her "
+        "phone and limits the money she can use. She would like to talk with an advocate of "
+        "her own about her options and her safety, apart from our couples work, which is "
+        "paused for now.\n\nMaria has agreed to this referral and to my sharing this letter.",
+        referred_on=on,
+        status=ReferralStatus.SUGGESTED,
+        given=False,
+    )
+    new_referral(case, details, by, when)
+
+
+MARIA_PLAN = {
+    "warning_signs": "Tom asks to see my phone, or I find he has been through it. "
+    "Questions about every purchase. He goes quiet for hours, then comes back angry, "
+    "usually late in the evening.",
+    "staying_safe": "Keep my phone charged and some cash of my own in my coat pocket. "
+    "If an argument starts at night I stay in the front room, near the door, and do not "
+    "follow it into the kitchen. My passport and papers are in a folder at Ana's.",
+    "people_and_places": "My sister Ana: I can stay with her, no questions asked. "
+    "Jess at work knows that if I text 'umbrella' she should call me straight back. "
+    "The library on Main Street is open late if I need somewhere quiet to make a call.",
+    "other": "The support resources in my portal say whom to call at any hour. "
+    "Sam and I look at this plan again at each of my individual sessions.",
+}
 
 
 def _assign(
@@ -269,7 +315,7 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
         _screen(
             santos,
             sam,
-            ScreeningOutcome.CONCERNS,
+            ScreeningOutcome.PAUSED,
             "Maria described Tom checking her phone and restricting money after the "
             "disclosure. Safety plan made; individual sessions first.",
             today - timedelta(weeks=3),
@@ -278,13 +324,20 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
         stay = _assign(
             santos, sam, "stay-honest-appraisal", ForWhom.A, start=today - timedelta(weeks=2)
         )
-        care = _assign(
-            santos, sam, "self-care-protected-hour", ForWhom.EACH, start=today - timedelta(weeks=2)
+        # Nothing that asks them to negotiate with each other while the work is paused.
+        urges = _assign(
+            santos,
+            sam,
+            "transparency-checking-urges",
+            ForWhom.B,
+            start=today - timedelta(weeks=1),
+            note="When the urge comes, take the calming option this time, not the talk; "
+            "bring what you wrote to our next individual session.",
         )
         db.session.flush()
         _entries(rng, stay, maria, 1.0, today)
-        _entries(rng, care, maria, 0.8, today, share_every=99)
-        _entries(rng, care, tom, 0.4, today, share_every=99)
+        _entries(rng, urges, tom, 0.5, today, share_every=99)
+        _safety_work(santos, sam, today - timedelta(weeks=3))
 
     _case(
         sam,
@@ -386,6 +439,23 @@ def _check_in(case: Case, partner: Partner, answers, blocks, at: datetime, by: U
             entered_by_id=by.id,
         )
     )
+
+
+#: Maria's and Tom's private screens, each asked alone in their individual session.
+SANTOS_SCREENS = {
+    "a": (
+        dict.fromkeys(KEYS, "no")
+        | {"fear": "unsure", "monitoring": "yes", "money": "yes", "affair": "no"},
+        "Tom reads her messages most evenings and has moved the joint account into his "
+        "name since the disclosure. No physical violence, she says; she is unsure whether "
+        "she is afraid. Safety plan made with her.",
+    ),
+    "b": (
+        dict.fromkeys(KEYS, "no") | {"monitoring": "yes", "substance": "unsure"},
+        "Says he checks her phone 'to feel sure' and that he drinks more since. Denies "
+        "threats. Open to individual work on the checking.",
+    ),
+}
 
 
 def _seed_sessions(staff: dict[str, User]) -> None:
@@ -506,7 +576,19 @@ def _seed_sessions(staff: dict[str, User]) -> None:
     for n, position in enumerate(("a", "b")):
         when = datetime.combine(today - timedelta(weeks=2 - n), time(14, 0), tzinfo=zone)
         session = _session(santos, when, SessionStatus.ATTENDED, 1)
-        session.attendees = [position]
+        session.attendees = session.invitees = [position]
+        partner = santos.partner(position)
+        db.session.add(
+            PartnerScreen(
+                case_id=santos.id,
+                partner_id=partner.id,
+                taken_on=when.date(),
+                taken_by=TakenBy.COUNSELLOR,
+                answers=SANTOS_SCREENS[position][0],
+                note=SANTOS_SCREENS[position][1],
+                entered_by_id=sam.id,
+            )
+        )
     lee = db.session.scalar(sa.select(Case).where(Case.label == "Lee Park"))
     _session(
         lee,
@@ -514,6 +596,31 @@ def _seed_sessions(staff: dict[str, User]) -> None:
         SessionStatus.SCHEDULED,
     )
     _seed_series(priya, olsen, today)
+    db.session.flush()
+    for case in (morgan, santos):
+        _given_at_sessions(case)
+
+
+def _given_at_sessions(case: Case) -> None:
+    """Each piece of homework was given at the latest session before it started that was
+    with someone it is for, so the partners' handouts list it."""
+    attended = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at.desc())
+    ).all()
+    for assignment in db.session.scalars(
+        sa.select(Assignment).where(Assignment.case_id == case.id)
+    ):
+        assignment.session_id = next(
+            (
+                s.id
+                for s in attended
+                if s.starts_at.date() <= assignment.starts_on
+                and audience.of_session(s) & audience.of_assignment(assignment)
+            ),
+            None,
+        )
 
 
 def _seed_series(priya: User, olsen: Case, today: date) -> None:

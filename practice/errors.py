@@ -1,11 +1,12 @@
 """Error pages that say what happened and nothing about how the app is built."""
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from practice import parking
+from practice.auth.cookie import leave_cookie_alone
 from practice.extensions import db
 
 MESSAGES = {
@@ -43,9 +44,19 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        if not current_user.is_authenticated and request.method == "POST" and request.form:
+        if request.accept_mimetypes.best == "application/json":
+            # A script saving in the background, on a page whose login has ended: it
+            # keeps what was typed and says so; a parked form and a redirect would
+            # only reach it as an unreadable login page.
+            return {"saved": False, "error": "login needed", "login": url_for("auth.login")}, 400
+        if not current_user.is_authenticated and request.method == "POST":
             # The login ended and took the form's token with it: keep what was typed.
-            return parking.park_and_login()
+            if parked := parking.park_and_login():
+                return parked
+            # No ended login of this browser behind it: the form may come from another
+            # site, sent without our cookie. A cookie in the answer would log out
+            # whoever is logged in on that browser.
+            leave_cookie_alone()
         return render_error(
             400,
             "This form has expired",

@@ -7,6 +7,7 @@ always see the whole schema, whichever blueprints a command happens to touch.
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, User
+from practice.auth.pending import PendingLogin
 from practice.calendar.models import CalendarFeed, SeriesOccurrence, SessionSeries
 from practice.cases.models import (
     Case,
@@ -15,6 +16,7 @@ from practice.cases.models import (
     Partner,
     SafetyScreening,
 )
+from practice.cases.pauses import JointWorkPause
 from practice.catalogue.models import (
     Exercise,
     ExerciseVersion,
@@ -23,15 +25,21 @@ from practice.catalogue.models import (
     StrategyConcern,
     StrategyVersion,
 )
-from practice.homework.models import Assignment, HomeworkEntry
+from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.parking import ParkedForm
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
 from practice.reminders.models import Reminder, ReminderOptOut
+from practice.safety.models import Referral, SafetyPlan
+from practice.screening.alerts import SafetyAlert
+from practice.screening.models import PartnerScreen
 from practice.sessions.models import Addendum, Note, Session
 
 __all__ = [
     "Addendum",
+    "JointWorkPause",
+    "PartnerScreen",
+    "SafetyAlert",
     "Assignment",
     "CalendarFeed",
     "ChangeMarker",
@@ -39,15 +47,19 @@ __all__ = [
     "NegativeCycle",
     "Note",
     "ParkedForm",
+    "PendingLogin",
     "Reminder",
     "ReminderOptOut",
+    "Referral",
     "Review",
+    "SafetyPlan",
     "SeriesOccurrence",
     "SessionSeries",
     "Session",
     "Case",
     "CaseConcern",
     "HomeworkEntry",
+    "EntryDraft",
     "Invitation",
     "OutboundEmail",
     "Partner",

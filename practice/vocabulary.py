@@ -60,10 +60,13 @@ EFT_STEPS: dict[int, tuple[int, str]] = {
     9: (3, "Consolidate new positions and cycles"),
 }
 
-#: Who does an exercise, as written in the catalogue.
+#: Who does an exercise, as written in the catalogue. "one" is work written for
+#: one partner only (the partner who caused a hurt, the hurt partner, a private
+#: look at one's own safety or standing): the counsellor chooses which partner.
 EXERCISE_WHO: dict[str, str] = {
     "each": "Each partner",
     "together": "Together",
+    "one": "One partner",
 }
 
 #: How often an exercise is done. "n-per-week" carries a count. Monthly is

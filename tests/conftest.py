@@ -12,9 +12,11 @@ request so that it sees what the request wrote.
 """
 
 import os
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import itsdangerous.timed
 import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
@@ -26,6 +28,8 @@ from practice import create_app
 from practice.audit.locks import audit_lock_lifted
 from practice.auth.models import Role, User
 from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
+from practice.cases.pauses import PauseReason, pause_joint_work
+from practice.cases.services import PAUSING
 from practice.catalogue.loader import load_catalogue
 from practice.catalogue.models import Exercise, Origin
 from practice.dates import practice_today
@@ -250,6 +254,42 @@ def auth(client):
 
 
 @pytest.fixture
+def csrf_client(app):
+    """A browser on the app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+def form_token(client, url="/login") -> str:
+    """The CSRF token of the form on ``url``, as the browser would send it back."""
+    page = client.get(url).data.decode()
+    return page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+
+
+def csrf_login(client, user, password=PASSWORD):
+    """Log ``user`` in through the login form, token and all."""
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": password, "csrf_token": form_token(client)},
+    )
+    assert response.status_code == 302
+    return response
+
+
+@pytest.fixture
+def go_idle(app, monkeypatch):
+    """``go_idle()`` moves the session cookie's clock past the idle limit, as if the
+    browser had been left alone that long; the clock stays there for the test."""
+
+    def go() -> None:
+        idle = app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1)
+        later = time.time() + idle.total_seconds()
+        monkeypatch.setattr(itsdangerous.timed, "time", type("Clock", (), {"time": lambda: later}))
+
+    return go
+
+
+@pytest.fixture
 def count_queries(app):
     """The SQL statements the app under test runs: ``with count_queries() as queries:``."""
     with app.app_context():
@@ -340,10 +380,14 @@ def make_case(make_user):
                     screened_by_id=counsellor.id,
                 )
             )
-            case.safety_concerns = screening == "concerns"
+            outcome = ScreeningOutcome(screening)
+            case.safety_concerns = outcome.concerns
             case.screened_on = today
         db.session.add(case)
         db.session.commit()
+        if screening and outcome in PAUSING:
+            pause_joint_work(case, PauseReason.SAFETY, "", counsellor)
+            db.session.commit()
         return case
 
     return make
@@ -381,6 +425,7 @@ def make_assignment():
         starts_on=None,
         due_on=None,
         note="",
+        session=None,
     ) -> Assignment:
         exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
         assignment = Assignment(
@@ -393,6 +438,7 @@ def make_assignment():
             due_on=due_on,
             counsellor_note=note,
             created_by_id=case.counsellor_id,
+            session_id=session.id if session else None,
         )
         db.session.add(assignment)
         db.session.commit()

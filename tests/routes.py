@@ -23,6 +23,8 @@ def _url(rule: Rule) -> str:
     for arg, converter in rule._converters.items():
         if type(converter).__name__ in ("UnicodeConverter", "PathConverter"):
             values[arg] = "x"
+        elif type(converter).__name__ == "AnyConverter":  # e.g. a partner's position
+            values[arg] = sorted(converter.items)[0]
     return rule.build(values)[1]
 
 

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import itsdangerous.timed
 import pytest
 import redis
 import sqlalchemy as sa
@@ -111,12 +110,10 @@ def test_logout_needs_post(client):
     assert client.get("/logout").status_code == 405
 
 
-def test_idle_session_expires(client, auth, counsellor, app, monkeypatch):
+def test_idle_session_expires(client, auth, counsellor, go_idle):
     auth.login(counsellor)
     assert client.get("/dashboard").status_code == 200
-    idle = app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1)
-    later = now_utc().timestamp() + idle.total_seconds()
-    monkeypatch.setattr(itsdangerous.timed, "time", type("Clock", (), {"time": lambda: later}))
+    go_idle()
     response = client.get("/dashboard")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")

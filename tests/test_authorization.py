@@ -26,7 +26,11 @@ from practice.auth.models import Role
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
+from practice.database import now_utc
 from practice.extensions import db
+from practice.safety.models import ReferralKind, ReferralStatus
+from practice.safety.services import ReferralDetails, new_referral, save_plan
+from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
 from tests.conftest import PASSWORD
 from tests.routes import all_rules
@@ -110,6 +114,12 @@ def couple(**ids: str) -> Row:
     )
 
 
+def couple_once_closed() -> Row:
+    """Something of the couple's that exists once their case is closed; the world's is open,
+    so everyone is refused here (test_reports proves the partners get it once closed)."""
+    return Row("couple, once closed", (), dict.fromkeys(STAFF, 403) | dict.fromkeys(CLIENTS, 404))
+
+
 def partner_b(**ids: str) -> Row:
     """Something of partner B's alone: A and another couple get 404."""
     refused = dict.fromkeys(STAFF, 403) | {PARTNER_A: 404, OTHER_COUPLE: 404}
@@ -167,6 +177,11 @@ MATRIX: dict[str, Row] = {
     "cases.show": case(),
     "cases.edit": case(),
     "cases.safety": case(),
+    "screening.screen": case(),
+    "screening.show_screen": case(),
+    "screening.pause": case(),
+    "screening.lift": case(),
+    "screening.alert_seen": case(),
     "cases.invite": case(),
     "homework.choose": case(),
     "homework.assign": case(),
@@ -189,12 +204,20 @@ MATRIX: dict[str, Row] = {
     "progress.review": case(),
     "reports.progress": case(),
     "reports.share_progress": case(),
+    "reports.unshare_progress": case(),
+    "reports.client_progress": case(position="position_a"),
     "reports.closing_summary": case(),
+    "reports.client_closing_summary": case(),
     "calendar.session": case(session_id="upcoming"),
     "calendar.move_session": case(session_id="upcoming"),
     "calendar.cancel_session": case(session_id="upcoming"),
     "calendar.no_show": case(session_id="upcoming"),
     "calendar.series": case(),
+    "safety.plan": case(),
+    "safety.plan_pdf": case(),
+    "safety.new_referral_page": case(),
+    "safety.referral": case(),
+    "safety.referral_letter": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -202,6 +225,7 @@ MATRIX: dict[str, Row] = {
     "portal.resources": portal(),
     "portal.documents": portal(),
     "portal.check_in": portal(),
+    "portal.share_scores": portal(),
     "portal.my_record_json": portal(),
     "portal.my_record_pdf": portal(),
     "portal_calendar.index": portal(),
@@ -209,11 +233,17 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
     "portal.homework": couple(),
+    "portal.draft": couple(),
     "portal.worksheet": couple(),
     "portal.handout": couple(),
+    "portal.closing_summary": couple_once_closed(),
     "portal.progress_report": couple(),
     "portal.entry": partner_b(entry_id="private_b"),
     "portal.sharing": partner_b(entry_id="private_b"),
+    # B's safety plan and a referral letter given to B: A has neither.
+    "portal_safety.plan": partner_b(),
+    "portal_safety.plan_pdf": partner_b(),
+    "portal_safety.referral_letter": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.
@@ -228,6 +258,9 @@ DEFAULT_IDS = {
     "slug": "exercise_slug",
     "token": "feed_token",
     "filename": "stylesheet",
+    "position": "reader",
+    "screen_id": "screen",
+    "referral_id": "referral_b",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -244,11 +277,15 @@ class World:
     upcoming: object = None
     series: object = None
     spare_user: object = None
+    referral_b: object = None
     practice_slug: str = ""
     exercise_slug: str = "i-statement-rewrites"
     strategy_slug: str = ""
     feed_token: str = ""
     stylesheet: str = "css/app.css"
+    reader: str = "a"  # whose copy of a per-reader report
+    screen: object = None
+    position_a: str = "a"
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -314,8 +351,39 @@ def world(app, make_user, make_case, make_assignment, make_entry, owner):
         practice_slug=practice.slug,
         strategy_slug=db.session.scalar(sa.select(Strategy.slug).limit(1)),
         feed_token=feed_token,
+        screen=PartnerScreen(
+            case_id=mine.id,
+            partner_id=a.id,
+            taken_on=attended.starts_at.date(),
+            taken_by=TakenBy.COUNSELLOR,
+            answers={"fear": "no"},
+            entered_by_id=counsellor.id,
+        ),
+        referral_b=safety_work_for_b(mine, counsellor),
     )
+    db.session.add(world.screen)
+    db.session.commit()
     return world
+
+
+def safety_work_for_b(case, counsellor):
+    """A safety plan for partner B, and a referral of B whose letter B was given."""
+    b = case.partners[1]
+    now = now_utc()
+    save_plan(b, {"warning_signs": "B's signs"}, in_portal=True, based_on=0, by=counsellor, now=now)
+    details = ReferralDetails(
+        partner=b,
+        kind=ReferralKind.INDIVIDUAL_THERAPY,
+        service="A therapist",
+        service_address="",
+        reason="For B.",
+        referred_on=now.date(),
+        status=ReferralStatus.MADE,
+        given=True,
+    )
+    referral = new_referral(case, details, counsellor, now)
+    db.session.commit()
+    return referral
 
 
 def signed_in_as(app, user):
@@ -379,7 +447,8 @@ def test_who_reaches_each_route(app, world, endpoint):
 CASE_ROUTES_WITH_INNER_IDS = sorted(
     endpoint
     for endpoint, row in MATRIX.items()
-    if row.kind == "case" and set(RULES[endpoint].arguments) - {"case_id", "slug"}
+    # A partner's position ("a", "b") names no record: every couple has both.
+    if row.kind == "case" and set(RULES[endpoint].arguments) - {"case_id", "slug", "position"}
 )
 
 

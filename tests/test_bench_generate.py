@@ -20,7 +20,7 @@ from bench.generate import (
     generate,
     targets,
 )
-from practice import create_app
+from practice import audience, create_app
 from practice.auth.models import Role, User
 from practice.backups.integrity import integrity_problems, row_counts
 from practice.cases.models import Case, CaseStatus, Partner
@@ -125,7 +125,7 @@ def test_the_counts_are_the_scaled_targets_and_the_data_hangs_together(app):
         assignment = entry.assignment
         assert assignment.starts_on <= entry.done_on < today
         assert assignment.due_on is None or entry.done_on <= assignment.due_on
-        assert assignment.is_for(entry.partner)
+        assert audience.may_read(entry.partner, audience.of_assignment(assignment))
         assert [a["prompt"] for a in entry.answers] == assignment.exercise.prompts
     together = sa.select(Assignment).join(Case).where(Case.safety_concerns.is_(True))
     assert all(a.for_whom is not ForWhom.TOGETHER for a in db.session.scalars(together))

@@ -159,7 +159,7 @@ def test_safety_screening_with_concerns_flags_the_case(client, as_counsellor, ma
         f"/cases/{case.id}/safety",
         data={
             "screened_on": practice_today().isoformat(),
-            "outcome": "concerns",
+            "outcome": "concerns-paused",
             "note": "Partner B afraid at home.",
         },
     )

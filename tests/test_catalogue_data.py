@@ -1,5 +1,6 @@
 """The catalogue's data files: complete, cited, well formed, and in our own words."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,73 @@ def test_each_partner_can_work_alone_on_every_strategy(catalogue):
     """Conjoint work is barred where safety is a concern; solo work must remain."""
     lone = [s.slug for s in catalogue.strategies if all(e.who == "together" for e in s.exercises)]
     assert lone == []
+
+
+#: Exercises written for one partner: the one who caused the hurt, the hurt partner,
+#: the partner who feels the pull to check, a private look at one's own safety or standing.
+ONE_PARTNER = {
+    "betrayal-accountability-account",
+    "betrayal-voice-the-fear",
+    "transparency-checking-urges",
+    "stay-honest-appraisal",
+    "stay-pattern-log",
+    "stay-options-map",
+}
+
+
+def test_work_written_for_one_partner_is_marked_for_one(catalogue):
+    assert {ex.slug for ex in catalogue.exercises if ex.who == "one"} == ONE_PARTNER
+    # Instructions addressed to one of the two partners belong with them.
+    for ex in catalogue.exercises:
+        text = ex.instructions.lower()
+        if "for the partner who" in text or "for whichever of you" in text:
+            assert ex.who == "one", ex.slug
+
+
+# A run of seven or more digits with the separators phone numbers are written with.
+PHONE_NUMBER = re.compile(r"\+?\(?\d[\d ().-]{5,}\d")
+
+
+def catalogue_texts(catalogue):
+    """(where, text) for every sentence of every strategy and exercise a reader can see."""
+    for s in catalogue.strategies:
+        for name in ("title", "summary", "why"):
+            yield f"{s.slug}.{name}", getattr(s, name)
+        for name in ("steps", "pitfalls"):
+            for text in getattr(s, name):
+                yield f"{s.slug}.{name}", text
+        for ex in s.exercises:
+            for name in ("title", "instructions"):
+                yield f"{ex.slug}.{name}", getattr(ex, name)
+            for text in ex.prompts:
+                yield f"{ex.slug}.prompts", text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("call the Hotline on 1-800-799-7233 now", True),
+        ("ring (0808) 2000 247", True),
+        ("+44 808 2000 247", True),
+        ("1.800.799.7233", True),
+        ("between 3 and 6 months, or a year or more", False),
+        ("a score from 0 to 10", False),
+        ("Funk & Rogge 2007", False),
+    ],
+)
+def test_the_phone_number_pattern(text, found):
+    assert bool(PHONE_NUMBER.search(text)) is found
+
+
+def test_no_text_hard_codes_a_phone_number_or_hotline(catalogue):
+    """Where to turn is the practice's own setting, shown in every portal; a number
+    written into an exercise would be wrong outside one country and could not be changed."""
+    found = [
+        where
+        for where, text in catalogue_texts(catalogue)
+        if PHONE_NUMBER.search(text) or "hotline" in text.lower()
+    ]
+    assert found == []
 
 
 def test_docs_catalogue_is_current(catalogue):

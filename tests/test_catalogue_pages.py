@@ -121,6 +121,26 @@ def test_exercise_and_printable_pages(client, as_counsellor):
     assert 'class="lines"' in printable
 
 
+def test_one_partner_work_says_so(client, as_counsellor):
+    """ "A full account" is for the partner who caused the hurt; the pages say it is for one."""
+    meta = "<strong>One partner</strong> (you choose which when you assign it)"
+    assert meta in client.get("/catalogue/recovering-from-betrayal").data.decode()
+    page = client.get("/catalogue/exercises/betrayal-accountability-account").data.decode()
+    assert meta in page
+    printable = client.get("/catalogue/exercises/betrayal-accountability-account/print")
+    assert "One partner ·" in printable.data.decode()
+
+
+def test_a_practice_exercise_can_be_for_one_partner(client, as_counsellor):
+    form = client.get("/catalogue/exercises/new").data.decode()
+    assert 'value="one"' in form
+    data = EXERCISE | {"title": "A letter only you will read", "who": "one"}
+    assert client.post("/catalogue/exercises/new", data=data).status_code == 302
+    exercise = db.session.scalar(sa.select(Exercise).where(Exercise.title == data["title"]))
+    assert exercise.who == "one"
+    assert exercise.for_one_partner
+
+
 EXERCISE = {
     "strategy": "i-statements",
     "title": "Our kitchen-table version",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
-from practice.catalogue.models import Exercise, Origin
+from practice.catalogue.models import Exercise, ExerciseVersion, Origin
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
@@ -90,7 +90,7 @@ def test_together_exercises_cannot_be_chosen_when_safety_concerns(client, as_cou
     page = client.get(f"/cases/{case.id}/homework/new?q=date+night").data.decode()
     assert "/homework/new/rituals-date-night" not in page
     assert "Done together" in page
-    assert "safety screening records concerns" in page
+    assert "Work together is paused" in page
     # Exercises each partner does alone stay choosable.
     page = client.get(f"/cases/{case.id}/homework/new?q=I-statements").data.decode()
     assert f"/cases/{case.id}/homework/new/i-statement-real-moment" in page
@@ -231,7 +231,7 @@ def test_a_partner_not_in_the_case_cannot_be_given_homework(client, as_counsello
 @pytest.mark.parametrize(
     ("screening", "message"),
     [
-        ("concerns", "safety screening records concerns"),
+        ("concerns", "Work together is paused"),
         (None, "Record a safety screening for this case before assigning"),
     ],
 )
@@ -272,6 +272,127 @@ def test_a_together_exercise_cannot_go_to_one_partner(client, as_counsellor, cas
     assert response.status_code == 400
     assert "This exercise is done together; give it to both partners." in response.data.decode()
     assert assignments() == []
+
+
+ONE_PARTNER_EXERCISE = "betrayal-accountability-account"  # "A full account"
+ONE_PARTNER_ONLY = (
+    "This exercise is written for one partner, not both: choose which of them does it."
+)
+
+
+def for_whom_options(page: str) -> dict[str, bool]:
+    """{value: checked} of the form's "Who does it" radio buttons."""
+    return {
+        re.search(r'value="([^"]*)"', tag).group(1): " checked" in tag
+        for tag in re.findall(r'<input[^>]*name="for_whom"[^>]*>', page)
+    }
+
+
+def test_one_partner_work_offers_each_partner_and_chooses_neither(client, as_counsellor, case):
+    page = client.get(f"/cases/{case.id}/homework/new/{ONE_PARTNER_EXERCISE}").data.decode()
+    assert for_whom_options(page) == {"a": False, "b": False}
+    assert "Written for one partner: choose which of them does it." in page
+    assert "Your words for this partner" in page
+    assert "What the partner will read" in page
+    assert "One partner" in page
+    # Work for each partner still starts as "each".
+    page = client.get(f"/cases/{case.id}/homework/new/i-statement-rewrites").data.decode()
+    assert for_whom_options(page) == {"a": False, "b": False, "each": True, "together": False}
+
+
+def test_one_partner_work_in_individual_counselling_starts_with_that_partner(
+    client, as_counsellor, make_case
+):
+    case = make_case(as_counsellor, ("Lee Park",))
+    page = client.get(f"/cases/{case.id}/homework/new/{ONE_PARTNER_EXERCISE}").data.decode()
+    assert for_whom_options(page) == {"a": True}
+
+
+@pytest.mark.parametrize(
+    ("for_whom", "message"),
+    [
+        ("each", ONE_PARTNER_ONLY),
+        ("together", ONE_PARTNER_ONLY),
+        ("", "Say who it is for."),
+    ],
+    ids=["each", "together", "nobody-chosen"],
+)
+def test_one_partner_work_needs_one_partner_chosen(client, as_counsellor, case, for_whom, message):
+    url = f"/cases/{case.id}/homework/new/{ONE_PARTNER_EXERCISE}"
+    response = client.post(url, data=assign_data(for_whom=for_whom, cadence="once"))
+    page = response.data.decode()
+    assert response.status_code == 400
+    error = re.search(r'<div id="for_whom-error"[^>]*>([^<]*)</div>', page).group(1)
+    assert error == message
+    assert NOTE in page
+    assert practice_today().isoformat() in page
+    assert assignments() == []
+
+
+@pytest.mark.parametrize("for_whom", ["a", "b"])
+def test_one_partner_work_goes_to_the_partner_chosen(client, as_counsellor, make_case, for_whom):
+    # A partner's own work is allowed whatever the screening says.
+    case = make_case(as_counsellor, screening="concerns")
+    url = f"/cases/{case.id}/homework/new/{ONE_PARTNER_EXERCISE}"
+    response = client.post(
+        url, data=assign_data(for_whom=for_whom, cadence="once"), follow_redirects=True
+    )
+    assert response.status_code == 200
+    [assignment] = assignments()
+    assert assignment.for_whom is ForWhom(for_whom)
+    name = case.partner(for_whom).first_name
+    assert f"{name} sees it in their portal." in response.data.decode()
+
+
+def test_changing_one_partner_work_keeps_it_with_one_partner(
+    client, as_counsellor, case, make_assignment
+):
+    assignment = make_assignment(case, ONE_PARTNER_EXERCISE, "a")
+    url = f"/cases/{case.id}/homework/{assignment.id}/edit"
+    assert for_whom_options(client.get(url).data.decode()) == {"a": True, "b": False}
+    response = client.post(url, data=assign_data(for_whom="each", cadence="once"))
+    assert response.status_code == 400
+    assert "written for one partner, not both" in response.data.decode()
+    assert client.post(url, data=assign_data(for_whom="b", cadence="once")).status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.for_whom is ForWhom.B
+
+
+def test_homework_given_before_an_exercise_was_marked_for_one_partner_keeps_working(
+    client, auth, as_counsellor, case
+):
+    """An assignment keeps the version it was given: one that said "each" may stay with each."""
+    current = exercise(ONE_PARTNER_EXERCISE).current_version
+    earlier = ExerciseVersion(
+        exercise_id=current.exercise_id,
+        version=0,
+        who="each",
+        **{
+            name: getattr(current, name)
+            for name in ("title", "instructions", "cadence", "per_week", "minutes", "prompts")
+        },
+        content_hash="earlier",
+    )
+    db.session.add(earlier)
+    db.session.flush()
+    assignment = Assignment(
+        case_id=case.id,
+        exercise_version_id=earlier.id,
+        for_whom=ForWhom.EACH,
+        cadence="once",
+        starts_on=practice_today(),
+        created_by_id=as_counsellor.id,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    url = f"/cases/{case.id}/homework/{assignment.id}/edit"
+    assert for_whom_options(client.get(url).data.decode())["each"] is True
+    assert client.post(url, data=assign_data(for_whom="each", cadence="once")).status_code == 302
+    auth.logout()
+    for partner in case.partners:
+        auth.login(partner.user)
+        assert earlier.title in client.get("/portal/").data.decode()
+        auth.logout()
 
 
 def test_markup_and_unicode_in_the_note_are_kept_and_escaped(client, auth, as_counsellor, case):

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from practice.audit.models import AuditEvent
-from practice.auth.models import hash_token
+from practice.auth.models import LoginSession, hash_token
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -688,10 +688,10 @@ def test_autosave_logged_out_saves_nothing_even_for_json(client, counsellor, ses
     assert notes() == []
 
 
-def test_a_note_typed_across_an_idle_logout_is_not_lost(client, auth, counsellor, session):
+def test_a_note_typed_across_an_idle_logout_is_not_lost(client, auth, counsellor, session, go_idle):
     auth.login(counsellor)
     assert client.get(f"/cases/{session.case_id}/sessions/{session.id}").status_code == 200
-    client.delete_cookie("mend_session")  # the idle timeout, while the note is being typed
+    go_idle()  # the login times out while the note is being typed
     response = client.post(note_url(session, "?template=dap"), data=note_data("dap"))
     assert response.status_code == 302
     login_url = response.headers["Location"]
@@ -722,8 +722,14 @@ def test_a_note_typed_across_an_idle_logout_is_not_lost(client, auth, counsellor
 
 def park(client, session, fields) -> None:
     """A form parked for the note page, as park_and_login leaves it, in this browser."""
+    login = db.session.scalar(sa.select(LoginSession).order_by(LoginSession.id.desc()))
     db.session.add(
-        ParkedForm(token_hash=hash_token("parked-token"), path=note_url(session), fields=fields)
+        ParkedForm(
+            token_hash=hash_token("parked-token"),
+            path=note_url(session),
+            fields=fields,
+            login_session_id=login.id,
+        )
     )
     db.session.commit()
     with client.session_transaction() as cookie:

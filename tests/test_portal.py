@@ -1,10 +1,12 @@
 """The client portal: each partner reads their homework, records entries, shares some."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.cases.models import CaseStatus
@@ -551,23 +553,82 @@ def test_a_refused_entry_says_why_and_keeps_the_text(
 
 
 SUPPORT = "1-800-799-7233"
+PORTAL_PAGES = (
+    "/portal/",
+    "/portal/entries",
+    "/portal/shared",
+    "/portal/documents",
+    "/portal/checkin",
+    "/portal/appointments/",
+    "/account/password",
+)
 
 
-def test_safety_concerns_show_support_resources(client, auth, counsellor, make_case):
-    concerns = make_case(counsellor, screening="concerns")
-    auth.login(concerns.partners[0].user)
-    home = client.get("/portal/").data.decode()
-    assert SUPPORT in home
-    assert "If you need support" in home
-    assert "National Domestic Violence Hotline" in home
-    auth.logout()
-    clear = make_case(counsellor, ("Ana Ruiz", "Ben Ruiz"))
-    auth.login(clear.partners[1].user)
-    assert SUPPORT not in client.get("/portal/").data.decode()
-    # The Support page always has them.
-    response = client.get("/portal/resources")
-    assert response.status_code == 200
-    assert SUPPORT in response.data.decode()
+def support_element(html: str) -> str:
+    """The support card of a page, as rendered."""
+    start = html.index('<aside class="card support-resources')
+    return html[start : html.index("</aside>", start) + len("</aside>")]
+
+
+def without_noise(html: str, email: str) -> str:
+    """A page with what differs between any two logins blanked: tokens and the email."""
+    html = re.sub(
+        r'(name="(?:csrf_token|form_token|csrf-token|mend-user)"[^>]*?(?:value|content)=)"[^"]*"',
+        r'\1""',
+        html,
+    )
+    return html.replace(email, "EMAIL")
+
+
+@pytest.mark.parametrize("url", PORTAL_PAGES)
+def test_every_client_page_shows_the_support_resources(client, auth, alex, url):
+    auth.login(alex.user)
+    page = client.get(url, follow_redirects=True).data.decode()
+    assert SUPPORT in support_element(page)
+    assert "National Domestic Violence Hotline" in page
+
+
+def test_the_support_page_has_them_without_repeating_them(client, auth, alex):
+    auth.login(alex.user)
+    page = client.get("/portal/resources").data.decode()
+    assert page.count(SUPPORT) == 1
+    assert 'class="card support-resources' not in page
+
+
+def test_the_owner_sets_what_every_client_reads(client, auth, owner, alex):
+    settings = PracticeSettings.get()
+    settings.support_resources = "Call 999 in an emergency.\nRing Refuge: 0808 2000 247."
+    db.session.add(settings)
+    db.session.commit()
+    auth.login(alex.user)
+    card = support_element(client.get("/portal/").data.decode())
+    assert "Ring Refuge: 0808 2000 247." in card
+    assert SUPPORT not in card
+
+
+def test_counsellors_do_not_get_the_client_support_card(client, auth, counsellor, case):
+    auth.login(counsellor)
+    assert 'class="card support-resources' not in client.get("/").data.decode()
+
+
+@pytest.mark.parametrize("url", PORTAL_PAGES)
+def test_a_recorded_concern_changes_nothing_a_partner_sees(
+    client, auth, counsellor, make_case, url
+):
+    """Tom's portal, where a concern is recorded (couple work going on with a safety plan),
+    reads exactly like it would where none is."""
+    names = ("Maria Santos", "Tom Becker")
+    seen = {}
+    for screening in ("concerns-plan", "no-concerns"):
+        case = make_case(counsellor, names, screening=screening)
+        auth.login(case.partners[1].user)
+        html = client.get(url, follow_redirects=True).data.decode()
+        auth.logout()
+        seen[screening] = without_noise(html, case.partners[1].user.email)
+    assert support_element(seen["concerns-plan"]) == support_element(seen["no-concerns"])
+    assert seen["concerns-plan"] == seen["no-concerns"]
+    assert "If you need support" not in seen["concerns-plan"]
+    assert "safety-banner" not in seen["concerns-plan"]
 
 
 def test_the_portal_home_runs_a_bounded_number_of_queries(

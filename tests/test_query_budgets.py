@@ -303,3 +303,32 @@ def entries_of(partner) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).where(HomeworkEntry.partner_id == partner.id)
     )
+
+
+def test_each_partners_copy_of_the_progress_report_runs_the_same_queries_for_2_sessions_and_40(
+    app, make_case, counsellor, count_queries
+):
+    def signed_in(user):
+        browser = app.test_client()
+        login = {"email": user.email, "password": PASSWORD}
+        assert browser.post("/login", data=login).status_code == 302
+        return browser
+
+    counts = []
+    for sessions in (2, 40):
+        case = portal_case(make_case, counsellor, sessions, (f"Eli {sessions}", f"Fay {sessions}"))
+        case.progress_shared = True
+        case.partners[1].shares_scores = True  # the partner's check-ins are read too
+        db.session.commit()
+        counts.append(
+            {
+                "preview": statements(
+                    signed_in(counsellor), count_queries, f"/cases/{case.id}/progress/client/a.pdf"
+                ),
+                "portal": statements(
+                    signed_in(case.partners[0].user), count_queries, "/portal/progress.pdf"
+                ),
+            }
+        )
+    assert counts[0] == counts[1], counts
+    assert max(counts[1].values()) <= BUDGET, counts

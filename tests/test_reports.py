@@ -107,16 +107,23 @@ def couple(counsellor, make_case, make_assignment):
     return case
 
 
+def handout_url(case, session, position="a"):
+    return f"/cases/{case.id}/sessions/{session.id}/handout-{position}.pdf"
+
+
 def test_handout_carries_the_summary_homework_and_next_appointment_never_the_note(
-    app, counsellor, couple
+    app, counsellor, couple, make_assignment
 ):
     session = add_session(couple)
+    make_assignment(
+        couple, "i-statement-rewrites", "each", note="Bring one rewrite next time.", session=session
+    )
     add_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
-    response = login(app, counsellor).get(f"/cases/{couple.id}/sessions/{session.id}/handout.pdf")
+    response = login(app, counsellor).get(handout_url(couple, session))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=handout-alex-morgan-jordan-morgan-")
+    assert disposition.startswith("attachment; filename=handout-alex-morgan-")
     text = pdf_text(response.data)
     assert "What we worked on" in text
     assert "slowing the pattern down" in text
@@ -128,15 +135,20 @@ def test_handout_carries_the_summary_homework_and_next_appointment_never_the_not
     assert "Confidential" in text
 
 
-def test_handout_shows_safety_resources_first_where_there_are_concerns(app, counsellor, make_case):
-    case = make_case(counsellor, screening="concerns")
-    session = add_session(case)
-    text = pdf_text(
-        login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf").data
-    )
-    assert "If you need support" in text
-    assert "1-800-799-7233" in text
-    assert text.index("If you need support") < text.index("What we worked on")
+def test_every_handout_prints_the_support_resources_alike_whatever_the_screening(
+    app, counsellor, make_case
+):
+    """Resources printed only where concerns are recorded would tell the partner who is
+    the danger that they were: every handout carries them in the same place."""
+    texts = []
+    for screening in ("concerns", "no-concerns"):
+        case = make_case(counsellor, screening=screening)
+        session = add_session(case)
+        text = pdf_text(login(app, counsellor).get(handout_url(case, session)).data)
+        texts.append(text.split("Support", 1)[1])
+    concerns, none = texts
+    assert "1-800-799-7233" in concerns
+    assert concerns == none
 
 
 def test_progress_report_has_the_charts_numbers_and_review(app, counsellor, couple):
@@ -273,13 +285,13 @@ def test_hostile_and_unusual_text_prints_as_text(app, counsellor, make_case, mon
             raise
 
     monkeypatch.setattr(StaticOnlyFetcher, "fetch", watching)
-    response = login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf")
+    response = login(app, counsellor).get(handout_url(case, session, "b"))
     assert response.status_code == 200
     assert refused == []  # nothing the user typed was ever fetched
     text = pdf_text(response.data)
     assert "<img src='file:///etc/passwd'>" in text.replace("\n", "")
     assert "<script>alert(1)</script>" in text.replace("\n", "")
-    assert "case-" in response.headers["Content-Disposition"]  # a non-ASCII label
+    assert "case-" in response.headers["Content-Disposition"]  # a non-ASCII name
 
 
 def pdf_fonts(data: bytes) -> set[str]:
@@ -296,7 +308,7 @@ def test_reports_print_in_the_fonts_the_readme_names(app, counsellor, make_case)
     # the missing family on every report: a handout took 0.61 s instead of 0.14 s.
     case = make_case(counsellor, ("Amara 🙂 Obi", "Sol Obi"))
     session = add_session(case, summary="Le cœur a ses raisons 🌱")
-    data = login(app, counsellor).get(f"/cases/{case.id}/sessions/{session.id}/handout.pdf").data
+    data = login(app, counsellor).get(handout_url(case, session)).data
     fonts = pdf_fonts(data)
     named = {f.replace("-", " ") for f in fonts}
     missing = {
@@ -350,7 +362,7 @@ def test_partners_get_handouts_and_worksheets_not_the_report_until_shared(
     assert client.get("/portal/progress.pdf").status_code == 404
     assert "/portal/progress.pdf" not in page
     # The counsellor shares it; now the partner may have it.
-    login(app, counsellor).post(f"/cases/{couple.id}/progress/sharing")
+    login(app, counsellor).post(f"/cases/{couple.id}/progress/sharing", data={"confirmed": "y"})
     assert client.get("/portal/progress.pdf").status_code == 200
     # Another couple reaches none of it, nor do counsellors of other cases.
     other = make_case(make_user(), ("Sam Other", "Robin Other"))
@@ -359,7 +371,7 @@ def test_partners_get_handouts_and_worksheets_not_the_report_until_shared(
         assert stranger.get(url).status_code == 404, url
     outsider = login(app, other.counsellor)
     for url in (
-        f"/cases/{couple.id}/sessions/{session.id}/handout.pdf",
+        handout_url(couple, session),
         f"/cases/{couple.id}/progress.pdf",
         f"/cases/{couple.id}/closing-summary.pdf",
         f"/cases/{couple.id}/homework/{assignment_id}/worksheet.pdf",
@@ -376,7 +388,7 @@ def test_a_scheduled_session_has_no_handout_for_partners(app, couple):
 
 def test_downloads_are_on_the_audit_trail(app, counsellor, couple):
     session = add_session(couple)
-    login(app, counsellor).get(f"/cases/{couple.id}/sessions/{session.id}/handout.pdf")
+    login(app, counsellor).get(handout_url(couple, session))
     login(app, couple.partners[0].user).get(f"/portal/handouts/{session.id}.pdf")
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "report.download")

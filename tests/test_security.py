@@ -3,8 +3,11 @@
 import pytest
 import sqlalchemy as sa
 
-from practice.auth.models import User
+from practice.auth.models import LoginSession, User
+from practice.database import now_utc
 from practice.extensions import db
+from practice.parking import ParkedForm
+from tests.conftest import csrf_login
 from tests.routes import posting, protected
 
 
@@ -22,22 +25,6 @@ def test_anonymous_post_is_sent_to_login(client, endpoint, url):
     assert response.headers["Location"].startswith("/login"), endpoint
 
 
-@pytest.fixture
-def csrf_client(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app.test_client()
-
-
-def csrf_login(client, user):
-    page = client.get("/login").data.decode()
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post(
-        "/login",
-        data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
-    )
-    assert response.status_code == 302
-
-
 @pytest.mark.parametrize(("endpoint", "url"), posting())
 def test_every_post_needs_a_csrf_token(csrf_client, owner, endpoint, url):
     csrf_login(csrf_client, owner)
@@ -49,11 +36,25 @@ def test_every_post_needs_a_csrf_token(csrf_client, owner, endpoint, url):
 
 
 @pytest.mark.parametrize(("endpoint", "url"), protected("POST"))
-def test_a_post_after_the_login_ended_is_kept_not_lost(csrf_client, endpoint, url):
-    """No login, so no CSRF token: the form is parked and the sender asked to log in."""
-    response = csrf_client.post(url, data={"goals": "typed before the timeout"})
+def test_a_post_after_the_login_ended_is_kept_not_lost(csrf_client, owner, endpoint, url):
+    """The login ended, and its CSRF token with it: the form is parked for its sender."""
+    csrf_login(csrf_client, owner)
+    db.session.execute(sa.update(LoginSession).values(ended_at=now_utc()))
+    db.session.commit()
+    response = csrf_client.post(url, data={"goals": "typed before the login ended"})
     assert response.status_code == 302, endpoint
     assert response.headers["Location"].startswith("/login")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ParkedForm)) == 1
+
+
+@pytest.mark.parametrize(("endpoint", "url"), protected("POST"))
+def test_a_post_without_a_login_behind_it_is_kept_nowhere(csrf_client, endpoint, url):
+    """Such a form may come from another site, whose browser kept our cookie back:
+    nothing is stored, and no cookie is set that would log the browser's owner out."""
+    response = csrf_client.post(url, data={"goals": "typed by someone else"})
+    assert response.status_code == 400, endpoint
+    assert "Set-Cookie" not in response.headers, endpoint
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ParkedForm)) == 0
 
 
 def test_login_with_a_csrf_token_works(csrf_client, owner):

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import User
+from practice.auth.pending import MAX_CODE_TRIES, WRONG_CODES_PER_ACCOUNT
 from practice.auth.two_factor import check_code
+from practice.database import now_utc
 from practice.extensions import db
 from tests.conftest import PASSWORD
 
@@ -181,3 +183,77 @@ def test_changing_email_needs_the_password(app, auth, client, counsellor, owner)
 @pytest.mark.parametrize("url", ["/account/email", "/account/two-factor", "/account/password"])
 def test_account_pages_need_a_login(client, url):
     assert client.get(url).headers["Location"].startswith("/login")
+
+
+# --- Issue 17: the count of wrong codes lives on the server ------------------------
+
+
+def two_factor_on(user) -> pyotp.TOTP:
+    """Turn two-factor sign-in on for ``user`` directly; the authenticator it pairs with."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = now_utc()
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret)
+
+
+def from_address(app, n: int):
+    """A browser at another address, as a replayed cookie would be sent from."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = f"203.0.113.{n}"
+    return browser
+
+
+@pytest.fixture
+def unthrottled(config_class, make_app):
+    """The app with its rate limits out of the way, to see the counts kept on the server."""
+    limits = {"LOGIN_LIMIT_PER_ADDRESS": "1000/minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000/minute"}
+    return make_app(type("Unthrottled", (config_class,), limits))
+
+
+def test_a_saved_code_step_cookie_buys_no_more_guesses(unthrottled, counsellor):
+    totp = two_factor_on(counsellor)
+    browser = from_address(unthrottled, 1)
+    browser.post("/login", data={"email": counsellor.email, "password": PASSWORD})
+    saved = browser.get_cookie("mend_session").value
+    for _ in range(MAX_CODE_TRIES):
+        last = browser.post("/login/two-factor", data={"code": "000000"})
+    assert last.headers["Location"] == "/login"
+    for n in range(2, 5):
+        replay = from_address(unthrottled, n)
+        replay.set_cookie("mend_session", saved)
+        response = replay.post("/login/two-factor", data={"code": "000000"})
+        assert response.headers["Location"] == "/login"  # no guess is judged
+    replay.set_cookie("mend_session", saved)
+    right = replay.post("/login/two-factor", data={"code": totp.at(time.time() + 30)})
+    assert right.headers["Location"] == "/login"
+    assert replay.get("/dashboard").status_code == 302  # not logged in
+
+
+def test_wrong_codes_are_counted_per_account_across_logins(unthrottled, counsellor):
+    totp = two_factor_on(counsellor)
+    left, n = WRONG_CODES_PER_ACCOUNT, 0
+    while left:  # each login stops short of its own limit
+        n += 1
+        browser = from_address(unthrottled, n)
+        browser.post("/login", data={"email": counsellor.email, "password": PASSWORD})
+        for _ in range(min(left, MAX_CODE_TRIES - 1)):
+            assert browser.post("/login/two-factor", data={"code": "000000"}).status_code == 400
+            left -= 1
+    browser = from_address(unthrottled, 99)
+    browser.post("/login", data={"email": counsellor.email, "password": PASSWORD})
+    refused = browser.post("/login/two-factor", data={"code": totp.at(time.time() + 30)})
+    assert refused.status_code == 429
+    assert "Too many wrong codes" in refused.data.decode()
+    assert browser.get("/dashboard").status_code == 302
+
+
+def test_codes_are_throttled_per_account(app, counsellor):
+    two_factor_on(counsellor)
+    statuses = []
+    for n in range(2):
+        browser = from_address(app, n)
+        browser.post("/login", data={"email": counsellor.email, "password": PASSWORD})
+        statuses += [
+            browser.post("/login/two-factor", data={"code": "000000"}).status_code for _ in range(3)
+        ]
+    assert statuses == [400] * 5 + [429]

@@ -1,7 +1,8 @@
 """A person's own account: password, email, and two-factor sign-in.
 
 Changing any of them asks for the current password again, whatever the age of
-the session, and logs the other browsers out.
+the session, and logs the other browsers out. Those tries are throttled and
+counted (``practice.auth.reauth``).
 """
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from practice import audit
-from practice.auth import two_factor
+from practice.auth import reauth, two_factor
 from practice.auth.forms import ChangeEmailForm, ChangePasswordForm, TwoFactorChangeForm
 from practice.auth.models import User, end_sessions
 from practice.auth.routes import home_for
@@ -17,22 +18,17 @@ from practice.extensions import db
 from practice.web import form_page, settings
 
 bp = Blueprint("account", __name__)
-
-
-def _password_ok(form, field) -> bool:
-    if current_user.check_password(field.data):
-        return True
-    field.errors.append("That is not your current password.")
-    return False
+bp.register_error_handler(reauth.WrongPasswords, reauth.end_session)
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@reauth.throttled
 def password():
     """Change one's own password; other browsers logged in as you are logged out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not _password_ok(form, form.current_password):
+        if not reauth.current_password_ok(form.current_password):
             audit.record("password.change_refused", current_user)
             return form_page("account/password.html", form)
         current_user.set_password(form.password.data)
@@ -45,12 +41,13 @@ def password():
 
 @bp.route("/email", methods=["GET", "POST"])
 @login_required
+@reauth.throttled
 def email():
     """Change the email one logs in with, confirmed by the password."""
     form = ChangeEmailForm()
     if form.validate_on_submit():
         new = form.email.data.strip().lower()
-        if not _password_ok(form, form.current_password):
+        if not reauth.current_password_ok(form.current_password):
             audit.record("email.change_refused", current_user)
             return form_page("account/email.html", form)
         if db.session.scalar(
@@ -95,12 +92,13 @@ def two_factor_start():
 
 @bp.post("/two-factor/enable")
 @login_required
+@reauth.throttled
 def two_factor_enable():
     """Turn two-factor sign-in on with the password and a first code; show recovery codes."""
     form = TwoFactorChangeForm()
     if current_user.two_factor or not current_user.totp_secret:
         return redirect(url_for("account.two_factor_status"))
-    if form.validate_on_submit() and _password_ok(form, form.current_password):
+    if form.validate_on_submit() and reauth.current_password_ok(form.current_password):
         if two_factor.check_code(current_user, form.code.data):
             codes = two_factor.enable(current_user)
             end_sessions(current_user, except_token=current_user.login_token)
@@ -119,6 +117,7 @@ def two_factor_enable():
 
 @bp.post("/two-factor/disable")
 @login_required
+@reauth.throttled
 def two_factor_disable():
     """Turn it off again (not allowed where the practice requires it)."""
     form = TwoFactorChangeForm()
@@ -127,7 +126,7 @@ def two_factor_disable():
         return redirect(url_for("account.two_factor_status"))
     if required:
         form.form_errors.append("The practice requires two-factor sign-in for your account.")
-    elif form.validate_on_submit() and _password_ok(form, form.current_password):
+    elif form.validate_on_submit() and reauth.current_password_ok(form.current_password):
         code = form.code.data
         if two_factor.check_code(current_user, code) or two_factor.use_recovery_code(
             current_user, code

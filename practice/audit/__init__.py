@@ -12,11 +12,19 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 
 from practice.audit.models import AuditEvent
+from practice.audit.values import refuse_clinical, unknown_login
+
+__all__ = ["pending_events", "record", "unknown_login"]
 from practice.extensions import db
 
 
 def record(action: str, obj: Any = None, *, case_id: int | None = None, actor=None, **detail):
-    """Note ``action`` (e.g. ``"note.sign"``) on ``obj`` by the current user."""
+    """Note ``action`` (e.g. ``"note.sign"``) on ``obj`` by the current user.
+
+    ``detail`` says more about what happened, never what a clinical record holds:
+    a clinical key raises ValueError (see ``practice.audit.values``).
+    """
+    refuse_clinical(detail)
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     if case_id is None and obj is not None:

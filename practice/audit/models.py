@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from practice.audit.values import shown
 from practice.auth.models import User
 from practice.database import now_utc
 from practice.extensions import db
@@ -29,6 +30,11 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def shown_detail(self) -> dict[str, Any]:
+        """The detail as the owner's audit page shows it: nothing clinical."""
+        return shown(self.action, self.actor_id, self.detail)
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action}>"

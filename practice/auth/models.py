@@ -140,6 +140,8 @@ class LoginSession(db.Model):
     ended_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(255))
+    # Wrong current passwords typed in this session (see practice.auth.reauth).
+    wrong_passwords: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     user: Mapped[User] = relationship(back_populates="sessions")
 
@@ -165,3 +167,14 @@ def end_sessions(user: User, *, except_token: str | None = None) -> None:
     if except_token:
         stmt = stmt.where(LoginSession.token_hash != hash_token(except_token))
     db.session.execute(stmt)
+
+
+def commit_count() -> None:
+    """Commit a count of tried passwords or codes at once, whatever the answer will be.
+
+    A wrong one is answered with 400, and a 4xx rolls the request back
+    (``practice.web.commit_request``): a count rolled back with it would count
+    nothing, and a parallel request could read the old count meanwhile. The
+    requests that count write nothing else before it.
+    """
+    db.session.commit()

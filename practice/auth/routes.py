@@ -14,6 +14,8 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from practice import audit, parking
+from practice.auth import pending
+from practice.auth.cookie import leave_cookie_alone
 from practice.auth.forms import AcceptInvitationForm, LoginForm, TwoFactorForm
 from practice.auth.models import (
     LoginSession,
@@ -25,16 +27,15 @@ from practice.auth.models import (
 from practice.auth.two_factor import check_code, use_recovery_code
 from practice.cases.services import find_invitation, invitation_problem
 from practice.database import now_utc
+from practice.errors import render_error
 from practice.extensions import db, limiter, login_manager
 from practice.web import form_page, safe_next
 
 bp = Blueprint("auth", __name__)
 
 FAILED_LOGIN = "That email and password do not match an active account."
-#: The session key holding a login waiting for its second factor.
+#: The session key naming a login waiting for its second factor (see practice.auth.pending).
 PENDING = "pending_two_factor"
-PENDING_SECONDS = 300
-MAX_CODE_TRIES = 5
 
 
 @login_manager.unauthorized_handler
@@ -43,8 +44,12 @@ def unauthorized():
     if request.accept_mimetypes.best == "application/json":
         # A script saving in the background: it keeps its own copy and says so.
         return {"error": "login needed", "login": url_for("auth.login")}, 401
-    if request.method == "POST" and request.form:
-        return parking.park_and_login()
+    if request.method == "POST":
+        if parked := parking.park_and_login():
+            return parked
+        # As for a form without its CSRF token (practice.errors): set no cookie.
+        leave_cookie_alone()
+        return redirect(url_for("auth.login"))
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("auth.login", next=safe_next(request.full_path.rstrip("?"))))
 
@@ -70,8 +75,8 @@ def load_user(token: str) -> User | None:
 
 def start_session(user: User) -> None:
     """Log ``user`` in on a fresh session: nothing from before is carried into it,
-    except the token of a form parked when the previous login ended."""
-    parked = session.get(parking.SESSION_KEY)
+    except the token of a form ``user`` parked when their previous login ended."""
+    parked = parking.carry_over(user)
     session.clear()
     if parked:
         session[parking.SESSION_KEY] = parked
@@ -106,7 +111,12 @@ def login():
         if user is None:
             verify_unknown_user(form.password.data)
         if user is None or not user.check_password(form.password.data) or not user.active:
-            audit.record("login.failure", actor=user, email=email[:254])
+            # What was typed is kept only when it names an account: people type
+            # passwords into the email box by mistake.
+            if user is None:
+                audit.record("login.failure", unknown_login=audit.unknown_login(email))
+            else:
+                audit.record("login.failure", actor=user, email=user.email)
             form.password.errors.append(FAILED_LOGIN)
             return form_page("auth/login.html", form)
         next_url = safe_next(request.args.get("next"))
@@ -115,10 +125,9 @@ def login():
             parked = session.get(parking.SESSION_KEY)
             session.clear()
             session[PENDING] = {
+                "token": pending.begin(user),
                 "user": user.id,
-                "at": now_utc().timestamp(),
                 "next": next_url,
-                "tries": 0,
                 "parked": parked,
             }
             return redirect(url_for("auth.two_factor"))
@@ -128,36 +137,61 @@ def login():
     return form_page("auth/login.html", form)
 
 
+def _two_factor_key() -> str:
+    # The account named in the signed cookie; a replayed cookie names the same one.
+    pending = session.get(PENDING) or {}
+    return f"two-factor:{pending.get('user') or request.remote_addr}"
+
+
 @bp.route("/login/two-factor", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_two_factor_key,
+)
 def two_factor():
     """The second step of logging in: a code from the authenticator app, or a recovery code."""
-    pending = session.get(PENDING)
-    user = db.session.get(User, pending["user"]) if pending else None
-    fresh = pending and now_utc().timestamp() - pending["at"] < PENDING_SECONDS
-    if user is None or not user.active or not user.two_factor or not fresh:
+    state = session.get(PENDING) or {}
+    waiting = pending.find(state.get("token"))
+    user = waiting.user if waiting else None
+    if user is None or not user.active or not user.two_factor:
         session.pop(PENDING, None)
         flash("Please log in again.", "info")
         return redirect(url_for("auth.login"))
     form = TwoFactorForm()
-    if form.validate_on_submit():
-        code = form.code.data
-        if check_code(user, code) or use_recovery_code(user, code):
-            parked = pending.get("parked")
-            if parked:
-                session[parking.SESSION_KEY] = parked
-            start_session(user)
-            audit.record("login.success", user, actor=user, second_factor=True)
-            return redirect(pending.get("next") or home_for(user))
-        pending["tries"] += 1
-        session[PENDING] = pending
-        audit.record("login.failure", actor=user, second_factor=True)
-        if pending["tries"] >= MAX_CODE_TRIES:
-            session.pop(PENDING, None)
-            flash("Too many wrong codes. Please log in again.", "warning")
-            return redirect(url_for("auth.login"))
-        form.code.errors.append("That code is not right, or has been used. Try the newest one.")
+    if not form.validate_on_submit():
+        return form_page("auth/two_factor_login.html", form)
+    if refused := pending.claim_try(waiting):
+        return _too_many_codes(user, refused)
+    code = form.code.data
+    if check_code(user, code) or use_recovery_code(user, code):
+        pending.finish(waiting, succeeded=True)
+        if state.get("parked"):
+            session[parking.SESSION_KEY] = state["parked"]
+        start_session(user)
+        audit.record("login.success", user, actor=user, second_factor=True)
+        return redirect(state.get("next") or home_for(user))
+    audit.record("login.failure", actor=user, second_factor=True)
+    if waiting.tries >= pending.MAX_CODE_TRIES:
+        pending.finish(waiting, succeeded=False)
+        return _too_many_codes(user, "login")
+    form.code.errors.append("That code is not right, or has been used. Try the newest one.")
     return form_page("auth/two_factor_login.html", form)
+
+
+def _too_many_codes(user: User, run_out: str):
+    session.pop(PENDING, None)
+    if run_out == "account":
+        audit.record("login.failure", actor=user, second_factor=True, refused="too many codes")
+        return render_error(
+            429,
+            "Too many wrong codes",
+            "Too many wrong codes have been tried for this account in the last hour. "
+            "Please wait, then log in again.",
+        )
+    flash("Too many wrong codes. Please log in again.", "warning")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/logout")

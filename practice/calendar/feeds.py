@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload
 
+from practice import audience
 from practice.auth.models import User, hash_token
 from practice.calendar.models import CalendarFeed
 from practice.cases.models import Case, Partner
@@ -96,7 +97,7 @@ def feed_sessions(feed: CalendarFeed, now: datetime) -> list[Session]:
         return list(db.session.scalars(query.where(Session.counsellor_id == feed.user_id)))
     partner = feed.partner
     found = db.session.scalars(query.where(Session.case_id == partner.case_id))
-    return [s for s in found if s.is_with(partner.position)]
+    return audience.sessions_for(partner, found)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,13 @@ class ScheduleForm(TimesForm):
     form_token = form_token_field()
     case = SelectField("Case", validators=[InputRequired(message="Choose the case.")])
     with_whom = RadioField("With", choices=choices(WITH_WHOM), default="all")
+    joint_reason = TextAreaField(
+        "Why see them together now",
+        validators=[Length(max=5000)],
+        description="Needed only while work together is held for this couple (a pause, or a "
+        "partner's private word that they do not feel safe). Seen only by you.",
+        render_kw={"rows": 2},
+    )
     repeat = SelectField("Repeats", choices=choices(REPEAT_CHOICES), default="0")
     until = DateField(
         "Last session on or before",

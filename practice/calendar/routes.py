@@ -19,13 +19,14 @@ from practice.calendar.recurrence import (
     week_start,
     zone_named,
 )
-from practice.calendar.services import SeriesPlan, book, book_series
+from practice.calendar.services import SeriesPlan, book, book_series, series_sessions
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case, CaseStatus
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.forms import restoring
 from practice.idempotency import create_once
+from practice.screening.holds import joint_session_problem
 from practice.sessions.models import Session
 from practice.web import form_page, practice_zone, settings
 
@@ -151,11 +152,16 @@ def place_error(form, error: ScheduleError) -> None:
 def _book(form: ScheduleForm, case: Case):
     zone = zone_named(settings().timezone)
     invitees = _invitees(form, case)
+    reason = (form.joint_reason.data or "").strip() or None
+    if problem := joint_session_problem(case, invitees, reason):
+        raise ScheduleError(problem, "joint_reason")
     every = int(form.repeat.data)
     if every == 0:
 
         def make():
-            return book(case, slot(form.day.data, form.start.data, form.end.data, zone), invitees)
+            made = book(case, slot(form.day.data, form.start.data, form.end.data, zone), invitees)
+            made.joint_reason = reason
+            return made
 
         session, created = create_once(Session, form.form_token.data, make)
         if created:
@@ -171,11 +177,15 @@ def _book(form: ScheduleForm, case: Case):
     plan = SeriesPlan(
         every, form.start.data, form.end.data, zone.key, form.until.data, form.count.data
     )
-    series, created = create_once(
-        SessionSeries,
-        form.form_token.data,
-        lambda: book_series(case, slots, plan, invitees, current_user),
-    )
+
+    def make_series():
+        made = book_series(case, slots, plan, invitees, current_user)
+        db.session.flush()
+        for session in series_sessions(made):
+            session.joint_reason = reason
+        return made
+
+    series, created = create_once(SessionSeries, form.form_token.data, make_series)
     if created:
         audit.record("series.create", series, sessions=len(slots), every_weeks=every)
         flash(

@@ -106,11 +106,16 @@ class ScreeningForm(Form):
         validators=[InputRequired(message="Choose the outcome.")],
     )
     note = TextAreaField(
-        "Note",
+        "Reason and plan",
         validators=[Length(max=10_000)],
-        description="What was asked, what was said, and any plan. Seen only by you.",
+        description="What you weighed, and the plan. Needed when concerns are recorded. "
+        "Seen only by you.",
         render_kw={"rows": 5},
     )
+
+    def validate_note(self, field):
+        if self.outcome.data not in (None, "no-concerns") and not (field.data or "").strip():
+            raise ValidationError("Say why, and what the plan is: it is kept with the record.")
 
     def validate_screened_on(self, field):
         if field.data and field.data > practice_today():

@@ -49,6 +49,8 @@ class Case(db.Model):
     # practice.cases.services.record_screening so lists need no extra query.
     safety_concerns: Mapped[bool] = mapped_column(default=False)
     screened_on: Mapped[date | None]
+    # Whether the couple's work together is paused now (practice.cases.pauses keeps it).
+    joint_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Whether the partners may download the progress report from the portal.
     progress_shared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The counsellor's closing words for the partners, printed in the closing summary.
@@ -115,6 +117,8 @@ class Partner(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    # Whether this partner lets the other see their check-in scores in shared reports.
+    shares_scores: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     case: Mapped[Case] = relationship(back_populates="partners")
     user: Mapped[User | None] = relationship()
@@ -137,13 +141,22 @@ class Partner(db.Model):
 
 class ScreeningOutcome(enum.StrEnum):
     NO_CONCERNS = "no-concerns"
-    CONCERNS = "concerns"
+    PAUSED = "concerns-paused"  # concerns: couple work paused
+    PLAN = "concerns-plan"  # concerns: couple work continues with a safety plan
+    CONCERNS = "concerns"  # recorded before the outcome said what happens; read as paused
+
+    @property
+    def concerns(self) -> bool:
+        return self is not ScreeningOutcome.NO_CONCERNS
 
 
 SCREENING_OUTCOMES = {
     ScreeningOutcome.NO_CONCERNS: "No safety concerns identified",
-    ScreeningOutcome.CONCERNS: "Safety concerns identified",
+    ScreeningOutcome.PAUSED: "Concerns: couple work paused",
+    ScreeningOutcome.PLAN: "Concerns: couple work continues with a safety plan",
 }
+#: Labels of outcomes no longer offered, for the records that hold them.
+FORMER_OUTCOMES = {ScreeningOutcome.CONCERNS: "Safety concerns identified"}
 
 
 class SafetyScreening(db.Model):
@@ -164,7 +177,7 @@ class SafetyScreening(db.Model):
 
     @property
     def outcome_label(self) -> str:
-        return SCREENING_OUTCOMES[self.outcome]
+        return (SCREENING_OUTCOMES | FORMER_OUTCOMES)[self.outcome]
 
 
 class Invitation(db.Model):

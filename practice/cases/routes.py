@@ -23,10 +23,12 @@ from practice.auth.forms import EmptyForm
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.forms import CaseForm, CaseSearchForm, ScreeningForm
 from practice.cases.models import Case, CaseStatus, Invitation, Partner
+from practice.cases.pauses import standing_pause
 from practice.cases.services import apply_case_form, create_invitation, record_screening
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.forms import restoring
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.homework.services import (
     case_assignments,
@@ -35,6 +37,9 @@ from practice.homework.services import (
     progress_for,
 )
 from practice.idempotency import create_once
+from practice.safety.access import case_safety_work
+from practice.screening.alerts import open_alert
+from practice.screening.models import PartnerScreen
 from practice.web import form_page
 
 bp = Blueprint("cases", __name__)
@@ -138,6 +143,9 @@ def show(case_id: int):
         invitations=invitations,
         now=now_utc(),
         conjoint=conjoint_problem(case),
+        pause=standing_pause(case),
+        alert=open_alert(case),
+        safety_work=case_safety_work(case),
     )
 
 
@@ -168,24 +176,33 @@ def edit(case_id: int):
 @bp.route("/<int:case_id>/safety", methods=["GET", "POST"])
 @counsellor_required
 def safety(case_id: int):
-    """Record a safety screening; concerns bar work together and show support resources."""
+    """Each partner's private screen, and the counsellor's decision on what it changes."""
     case = get_case_or_404(case_id, selectinload(Case.screenings))
     form = ScreeningForm()
-    if request.method == "GET":
+    if request.method == "GET" and not restoring():
         form.screened_on.data = practice_today()
     if form.validate_on_submit():
         screening = record_screening(case, form, current_user)
-        if case.safety_concerns:
-            flash(
-                "Screening saved. Safety concerns are recorded: exercises done together can no "
-                "longer be assigned, and the partners see the support resources.",
-                "warning",
-            )
-        else:
-            flash(f"Screening saved: {screening.outcome_label.lower()}.", "success")
+        flash(
+            f"Saved: {screening.outcome_label.lower()}."
+            + (" Work together is paused." if case.joint_paused else ""),
+            "warning" if case.safety_concerns else "success",
+        )
         return redirect(url_for("cases.show", case_id=case.id))
     audit.record("safety.view", case)
-    return form_page("cases/safety.html", form, case=case)
+    screens = db.session.scalars(
+        sa.select(PartnerScreen)
+        .where(PartnerScreen.case_id == case.id)
+        .order_by(PartnerScreen.taken_on.desc(), PartnerScreen.id.desc())
+    ).all()
+    return form_page(
+        "cases/safety.html",
+        form,
+        case=case,
+        screens=screens,
+        pause=standing_pause(case),
+        alert=open_alert(case),
+    )
 
 
 @bp.post("/<int:case_id>/partners/<int:partner_id>/invite")

@@ -8,6 +8,7 @@ from flask import current_app
 
 from practice import audit
 from practice.auth.models import User, hash_token
+from practice.calendar.models import CalendarFeed
 from practice.cases.forms import CaseForm, ScreeningForm
 from practice.cases.models import (
     Case,
@@ -18,9 +19,15 @@ from practice.cases.models import (
     SafetyScreening,
     ScreeningOutcome,
 )
+from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.database import now_utc
 from practice.extensions import db
-from practice.homework.models import HomeworkEntry
+from practice.homework.models import EntryDraft, HomeworkEntry
+from practice.progress.models import CheckIn
+from practice.reminders.models import Reminder, ReminderOptOut
+from practice.safety.models import Referral, SafetyPlan
+from practice.screening.alerts import SafetyAlert
+from practice.screening.models import PartnerScreen
 
 
 def _clean_email(value: str | None) -> str | None:
@@ -40,10 +47,12 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
         name = (name or "").strip()
         if not name:
             if partner is not None:
-                if partner.user_id is not None or _has_entries(partner):
+                if partner.user_id is not None or _has_records(partner):
                     problems.append(
-                        f"{partner.name} has a portal account or homework entries, "
-                        "so they cannot be removed from the case."
+                        f"{partner.name} has a portal account, an invitation, or records of "
+                        "their own (entries, check-ins, screens, a safety plan, a referral), "
+                        "so they cannot be removed from the case. Close the case instead, "
+                        "or start a new one."
                     )
                 else:
                     case.partners.remove(partner)
@@ -71,10 +80,31 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
     return problems
 
 
-def _has_entries(partner: Partner) -> bool:
-    return partner.id is not None and bool(
-        db.session.scalar(sa.select(sa.exists().where(HomeworkEntry.partner_id == partner.id)))
+def _has_records(partner: Partner) -> bool:
+    """Whether anything refers to the partner, so that removing them would lose it."""
+    if partner.id is None:
+        return False
+    kept = (
+        HomeworkEntry,
+        EntryDraft,
+        CheckIn,
+        Invitation,
+        PartnerScreen,
+        SafetyAlert,
+        Reminder,
+        ReminderOptOut,
+        CalendarFeed,
+        SafetyPlan,
+        Referral,
     )
+    return any(
+        db.session.scalar(sa.select(sa.exists().where(model.partner_id == partner.id)))
+        for model in kept
+    )
+
+
+#: Outcomes that pause the couple's work together as they are recorded.
+PAUSING = (ScreeningOutcome.PAUSED, ScreeningOutcome.CONCERNS)
 
 
 def record_screening(case: Case, form: ScreeningForm, by: User) -> SafetyScreening:
@@ -89,9 +119,11 @@ def record_screening(case: Case, form: ScreeningForm, by: User) -> SafetyScreeni
     db.session.add(screening)
     db.session.flush()
     latest = max(case.screenings, key=lambda s: (s.screened_on, s.id))
-    case.safety_concerns = latest.outcome is ScreeningOutcome.CONCERNS
+    case.safety_concerns = latest.outcome.concerns
     case.screened_on = latest.screened_on
-    audit.record("safety.screen", screening, case_id=case.id, outcome=screening.outcome.value)
+    if latest is screening and screening.outcome in PAUSING:
+        pause_joint_work(case, PauseReason.SAFETY, "", by)
+    audit.record("safety.screen", screening, case_id=case.id)
     return screening
 
 

@@ -64,6 +64,8 @@ class ExerciseForm(Form):
         choices=choices(EXERCISE_WHO),
         default="each",
         validators=[InputRequired(message="Say who does the exercise.")],
+        description="“One partner” is for work written for one of them, such as the partner "
+        "who caused a hurt: you choose which partner when you assign it.",
     )
     cadence = SelectField("How often", choices=choices(CADENCES), default="weekly")
     per_week = IntegerField(

@@ -119,6 +119,11 @@ class ExerciseContent:
         return self.who == "together"
 
     @property
+    def for_one_partner(self) -> bool:
+        """Written for one partner only: given to partner A or B, never to both."""
+        return self.who == "one"
+
+    @property
     def who_label(self) -> str:
         return EXERCISE_WHO.get(self.who, self.who)
 

@@ -19,6 +19,9 @@ from practice.vocabulary import CADENCES
 
 MAX_ANSWER = 25_000
 RATINGS = {str(n): str(n) for n in range(1, 6)}
+ONE_PARTNER_ONLY = (
+    "This exercise is written for one partner, not both: choose which of them does it."
+)
 
 
 class AssignForm(Form):
@@ -36,6 +39,12 @@ class AssignForm(Form):
         validators=[Optional()],
         description="Leave empty to keep it going until you withdraw it.",
     )
+    given_at = SelectField(
+        "Given at",
+        default="",
+        description="The session's handouts list the homework given at it, each partner "
+        "seeing only what is for them.",
+    )
     counsellor_note = TextAreaField(
         "Your words for this couple",
         validators=[Length(max=5000)],
@@ -43,17 +52,30 @@ class AssignForm(Form):
         render_kw={"rows": 4},
     )
 
-    def __init__(self, *args, partners=(), original_start=None, **kwargs):
+    def __init__(self, *args, partners=(), who="each", original_start=None, sessions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # ``sessions``: (id, label) of the sessions this homework may have been given at.
+        self.given_at.choices = [("", "Between sessions")] + [(str(i), t) for i, t in sessions]
         # When changing homework, a start already in the past may stay where it is.
         self.original_start = original_start
+        # Work written for one partner (``who`` "one") goes to partner A or B, never both.
+        self.one_partner = who == "one"
         options = {p.position: f"{p.first_name} (partner {p.letter}) alone" for p in partners}
-        if len(partners) > 1:
+        if len(partners) > 1 and not self.one_partner:
             options |= {"each": "Each partner, separately", "together": "Both together"}
+        elif len(partners) > 1:
+            self.for_whom.description = "Written for one partner: choose which of them does it."
+            self.counsellor_note.label.text = "Your words for this partner"
+            self.counsellor_note.description = (
+                "Shown with the exercise to the partner you choose, and to nobody else."
+            )
         self.for_whom.choices = choices(options)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        if self.one_partner and self.for_whom.data in ("each", "together"):
+            # Said plainly, instead of the bare "Not a valid choice".
+            self.for_whom.errors[:] = [ONE_PARTNER_ONLY]
         # Here, not in validate_per_week: Optional() ends the field's own checks
         # when it is empty, which is exactly the case to catch.
         if self.cadence.data == "n-per-week" and not self.per_week.errors:
@@ -96,7 +118,8 @@ class EntryForm(Form):
                     message=f"Please keep each answer under {MAX_ANSWER:,} characters.",
                 )
             ],
-            render_kw={"rows": 4},
+            # The browser is not to offer one partner's answers to the other.
+            render_kw={"rows": 4, "autocomplete": "off"},
         )
     )
     done_on = DateField(
@@ -143,6 +166,22 @@ class EntryForm(Form):
         if not any((a or "").strip() for a in field.data):
             raise ValidationError("Write a few words for at least one of the questions.")
 
+    def answered(self, trim: bool = True) -> list[dict[str, str]]:
+        """The answers as kept: each beside its prompt (an entry's trimmed, a draft's as typed)."""
+        return [
+            {"prompt": prompt, "answer": (answer or "").strip() if trim else answer or ""}
+            for prompt, answer in zip(self.prompts, self.answers.data, strict=False)
+        ]
+
+    def fill(self, draft) -> None:
+        """Show a draft's values in the fields, its answers matched to the prompts by number."""
+        for field, kept in zip(self.answers.entries, draft.answers, strict=False):
+            field.data = kept["answer"]
+        self.done_on.data = draft.done_on or self.done_on.data
+        self.helpful.data = str(draft.helpful) if draft.helpful else None
+        self.difficulty.data = str(draft.difficulty) if draft.difficulty else None
+        self.shared.data = draft.shared
+
     def validate_done_on(self, field):
         if field.data is None:
             return
@@ -150,3 +189,37 @@ class EntryForm(Form):
             raise ValidationError("That day hasn't come yet.")
         if self.starts_on and field.data < self.starts_on:
             raise ValidationError("That is before this homework began.")
+
+
+class DraftForm(EntryForm):
+    """What a client has typed towards an entry so far: nothing is required yet.
+
+    A draft keeps what was typed, so only what could not be kept at all is refused:
+    an answer over the length limit, more answers than prompts, a day or a rating
+    that is not one.
+    """
+
+    done_on = DateField("When did you do it?", validators=[Optional()])
+    helpful = RadioField(choices=choices(RATINGS), validators=[Optional()])
+    difficulty = RadioField(choices=choices(RATINGS), validators=[Optional()])
+
+    def validate_answers(self, field):
+        if self.extra_answers:
+            raise ValidationError("There are more answers than questions.")
+
+    def validate_done_on(self, field):
+        """Any real day will do in a draft; saving the entry checks it."""
+
+    def values(self) -> dict | None:
+        """The draft as plain values; None while nothing is typed or chosen (the page
+        fills in the day itself, so a day alone is not a draft)."""
+        typed = any((a or "").strip() for a in self.answers.data)
+        if not (typed or self.helpful.data or self.difficulty.data):
+            return None
+        return {
+            "answers": self.answered(trim=False),
+            "done_on": self.done_on.data,
+            "helpful": int(self.helpful.data) if self.helpful.data else None,
+            "difficulty": int(self.difficulty.data) if self.difficulty.data else None,
+            "shared": bool(self.shared.data),
+        }

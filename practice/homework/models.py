@@ -50,6 +50,8 @@ class Assignment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
     withdrawn_at: Mapped[datetime | None]
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The session it was given at, if any: that session's handouts list it.
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
 
     case: Mapped[Case] = relationship()
     exercise: Mapped[ExerciseVersion] = relationship()
@@ -65,11 +67,6 @@ class Assignment(db.Model):
     @property
     def cadence_label(self) -> str:
         return cadence_label(self.cadence, self.per_week)
-
-    def is_for(self, partner: Partner) -> bool:
-        """Whether ``partner`` is one of the people this homework is for."""
-        shared = self.for_whom in (ForWhom.EACH, ForWhom.TOGETHER)
-        return shared or self.for_whom.value == partner.position
 
     def for_label(self, case: Case | None = None) -> str:
         case = case or self.case
@@ -107,3 +104,28 @@ class HomeworkEntry(db.Model):
 
     assignment: Mapped[Assignment] = relationship()
     partner: Mapped[Partner] = relationship()
+
+
+class EntryDraft(db.Model):
+    """What a partner has typed towards an entry and not saved yet: theirs alone.
+
+    One per partner and homework, kept as they type (the portal's autosave) so
+    that nothing need stay in the browser of a phone the couple share. Only its
+    writer reads it: not the other partner, even on homework they both do, and
+    not the counsellor, for whom the entry starts when it is saved. Saving the
+    entry deletes the draft.
+    """
+
+    __tablename__ = "entry_drafts"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    # [{"prompt": ..., "answer": ...}, ...] as typed, encrypted at rest like an entry's.
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
+    done_on: Mapped[date | None]
+    helpful: Mapped[int | None]
+    difficulty: Mapped[int | None]
+    shared: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)

@@ -12,10 +12,12 @@ from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.catalogue import search
 from practice.catalogue.models import Exercise, Strategy
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.forms import restoring
 from practice.homework.forms import AssignForm
-from practice.homework.models import Assignment, HomeworkEntry
+from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
     apply_assignment_form,
     check_assignment,
@@ -23,11 +25,13 @@ from practice.homework.services import (
     entry_days,
     new_assignment,
     progress_for,
+    sessions_to_give_at,
     withdraw,
 )
 from practice.idempotency import create_once
 from practice.pagination import paginate_list
-from practice.web import form_page
+from practice.sessions.models import Session
+from practice.web import form_page, format_datetime
 
 bp = Blueprint("homework", __name__)
 
@@ -93,32 +97,43 @@ def assign(case_id: int, slug: str):
     """Step 2 of assigning: who, how often, when, and the counsellor's words."""
     case = get_case_or_404(case_id)
     exercise = _exercise_or_404(slug)
-    form = AssignForm(partners=case.partners)
+    sessions = sessions_to_give_at(case, now_utc())
+    form = AssignForm(
+        partners=case.partners, who=exercise.who, sessions=_session_choices(case, sessions)
+    )
+    if request.method == "GET" and not restoring():
+        # Most homework is given in the room: the latest session that has begun.
+        form.given_at.data = str(sessions[0].id) if sessions else ""
     if request.method == "GET":
         form.cadence.data = exercise.cadence
         form.per_week.data = exercise.per_week
         form.starts_on.data = practice_today()
-        if len(case.partners) > 1:
-            form.for_whom.data = "together" if exercise.together else "each"
-        else:
-            form.for_whom.data = case.partners[0].position
-    if form.validate_on_submit() and check_assignment(case, exercise.together, form):
+        form.for_whom.data = _suggested_for_whom(case, exercise.who)
+    if form.validate_on_submit() and check_assignment(case, exercise.who, form):
         assignment, created = create_once(
             Assignment,
             form.form_token.data,
             lambda: new_assignment(case, exercise, form, current_user),
         )
         if created:
-            audit.record(
-                "assignment.create", assignment, exercise=exercise.slug, version=exercise.version
+            audit.record("assignment.create", assignment)
+            readers = (
+                f"{assignment.for_label(case)} sees"
+                if assignment.for_whom in (ForWhom.A, ForWhom.B) and len(case.partners) > 1
+                else "The partners see"
             )
-            flash(
-                f"“{exercise.title}” is assigned. The partners see it in their portal.", "success"
-            )
+            flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page(
         "homework/assign.html", form, case=case, exercise=exercise, conjoint=conjoint_problem(case)
     )
+
+
+def _suggested_for_whom(case: Case, who: str) -> str | None:
+    """What the assign form starts with; none for one-partner work, so the counsellor picks."""
+    if len(case.partners) == 1:
+        return case.partners[0].position
+    return {"together": "together", "each": "each"}.get(who)
 
 
 @bp.get("/<int:assignment_id>")
@@ -155,10 +170,20 @@ def edit(case_id: int, assignment_id: int):
     if not assignment.is_active:
         flash("This homework was withdrawn and can no longer be changed.", "info")
         return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
-    form = AssignForm(obj=assignment, partners=case.partners, original_start=assignment.starts_on)
+    sessions = sessions_to_give_at(case, now_utc())
+    if assignment.session_id and assignment.session_id not in {s.id for s in sessions}:
+        sessions.append(db.session.get(Session, assignment.session_id))
+    form = AssignForm(
+        obj=assignment,
+        partners=case.partners,
+        who=assignment.exercise.who,
+        original_start=assignment.starts_on,
+        sessions=_session_choices(case, sessions),
+    )
     if request.method == "GET":
         form.for_whom.data = assignment.for_whom.value
-    if form.validate_on_submit() and check_assignment(case, assignment.exercise.together, form):
+        form.given_at.data = str(assignment.session_id or "")
+    if form.validate_on_submit() and check_assignment(case, assignment.exercise.who, form):
         apply_assignment_form(assignment, form)
         audit.record("assignment.change", assignment)
         flash("Homework updated.", "success")
@@ -171,6 +196,16 @@ def edit(case_id: int, assignment_id: int):
         assignment=assignment,
         conjoint=conjoint_problem(case),
     )
+
+
+def _session_choices(case: Case, sessions: list[Session]) -> list[tuple[int, str]]:
+    """How each session reads in the "Given at" list: when, and with whom if not both."""
+
+    def label(session: Session) -> str:
+        alone = [p.first_name for p in case.partners if session.invitees == [p.position]]
+        return format_datetime(session.starts_at) + (f" ({alone[0]} alone)" if alone else "")
+
+    return [(s.id, label(s)) for s in sessions]
 
 
 @bp.post("/<int:assignment_id>/withdraw")

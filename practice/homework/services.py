@@ -2,25 +2,24 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from practice import audit
+from practice import audience, audit
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
 from practice.catalogue.models import Exercise
 from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.adherence import Adherence, adherence
+from practice.homework.drafts import discard_draft
 from practice.homework.forms import AssignForm, EntryForm
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+from practice.screening.holds import joint_work_held
+from practice.sessions.models import Session, SessionStatus
 
-CONJOINT_BLOCKED = (
-    "This case's safety screening records concerns, so exercises done together cannot be "
-    "assigned. Give each partner their own exercise instead, and see the support resources."
-)
 CONJOINT_UNSCREENED = (
     "Record a safety screening for this case before assigning an exercise done together."
 )
@@ -28,16 +27,20 @@ CONJOINT_UNSCREENED = (
 
 def conjoint_problem(case: Case) -> str | None:
     """Why work together cannot be assigned to ``case`` now; None if it can."""
-    if case.safety_concerns:
-        return CONJOINT_BLOCKED
+    if held := joint_work_held(case):
+        return held
     if case.screened_on is None:
         return CONJOINT_UNSCREENED
     return None
 
 
-def check_assignment(case: Case, exercise_together: bool, form: AssignForm) -> bool:
-    """Case-level checks the form cannot make alone; errors go beside the field."""
+def check_assignment(case: Case, who: str, form: AssignForm) -> bool:
+    """Case-level checks the form cannot make alone; errors go beside the field.
+
+    ``who`` is the exercise's own "each", "together" or "one" (see ``EXERCISE_WHO``).
+    """
     ok = True
+    exercise_together = who == "together"
     together = form.for_whom.data == ForWhom.TOGETHER or (
         exercise_together and form.for_whom.data == ForWhom.EACH
     )
@@ -57,7 +60,32 @@ def apply_assignment_form(assignment: Assignment, form: AssignForm) -> None:
     assignment.starts_on = form.starts_on.data
     assignment.due_on = form.due_on.data
     assignment.counsellor_note = (form.counsellor_note.data or "").strip()
+    assignment.session_id = int(form.given_at.data) if form.given_at.data else None
     assignment.updated_at = now_utc()
+
+
+#: How far back a session can be that homework is recorded as given at.
+GIVEN_WITHIN = timedelta(days=14)
+
+
+def sessions_to_give_at(case: Case, now: datetime) -> list[Session]:
+    """The case's sessions homework may be given at: begun in the last fortnight, latest first.
+
+    Cancelled sessions and no-shows gave nothing; a session of today that has begun
+    counts before it is marked attended, since homework is often given in the room.
+    """
+    return list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(
+                Session.case_id == case.id,
+                Session.status.in_((SessionStatus.ATTENDED, SessionStatus.SCHEDULED)),
+                Session.starts_at <= now,
+                Session.starts_at > now - GIVEN_WITHIN,
+            )
+            .order_by(Session.starts_at.desc())
+        )
+    )
 
 
 def new_assignment(case: Case, exercise: Exercise, form: AssignForm, by: User) -> Assignment:
@@ -74,21 +102,19 @@ def withdraw(assignment: Assignment) -> None:
 
 
 def new_entry(assignment: Assignment, partner: Partner, form: EntryForm) -> HomeworkEntry:
-    answers = [
-        {"prompt": prompt, "answer": (answer or "").strip()}
-        for prompt, answer in zip(form.prompts, form.answers.data, strict=False)
-    ]
+    """Record the partner's entry; the draft it was typed in has served and goes."""
     entry = HomeworkEntry(
         assignment=assignment,
         partner=partner,
         case_id=assignment.case_id,
         done_on=form.done_on.data,
-        answers=answers,
+        answers=form.answered(),
         helpful=int(form.helpful.data),
         difficulty=int(form.difficulty.data),
         shared=bool(form.shared.data),
     )
     db.session.add(entry)
+    discard_draft(assignment, partner)
     return entry
 
 
@@ -111,13 +137,18 @@ def people_for(assignment: Assignment, case: Case) -> list[Partner | None]:
     return [partner] if partner else []
 
 
-def entry_days(case: Case) -> dict[tuple[int, int], list[date]]:
-    """{(assignment id, partner id): [days done]} for a whole case, in one query."""
-    rows = db.session.execute(
-        sa.select(
-            HomeworkEntry.assignment_id, HomeworkEntry.partner_id, HomeworkEntry.done_on
-        ).where(HomeworkEntry.case_id == case.id)
+def entry_days(case: Case, reader: Partner | None = None) -> dict[tuple[int, int], list[date]]:
+    """{(assignment id, partner id): [days done]} for a whole case, in one query.
+
+    For a ``reader`` (a partner in the portal), only the entries they may read count:
+    the other partner's private entry on homework done together leaves the reader's
+    tally as it was.
+    """
+    query = sa.select(HomeworkEntry.assignment_id, HomeworkEntry.partner_id, HomeworkEntry.done_on)
+    query = query.where(
+        audience.readable_entry(reader) if reader else HomeworkEntry.case_id == case.id
     )
+    rows = db.session.execute(query)
     days: dict[tuple[int, int], list[date]] = defaultdict(list)
     for assignment_id, partner_id, done_on in rows:
         days[(assignment_id, partner_id)].append(done_on)

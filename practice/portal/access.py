@@ -9,6 +9,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from practice import audience
 from practice.cases.models import Case, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
@@ -31,21 +32,18 @@ def current_partner() -> Partner:
 def get_assignment_or_404(partner: Partner, assignment_id: int) -> Assignment:
     """Homework of the partner's case that is for them (or for both)."""
     assignment = db.session.scalar(
-        sa.select(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.case_id == partner.case_id)
+        audience.assignments_for(partner)
+        .where(Assignment.id == assignment_id)
         .options(joinedload(Assignment.exercise))
     )
-    if assignment is None or not assignment.is_for(partner):
+    if assignment is None:
         abort(404)
     return assignment
 
 
 def visible_entries(partner: Partner) -> sa.Select:
     """Entries the partner may read: their own, and those the other partner shared."""
-    return sa.select(HomeworkEntry).where(
-        HomeworkEntry.case_id == partner.case_id,
-        sa.or_(HomeworkEntry.partner_id == partner.id, HomeworkEntry.shared.is_(True)),
-    )
+    return audience.entries_for(partner)
 
 
 def get_entry_or_404(partner: Partner, entry_id: int, *, own: bool = False) -> HomeworkEntry:

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField
 
-from practice import audit
+from practice import audience, audit
 from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
 from practice.calendar.feed_routes import feed_addresses
@@ -39,7 +39,7 @@ def upcoming_for(partner: Partner, now: datetime, limit: int = 10) -> list[Sessi
         .order_by(Session.starts_at)
         .limit(4 * limit)
     )
-    return [s for s in found if s.is_with(partner.position)][:limit]
+    return audience.sessions_for(partner, found)[:limit]
 
 
 class ReminderForm(Form):

@@ -1,7 +1,8 @@
 """A partner's own record, for the right of access: everything the portal holds about them.
 
 Their details, their case, the homework given to them (as given), every entry they
-made, their check-ins and their appointments. Not the other partner's entries (those
+made, the drafts they have not saved yet (theirs alone, like everything here), their
+check-ins and their appointments. Not the other partner's entries (those
 are the other partner's record) and not the counsellor's notes, which the practice
 keeps as clinical records: the export says so and how to ask for them.
 """
@@ -11,10 +12,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from practice import audience
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.extensions import db
-from practice.homework.models import Assignment, HomeworkEntry
+from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
 from practice.progress.csi import ITEMS
 from practice.progress.models import CheckIn
 from practice.sessions.models import Session
@@ -34,32 +36,29 @@ def _when(moment: datetime | None) -> str | None:
 def partner_record(partner: Partner) -> dict:
     """The partner's own record as plain data (JSON-ready)."""
     case = partner.case
-    assignments = [
-        a
-        for a in db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.case_id == case.id)
-            .options(joinedload(Assignment.exercise))
-            .order_by(Assignment.starts_on)
-        )
-        if a.is_for(partner)
-    ]
+    assignments = db.session.scalars(
+        audience.assignments_for(partner)
+        .options(joinedload(Assignment.exercise))
+        .order_by(Assignment.starts_on, Assignment.id)
+    ).all()
     titles = {a.id: a.exercise.title for a in assignments}
     entries = db.session.scalars(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.partner_id == partner.id)
         .order_by(HomeworkEntry.done_on, HomeworkEntry.id)
     ).all()
+    drafts = db.session.scalars(
+        sa.select(EntryDraft).where(EntryDraft.partner_id == partner.id).order_by(EntryDraft.id)
+    ).all()
     check_ins = db.session.scalars(
         sa.select(CheckIn).where(CheckIn.partner_id == partner.id).order_by(CheckIn.completed_at)
     ).all()
-    sessions = [
-        s
-        for s in db.session.scalars(
+    sessions = audience.sessions_for(
+        partner,
+        db.session.scalars(
             sa.select(Session).where(Session.case_id == case.id).order_by(Session.starts_at)
-        )
-        if not s.attendees or partner.position in s.attendees
-    ]
+        ),
+    )
     return {
         "exported_at": now_utc().isoformat(),
         "practice": settings().name,
@@ -96,6 +95,14 @@ def partner_record(partner: Partner) -> dict:
                 "recorded_at": _when(e.created_at),
             }
             for e in entries
+        ],
+        "unsaved_drafts": [
+            {
+                "homework": titles.get(d.assignment_id, ""),
+                "answers": d.answers,
+                "last_typed_at": _when(d.updated_at),
+            }
+            for d in drafts
         ],
         "check_ins": [
             {

@@ -1,25 +1,26 @@
 """The client portal: each partner's homework, entries, shared entries and resources."""
 
 import json
-from datetime import timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from practice import audit
-from practice.admin.models import PracticeSettings
+from practice import audience, audit
+from practice.audience import other_partner
 from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
 from practice.cases.models import CaseStatus
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import practice_today, utc_to_local
 from practice.extensions import db
-from practice.homework.forms import EntryForm
+from practice.forms import restoring
+from practice.homework.drafts import discard_draft, draft_for, keep_draft
+from practice.homework.forms import DraftForm, EntryForm
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.homework.services import entry_days, new_entry, progress_for
-from practice.idempotency import create_once
+from practice.idempotency import already_made, create_once
 from practice.portal.access import (
     current_partner,
     get_assignment_or_404,
@@ -29,14 +30,23 @@ from practice.portal.access import (
 )
 from practice.portal.appointments import upcoming_for
 from practice.portal.record import partner_record
-from practice.progress.checkins import check_in_due
+from practice.progress.asked import check_ins_to_ask, upcoming_sessions
+from practice.progress.checkins import ASK_BEFORE
 from practice.progress.csi import ITEMS
 from practice.progress.forms import CheckInForm
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
 from practice.reports.data import letterhead
+from practice.reports.forms import ScoreSharingForm
 from practice.reports.pdf import render_pdf
-from practice.reports.routes import handout_pdf, pdf_response, progress_pdf, worksheet_pdf
+from practice.reports.routes import (
+    client_closing_pdf,
+    client_progress_pdf,
+    handout_pdf,
+    pdf_response,
+    worksheet_pdf,
+)
+from practice.safety.models import Referral
 from practice.sessions.models import Session, SessionStatus
 from practice.web import form_page, settings
 
@@ -55,14 +65,14 @@ def home():
     assignments = [
         a
         for a in db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.case_id == case.id, Assignment.status == AssignmentStatus.ACTIVE)
+            audience.assignments_for(partner)
+            .where(Assignment.status == AssignmentStatus.ACTIVE)
             .options(sa.orm.joinedload(Assignment.exercise))
             .order_by(Assignment.starts_on, Assignment.id)
         )
-        if a.is_for(partner) and (a.due_on is None or (today - a.due_on).days <= RECENT)
+        if a.due_on is None or (today - a.due_on).days <= RECENT
     ]
-    days = entry_days(case)
+    days = entry_days(case, partner)
     progress = {a.id: _mine(progress_for(a, case, days, today), partner) for a in assignments}
     shared = db.session.scalar(
         sa.select(sa.func.count())
@@ -81,7 +91,6 @@ def home():
         assignments=assignments,
         progress=progress,
         shared=shared,
-        settings=PracticeSettings.get(),
         check_in=check_in_asked(partner),
         appointments=upcoming_for(partner, now_utc(), limit=3),
     )
@@ -100,9 +109,16 @@ def homework(assignment_id: int):
     assignment = get_assignment_or_404(partner, assignment_id)
     version = assignment.exercise
     form = EntryForm(prompts=version.prompts, starts_on=assignment.starts_on)
+    closed = _why_closed(assignment, partner)
+    # The partner's own draft, never the other partner's; a form parked when the
+    # login ended is newer still and wins.
+    draft = draft_for(assignment, partner) if request.method == "GET" and not closed else None
     if request.method == "GET":
         form.done_on.data = practice_today()
-    closed = _why_closed(assignment, partner)
+        if draft is not None and not restoring():
+            form.fill(draft)
+        else:
+            draft = None
     if form.is_submitted() and closed:
         form.validate()
         form.form_errors.append(f"{closed} What you typed is below; copy it to keep it.")
@@ -129,7 +145,8 @@ def homework(assignment_id: int):
         .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc())
     ).all()
     progress = _mine(
-        progress_for(assignment, partner.case, entry_days(partner.case), practice_today()), partner
+        progress_for(assignment, partner.case, entry_days(partner.case, partner), practice_today()),
+        partner,
     )
     return form_page(
         "portal/homework.html",
@@ -140,7 +157,39 @@ def homework(assignment_id: int):
         entries=entries,
         progress=progress,
         closed=closed,
+        draft=draft,
     )
+
+
+@bp.post("/homework/<int:assignment_id>/draft")
+@client_required
+def draft(assignment_id: int):
+    """Keep what the partner has typed so far as their own draft; JSON in and out."""
+    partner = current_partner()
+    assignment = get_assignment_or_404(partner, assignment_id)
+    if closed := _why_closed(assignment, partner):
+        return {"saved": False, "error": closed}, 409
+    if already_made(HomeworkEntry, request.form.get("form_token")):
+        # A save still on its way when the entry was sent must not bring the draft back.
+        return {"saved": False, "error": "This entry is already saved."}, 409
+    form = DraftForm(prompts=assignment.exercise.prompts, starts_on=assignment.starts_on)
+    if not form.validate():
+        return {"saved": False, "error": _first(form.errors), "errors": form.errors}, 400
+    values = form.values()
+    if values is None:
+        discard_draft(assignment, partner)
+    else:
+        keep_draft(assignment, partner, **values)
+    return {"saved": True, "at": utc_to_local(now_utc()).strftime("%H:%M")}
+
+
+def _first(errors) -> str:
+    """The first message in WTForms' errors, which nest for lists of fields."""
+    for value in errors.values() if isinstance(errors, dict) else errors:
+        message = value if isinstance(value, str) else _first(value)
+        if message:
+            return message
+    return ""
 
 
 def _why_closed(assignment, partner) -> str | None:
@@ -216,10 +265,13 @@ def sharing(entry_id: int):
 @bp.get("/resources")
 @client_required
 def resources():
-    """Where to turn for support, set by the practice."""
+    """Where to turn for support, set by the practice, and the partner's own safety plan."""
     partner = current_partner()
     return render_template(
-        "portal/resources.html", partner=partner, settings=PracticeSettings.get()
+        "portal/resources.html",
+        partner=partner,
+        settings=settings(),
+        plan=db.session.scalar(audience.safety_plan_for(partner)),
     )
 
 
@@ -236,56 +288,74 @@ def check_in():
             lambda: new_check_in(partner.case, partner.id, form, current_user, now_utc()),
         )
         if created:
-            audit.record("checkin.create", check_in, total=check_in.csi_total, by="client")
+            audit.record("checkin.create", check_in, by="client")
             flash("Thank you. Your counsellor will look at this with you.", "success")
         return redirect(url_for("portal.home"))
-    return form_page("portal/checkin.html", form, partner=partner, items=ITEMS)
+    return form_page(
+        "portal/checkin.html", form, partner=partner, other=other_partner(partner), items=ITEMS
+    )
 
 
 def check_in_asked(partner) -> bool:
     """Whether the portal should ask this partner for a check-in now."""
     now = now_utc()
-    next_session = db.session.scalar(
-        sa.select(sa.func.min(Session.starts_at)).where(
-            Session.case_id == partner.case_id,
-            Session.status == SessionStatus.SCHEDULED,
-            Session.starts_at >= now - timedelta(hours=2),
-        )
-    )
-    last_session = db.session.scalar(
-        sa.select(sa.func.max(Session.starts_at)).where(
-            Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED
-        )
-    )
-    last_check_in = db.session.scalar(
-        sa.select(sa.func.max(CheckIn.completed_at)).where(CheckIn.partner_id == partner.id)
-    )
-    return check_in_due(now, next_session, last_session, last_check_in)
+    upcoming = upcoming_sessions([partner.case_id], now, ASK_BEFORE)
+    return bool(check_ins_to_ask([partner], now, upcoming))
 
 
 @bp.get("/documents")
 @client_required
 def documents():
-    """Handouts of the case's sessions, worksheets of the partner's homework, the shared report."""
+    """The partner's handouts, worksheets of their homework, their copy of the report, and
+    referral letters given to them."""
     partner = current_partner()
-    sessions = db.session.scalars(
-        sa.select(Session)
-        .where(Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED)
-        .order_by(Session.starts_at.desc())
-    ).all()
-    assignments = [
-        a
-        for a in db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.case_id == partner.case_id)
-            .options(sa.orm.joinedload(Assignment.exercise))
-            .order_by(Assignment.starts_on.desc())
-        )
-        if a.is_for(partner)
-    ]
-    return render_template(
-        "portal/documents.html", partner=partner, sessions=sessions, assignments=assignments
+    sessions = audience.handout_sessions(
+        partner,
+        db.session.scalars(
+            sa.select(Session)
+            .where(Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED)
+            .order_by(Session.starts_at.desc())
+        ),
     )
+    assignments = db.session.scalars(
+        audience.assignments_for(partner)
+        .options(sa.orm.joinedload(Assignment.exercise))
+        .order_by(Assignment.starts_on.desc(), Assignment.id.desc())
+    ).all()
+    letters = db.session.scalars(
+        audience.referrals_for(partner).order_by(Referral.referred_on.desc(), Referral.id.desc())
+    ).all()
+    return render_template(
+        "portal/documents.html",
+        partner=partner,
+        sessions=sessions,
+        assignments=assignments,
+        letters=letters,
+        other=other_partner(partner),
+        sharing=ScoreSharingForm(share=partner.shares_scores),
+    )
+
+
+@bp.post("/sharing/scores")
+@client_required
+def share_scores():
+    """Let the other partner see one's check-in scores in shared reports, or withdraw it."""
+    partner = current_partner()
+    other = other_partner(partner)
+    if other is None:
+        abort(404)
+    shares = bool(ScoreSharingForm().share.data)
+    if shares != partner.shares_scores:
+        partner.shares_scores = shares
+        audit.record("scores.share" if shares else "scores.unshare", partner)
+    flash(
+        f"{other.first_name} will see your check-in scores in the progress reports "
+        "your counsellor shares with you both. You can change this at any time."
+        if shares
+        else f"Your check-in scores are yours again: {other.first_name} will not see them.",
+        "success",
+    )
+    return redirect(url_for("portal.documents", _anchor="sharing"))
 
 
 def _attended_session_or_404(partner, session_id: int) -> Session:
@@ -304,10 +374,14 @@ def _attended_session_or_404(partner, session_id: int) -> Session:
 @bp.get("/handouts/<int:session_id>.pdf")
 @client_required
 def handout(session_id: int):
-    """The handout of one of the partner's own sessions."""
+    """The partner's own handout of a session they came to."""
     partner = current_partner()
-    session = _attended_session_or_404(partner, session_id)
-    return handout_pdf(partner.case, session, "client")
+    session = db.session.scalar(
+        sa.select(Session).where(Session.id == session_id, Session.case_id == partner.case_id)
+    )
+    if session is None or not audience.may_read(partner, audience.of_handout(session)):
+        abort(404)
+    return handout_pdf(session, partner, "client")
 
 
 @bp.get("/worksheets/<int:assignment_id>.pdf")
@@ -315,17 +389,28 @@ def handout(session_id: int):
 def worksheet(assignment_id: int):
     """A printable worksheet of the partner's own homework."""
     partner = current_partner()
-    return worksheet_pdf(partner.case, get_assignment_or_404(partner, assignment_id), "client")
+    assignment = get_assignment_or_404(partner, assignment_id)
+    return worksheet_pdf(partner.case, assignment, "client", reader=partner)
+
+
+@bp.get("/closing-summary.pdf")
+@client_required
+def closing_summary():
+    """The partner's own closing summary, once their counselling has ended."""
+    partner = current_partner()
+    if partner.case.status is not CaseStatus.CLOSED:
+        abort(404)
+    return client_closing_pdf(partner, "client")
 
 
 @bp.get("/progress.pdf")
 @client_required
 def progress_report():
-    """The progress report, once the counsellor has shared it."""
+    """The partner's own copy of the progress report, once the counsellor has shared it."""
     partner = current_partner()
-    if not partner.case.progress_shared:
-        abort(404)
-    return progress_pdf(partner.case, "client")
+    if not partner.case.progress_shared or partner.case.joint_paused:
+        abort(404)  # not shared, or held while work together is paused
+    return client_progress_pdf(partner.case, partner, "client")
 
 
 @bp.get("/my-record.json")

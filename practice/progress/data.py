@@ -57,6 +57,17 @@ class CheckInPoint:
         return distressed(self.total)
 
 
+def check_in_point(c: CheckIn, counsellor_id: int) -> CheckInPoint:
+    """A check-in as plain data; ``counsellor_id`` tells one typed in by the counsellor."""
+    return CheckInPoint(
+        local(c.completed_at).date(),
+        c.csi_total,
+        c.answers,
+        dict(c.blocks or {}),
+        c.entered_by_id == counsellor_id,
+    )
+
+
 @dataclass
 class PartnerMeasures:
     name: str
@@ -218,15 +229,7 @@ def progress_for_case(case: Case, today: date) -> Progress:
         .order_by(CheckIn.completed_at, CheckIn.id)
     ):
         if c.partner_id in by_partner:
-            by_partner[c.partner_id].check_ins.append(
-                CheckInPoint(
-                    local(c.completed_at).date(),
-                    c.csi_total,
-                    c.answers,
-                    dict(c.blocks or {}),
-                    c.entered_by_id == case.counsellor_id,
-                )
-            )
+            by_partner[c.partner_id].check_ins.append(check_in_point(c, case.counsellor_id))
     ordinal_of = {s.session_id: s for s in sessions}
     markers = []
     found = {

@@ -2,6 +2,8 @@
 
 The printed report of a long case draws three of them by period of five
 sessions instead (:func:`period_figures`, see ``practice.progress.periods``).
+A partner's copy of the report draws :func:`satisfaction_chart` and
+:func:`self_ratings_chart` from only the check-ins its reader may see.
 """
 
 from collections.abc import Mapping, Sequence
@@ -9,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from practice.progress.charts import Series, bar_chart, line_chart
-from practice.progress.data import Interval, Progress
+from practice.progress.csi import DISTRESS_CUTOFF
+from practice.progress.data import CheckInPoint, Interval, PartnerMeasures, Progress
 from practice.progress.periods import Period
 from practice.vocabulary import BUILDING_BLOCKS
 
@@ -18,44 +21,86 @@ def _day(d) -> str:
     return f"{d.day} {d:%b}"
 
 
-def csi_chart(p: Progress) -> Markup | None:
-    dates = sorted({c.on for partner in p.partners for c in partner.check_ins})
+def satisfaction_chart(
+    partners: Sequence[PartnerMeasures],
+    title: str,
+    description: str,
+    line_label: str = "13.5: distress line",
+    height: int = 260,
+) -> Markup | None:
+    """Each person's CSI-4 total at each of their check-ins, with the 13.5 line."""
+    dates = sorted({c.on for partner in partners for c in partner.check_ins})
     if not dates:
         return None
     series = []
-    for partner in p.partners:
+    for partner in partners:
         by_day = {c.on: c.total for c in partner.check_ins}
         series.append(Series(partner.name, [by_day.get(d) for d in dates]))
     return line_chart(
-        "CSI-4 over time",
-        "Each partner's Couples Satisfaction Index (0–21) at each check-in; below the dashed "
-        "line at 13.5 suggests notable distress. The numbers are in the table below.",
+        title,
+        description,
         [_day(d) for d in dates],
         series,
         y_min=0,
         y_max=21,
-        y_ticks=[0, 7, 13.5, 21],
-        reference=(p.cutoff, "13.5: distress line"),
+        y_ticks=[0, 7, DISTRESS_CUTOFF, 21],
+        reference=(DISTRESS_CUTOFF, line_label),
+        height=height,
     )
 
 
-def _blocks(
-    labels: Sequence[str], ratings: Sequence[Mapping[str, float]], each: str
+def csi_chart(p: Progress) -> Markup | None:
+    return satisfaction_chart(
+        p.partners,
+        "CSI-4 over time",
+        "Each partner's Couples Satisfaction Index (0–21) at each check-in; below the dashed "
+        "line at 13.5 suggests notable distress. The numbers are in the table below.",
+    )
+
+
+def building_blocks_chart(
+    labels: Sequence[str],
+    ratings: Sequence[Mapping[str, float]],
+    title: str,
+    description: str,
+    height: int = 280,
 ) -> Markup | None:
+    """A line per building block, 0–10, over ``labels`` (sessions, periods or check-ins)."""
     if not labels:
         return None
     series = [
         Series(label, [r.get(key) for r in ratings]) for key, label in BUILDING_BLOCKS.items()
     ]
     return line_chart(
-        "Building blocks, as the counsellor rates them",
-        f"The counsellor's 0–10 rating of each building block {each}.",
+        title,
+        description,
         labels,
         series,
         y_min=0,
         y_max=10,
         y_ticks=[0, 2, 4, 6, 8, 10],
-        height=280,
+        height=height,
+    )
+
+
+def self_ratings_chart(
+    check_ins: Sequence[CheckInPoint], title: str, description: str, height: int = 280
+) -> Markup | None:
+    """One person's own 0–10 ratings of the building blocks at each check-in that has them."""
+    rated = [c for c in check_ins if c.blocks]
+    return building_blocks_chart(
+        [_day(c.on) for c in rated], [c.blocks for c in rated], title, description, height
+    )
+
+
+def _blocks(
+    labels: Sequence[str], ratings: Sequence[Mapping[str, float]], each: str
+) -> Markup | None:
+    return building_blocks_chart(
+        labels,
+        ratings,
+        "Building blocks, as the counsellor rates them",
+        f"The counsellor's 0–10 rating of each building block {each}.",
     )
 
 

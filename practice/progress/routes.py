@@ -68,7 +68,7 @@ def check_in(case_id: int):
             lambda: new_check_in(case, int(form.partner.data), form, current_user, completed_at),
         )
         if created:
-            audit.record("checkin.create", check_in, total=check_in.csi_total, by="counsellor")
+            audit.record("checkin.create", check_in, by="counsellor")
             flash(f"Check-in saved: CSI-4 total {check_in.csi_total} of 21.", "success")
         return redirect(url_for("progress.view", case_id=case.id))
     return form_page("progress/check_in.html", form, case=case, items=ITEMS)

@@ -6,8 +6,8 @@ and has not turned that kind off in the portal; nothing for a closed case:
 - an appointment reminder once a scheduled session is less than a day away;
 - a homework reminder from 09:00 (practice time) the day before it is due, until
   the end of that day, unless one-off homework is already done;
-- a check-in request once :func:`practice.progress.checkins.check_in_due` says
-  so for the next session, to partners with a portal login.
+- a check-in request once :func:`practice.progress.asked.check_ins_to_ask` says
+  so for the partner's next session, to partners with a portal login.
 """
 
 from dataclasses import dataclass, field
@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from practice import audience
 from practice.cases.models import Case, CaseStatus, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
-from practice.progress.checkins import ASK_BEFORE, check_in_due
-from practice.progress.models import CheckIn
+from practice.progress.asked import check_ins_to_ask
+from practice.progress.checkins import ASK_BEFORE
 from practice.reminders.models import ReminderKind, ReminderOptOut
 from practice.sessions.models import Session, SessionStatus
 from practice.web import practice_zone
@@ -113,63 +114,31 @@ def _appointments(now: datetime) -> list[Due]:
         )
         for session in _upcoming(now, APPOINTMENT_BEFORE)
         for partner in session.case.partners
-        if session.is_with(partner.position) and (to := address(partner))
+        if audience.may_read(partner, audience.of_session(session)) and (to := address(partner))
     ]
 
 
 def _check_ins(now: datetime) -> list[Due]:
-    nearest: dict[int, Session] = {}
-    for session in _upcoming(now, ASK_BEFORE):
-        nearest.setdefault(session.case_id, session)
-    if not nearest:
-        return []
-    last_attended = dict(
-        db.session.execute(
-            sa.select(Session.case_id, sa.func.max(Session.starts_at))
-            .where(Session.case_id.in_(nearest), Session.status == SessionStatus.ATTENDED)
-            .group_by(Session.case_id)
-        ).all()
-    )
-    last_check_in = dict(
-        db.session.execute(
-            sa.select(CheckIn.partner_id, sa.func.max(CheckIn.completed_at))
-            .where(CheckIn.case_id.in_(nearest))
-            .group_by(CheckIn.partner_id)
-        ).all()
-    )
+    upcoming = _upcoming(now, ASK_BEFORE)
+    partners = list({p.id: p for s in upcoming for p in s.case.partners}.values())
     found = []
-    for case_id, session in nearest.items():
-        for partner in session.case.partners:
-            to = address(partner)
-            if not (to and partner.user_id and session.is_with(partner.position)):
-                continue
-            if check_in_due(
-                now,
-                session.starts_at,
-                _aware(last_attended.get(case_id)),
-                _aware(last_check_in.get(partner.id)),
-            ):
-                key = f"{ReminderKind.CHECK_IN}:s{session.id}:p{partner.id}:"
-                facts = _session_facts(session, partner)
-                found.append(
-                    Due(
-                        key + _stamp(session.starts_at),
-                        ReminderKind.CHECK_IN,
-                        case_id,
-                        partner.id,
-                        session.id,
-                        to,
-                        facts,
-                    )
-                )
+    for ask in check_ins_to_ask(partners, now, upcoming):
+        partner, session = ask.partner, ask.session
+        to = address(partner)
+        if not (to and partner.user_id):
+            continue
+        found.append(
+            Due(
+                f"{ReminderKind.CHECK_IN}:s{session.id}:p{partner.id}:{_stamp(session.starts_at)}",
+                ReminderKind.CHECK_IN,
+                session.case_id,
+                partner.id,
+                session.id,
+                to,
+                _session_facts(session, partner),
+            )
+        )
     return found
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Aggregates skip the column type, so SQLite hands back naive UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def homework_reminder_from(due_on: date, zone) -> datetime:
@@ -203,7 +172,8 @@ def _homework(now: datetime) -> list[Due]:
     for a in assignments:
         for partner in a.case.partners:
             to = address(partner)
-            if not (to and partner.user_id and a.is_for(partner)) or (a.id, partner.id) in done:
+            theirs = audience.may_read(partner, audience.of_assignment(a))
+            if not (to and partner.user_id and theirs) or (a.id, partner.id) in done:
                 continue
             found.append(
                 Due(

@@ -13,11 +13,12 @@ from datetime import date
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from practice import audience
 from practice.admin.models import PracticeSettings
-from practice.cases.models import Case, CaseStatus
+from practice.cases.models import Case, CaseStatus, Partner
 from practice.catalogue.models import ExerciseContent
 from practice.extensions import db
-from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
+from practice.homework.models import Assignment, HomeworkEntry
 from practice.progress.data import Progress, progress_for_case
 from practice.progress.figures import csi_chart, figures, period_figures
 from practice.progress.periods import (
@@ -113,55 +114,64 @@ class Handout:
     ordinal: int | None
     summary: str
     homework: tuple[ExerciseSheet, ...]
-    homework_note: str
     next_appointment: str
-    safety: bool
     resources: tuple[str, ...]
 
 
-def handout(
-    case: Case, session: Session, ordinal: int | None, settings: PracticeSettings, today: date
-) -> Handout:
-    """What the couple takes home: never the note, only what was written for them."""
-    following = db.session.scalar(
-        sa.select(Session)
-        .where(
-            Session.case_id == case.id,
-            Session.starts_at > session.starts_at,
-            Session.status.in_((SessionStatus.SCHEDULED, SessionStatus.ATTENDED)),
-        )
-        .order_by(Session.starts_at)
-        .limit(1)
-    )
-    given_until = following.starts_at if following else None
-    active = db.session.scalars(
+def handout(session: Session, reader: Partner, settings: PracticeSettings, now) -> Handout:
+    """One partner's handout of a session they came to: never the note, only what is theirs.
+
+    The homework is what was given at this session (``Assignment.session_id``) and the
+    reader is in the audience of, so the handout reads the same whenever it is made;
+    the next appointment is the reader's own; the session's number counts the
+    sessions the reader came to, so the other partner's individual sessions leave
+    no trace in it. Support resources are printed on every handout alike.
+    """
+    case = session.case
+    given = db.session.scalars(
         sa.select(Assignment)
-        .where(Assignment.case_id == case.id, Assignment.status == AssignmentStatus.ACTIVE)
+        .where(Assignment.session_id == session.id)
         .options(sa.orm.joinedload(Assignment.exercise))
-        .order_by(Assignment.starts_on)
+        .order_by(Assignment.id)
     ).all()
-    given = [
-        a
-        for a in active
-        if a.created_at >= session.starts_at and (given_until is None or a.created_at < given_until)
-    ]
-    note = "Homework given at this session" if given else "Homework to keep going with"
-    chosen = given or [a for a in active if a.due_on is None or a.due_on >= today]
+    theirs = audience.handout_sessions(
+        reader,
+        db.session.scalars(
+            sa.select(Session)
+            .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
+            .order_by(Session.starts_at, Session.id)
+        ),
+    )
+    following = audience.sessions_for(
+        reader,
+        db.session.scalars(
+            sa.select(Session)
+            .where(
+                Session.case_id == case.id,
+                Session.status == SessionStatus.SCHEDULED,
+                Session.starts_at > max(session.starts_at, now),
+            )
+            .order_by(Session.starts_at)
+        ),
+    )
+    ordinal = next((n for n, s in enumerate(theirs, 1) if s.id == session.id), None)
     return Handout(
-        head=letterhead(settings, "Session handout", case.label, local(session.starts_at).date()),
+        head=letterhead(settings, "Session handout", reader.name, local(session.starts_at).date()),
         session_when=format_datetime(session.starts_at),
         ordinal=ordinal,
         summary=session.handout_summary or "",
-        homework=tuple(exercise_sheet(a.exercise, a, case) for a in chosen),
-        homework_note=note,
-        next_appointment=format_datetime(following.starts_at)
-        if following and following.status is SessionStatus.SCHEDULED
-        else "",
-        safety=case.safety_concerns,
-        resources=tuple(
-            line for line in (settings.support_resources or "").splitlines() if line.strip()
+        homework=tuple(
+            exercise_sheet(a.exercise, a, case)
+            for a in audience.readable(reader, given, audience.of_assignment)
         ),
+        next_appointment=format_datetime(following[0].starts_at) if following else "",
+        resources=support_lines(settings),
     )
+
+
+def support_lines(settings: PracticeSettings) -> tuple[str, ...]:
+    """The practice's support resources, a line each, as every client is shown them."""
+    return tuple(line for line in (settings.support_resources or "").splitlines() if line.strip())
 
 
 @dataclass(frozen=True)
@@ -210,28 +220,7 @@ class ClosingSummary:
 def closing_summary(case: Case, settings: PracticeSettings, today: date) -> ClosingSummary:
     progress = progress_for_case(case, today)
     ended = local(case.closed_at).date() if case.closed_at else today
-    rows = db.session.execute(
-        sa.select(
-            Assignment.exercise_version_id,
-            sa.func.avg(HomeworkEntry.helpful),
-            sa.func.count(HomeworkEntry.id),
-        )
-        .join(HomeworkEntry, HomeworkEntry.assignment_id == Assignment.id)
-        .where(Assignment.case_id == case.id)
-        .group_by(Assignment.exercise_version_id)
-    ).all()
-    titles = {
-        a.exercise_version_id: a.exercise.title
-        for a in db.session.scalars(
-            sa.select(Assignment)
-            .where(Assignment.case_id == case.id)
-            .options(sa.orm.joinedload(Assignment.exercise))
-        )
-    }
-    helped = sorted(
-        (Helped(titles[v], round(float(avg), 1), n) for v, avg, n in rows),
-        key=lambda h: (-h.helpful, -h.entries),
-    )[:5]
+    helped, entries = what_helped(sa.select(Assignment).where(Assignment.case_id == case.id))
     return ClosingSummary(
         head=letterhead(settings, "Closing summary", case.label, today),
         closed=case.status is CaseStatus.CLOSED,
@@ -241,9 +230,33 @@ def closing_summary(case: Case, settings: PracticeSettings, today: date) -> Clos
         goals=case.goals or "",
         closing_note=case.closing_note or "",
         p=progress,
-        helped=tuple(helped),
-        entries=sum(n for _, _, n in rows),
+        helped=helped,
+        entries=entries,
     )
+
+
+def what_helped(assignments: sa.Select, *entries_where) -> tuple[tuple[Helped, ...], int]:
+    """The five exercises of ``assignments`` rated most helpful in their entries (those
+    matching ``entries_where``), and how many entries there were in all."""
+    rows = db.session.execute(
+        assignments.with_only_columns(
+            Assignment.exercise_version_id,
+            sa.func.avg(HomeworkEntry.helpful),
+            sa.func.count(HomeworkEntry.id),
+        )
+        .join(HomeworkEntry, HomeworkEntry.assignment_id == Assignment.id)
+        .where(*entries_where)
+        .group_by(Assignment.exercise_version_id)
+    ).all()
+    titles = {
+        a.exercise_version_id: a.exercise.title
+        for a in db.session.scalars(assignments.options(sa.orm.joinedload(Assignment.exercise)))
+    }
+    helped = sorted(
+        (Helped(titles[v], round(float(avg), 1), n) for v, avg, n in rows),
+        key=lambda h: (-h.helpful, -h.entries),
+    )[:5]
+    return tuple(helped), sum(n for _, _, n in rows)
 
 
 def download_name(kind: str, label: str, dated: date | str) -> str:

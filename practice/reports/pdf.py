@@ -112,7 +112,7 @@ WARM_UP_CHART = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20" font-family="DejaVu Sans, '
     'sans-serif"><text x="1" y="12" font-size="10">S1</text></svg>'
 )
-REPORT_TEMPLATES = ("handout", "progress", "worksheet", "closing", "record")
+REPORT_TEMPLATES = ("handout", "progress", "progress_client", "worksheet", "closing", "record")
 
 
 def warm_up(app: Flask | None = None) -> None:

@@ -5,21 +5,23 @@ builds plain data, renders it, and records the download on the audit trail.
 The partners' own downloads live in the portal (``practice.portal.routes``).
 """
 
-from flask import Blueprint, Response, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, url_for
 
-from practice import audit
+from practice import audience, audit
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
-from practice.auth.forms import EmptyForm
 from practice.cases.access import get_case_or_404
 from practice.catalogue.routes import get_exercise_or_404
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.homework.routes import get_assignment_or_404
-from practice.reports import data
+from practice.reports import client_closing, data
+from practice.reports.client_progress import client_progress_report
+from practice.reports.forms import ShareProgressForm
 from practice.reports.pdf import chart_image, render_pdf
+from practice.screening.holds import joint_work_held
 from practice.sessions.routes import get_session_or_404
-from practice.sessions.services import attended_ordinals
-from practice.web import local
+from practice.web import form_page, local
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(chart_image, "chart_image")
@@ -31,34 +33,40 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
     return response
 
 
-def handout_pdf(case, session, record_as: str) -> Response:
-    """Shared by the counsellor's and the partners' downloads of a session handout."""
-    report = data.handout(
-        case,
-        session,
-        attended_ordinals(case.id).get(session.id),
-        PracticeSettings.get(),
-        practice_today(),
-    )
+def handout_pdf(session, reader, record_as: str) -> Response:
+    """One partner's handout of a session, for the counsellor's preview or the partner's own."""
+    report = data.handout(session, reader, PracticeSettings.get(), now_utc())
     pdf = render_pdf("reports/handout.html", page_size=report.head.page_size, r=report)
-    audit.record("report.download", session, case_id=case.id, report="handout", by=record_as)
-    day = session_day(session)
-    return pdf_response(pdf, data.download_name("handout", file_label(case), day))
+    audit.record(
+        "report.download",
+        session,
+        case_id=session.case_id,
+        report="handout",
+        reader=reader.position,
+        by=record_as,
+    )
+    return pdf_response(
+        pdf, data.download_name("handout", file_label(reader), session_day(session))
+    )
 
 
-def file_label(case) -> str:
-    """The case's label for a file name; a label in another script gives "case-12"."""
-    return case.label if case.label.isascii() else f"case-{case.id}"
+def file_label(holder) -> str:
+    """A case's label or a partner's name for a file name; another script gives "case-12"."""
+    label = getattr(holder, "label", None) or holder.name
+    return label if label.isascii() else f"case-{holder.case_id}"
 
 
 def session_day(session) -> str:
     return local(session.starts_at).date().isoformat()
 
 
-def worksheet_pdf(case, assignment, record_as: str) -> Response:
+def worksheet_pdf(case, assignment, record_as: str, reader=None) -> Response:
+    """A worksheet of a case's homework, headed with the name of whoever will fill it in."""
     settings = PracticeSettings.get()
     report = data.Worksheet(
-        data.letterhead(settings, "Worksheet", case.label, practice_today()),
+        data.letterhead(
+            settings, "Worksheet", worksheet_for(case, assignment, reader), practice_today()
+        ),
         data.exercise_sheet(assignment.exercise, assignment, case),
         personal=True,
     )
@@ -70,6 +78,17 @@ def worksheet_pdf(case, assignment, record_as: str) -> Response:
     )
 
 
+def worksheet_for(case, assignment, reader=None) -> str:
+    """Whose name heads a worksheet: the one partner it is for, the partner printing their
+    own copy of homework each does, or the couple for homework done together."""
+    one = [p for p in case.partners if audience.of_assignment(assignment) == {p.position}]
+    if one:
+        return one[0].name
+    if reader is not None and assignment.for_whom.value == "each":
+        return reader.name
+    return case.label
+
+
 def progress_pdf(case, record_as: str) -> Response:
     report = data.progress_report(case, PracticeSettings.get(), practice_today())
     pdf = render_pdf("reports/progress.html", page_size=report.head.page_size, r=report)
@@ -79,12 +98,31 @@ def progress_pdf(case, record_as: str) -> Response:
     )
 
 
-@bp.get("/cases/<int:case_id>/sessions/<int:session_id>/handout.pdf")
+def client_progress_pdf(case, reader, record_as: str) -> Response:
+    """Shared by the counsellor's preview and the partner's own download of their copy."""
+    today = practice_today()
+    report = client_progress_report(case, reader, PracticeSettings.get(), today)
+    pdf = render_pdf("reports/progress_client.html", page_size=report.head.page_size, r=report)
+    audit.record(
+        "report.download",
+        case,
+        report="progress-client",
+        reader=reader.position,
+        by=record_as,
+    )
+    return pdf_response(pdf, data.download_name("progress", reader.name, today.isoformat()))
+
+
+@bp.get("/cases/<int:case_id>/sessions/<int:session_id>/handout-<any(a, b):position>.pdf")
 @counsellor_required
-def handout(case_id: int, session_id: int):
-    """The couple's handout for one session."""
+def handout(case_id: int, session_id: int, position: str):
+    """One partner's handout of a session, as that partner will read it."""
     case = get_case_or_404(case_id)
-    return handout_pdf(case, get_session_or_404(case, session_id), "counsellor")
+    session = get_session_or_404(case, session_id)
+    reader = case.partner(position)
+    if reader is None or not audience.may_read(reader, audience.of_handout(session)):
+        abort(404)
+    return handout_pdf(session, reader, "counsellor")
 
 
 @bp.get("/cases/<int:case_id>/progress.pdf")
@@ -94,20 +132,51 @@ def progress(case_id: int):
     return progress_pdf(get_case_or_404(case_id), "counsellor")
 
 
-@bp.post("/cases/<int:case_id>/progress/sharing")
+@bp.get("/cases/<int:case_id>/progress/client/<position>.pdf")
+@counsellor_required
+def client_progress(case_id: int, position: str):
+    """One partner's own copy of the progress report, exactly as they would download it."""
+    case = get_case_or_404(case_id)
+    reader = case.partner(position)
+    if reader is None:
+        abort(404)
+    return client_progress_pdf(case, reader, "counsellor")
+
+
+@bp.route("/cases/<int:case_id>/progress/sharing", methods=["GET", "POST"])
 @counsellor_required
 def share_progress(case_id: int):
-    """Let the partners download the progress report from the portal, or stop them."""
+    """What each partner's copy holds, and sharing them once the counsellor has looked."""
     case = get_case_or_404(case_id)
-    EmptyForm().validate_on_submit()
-    case.progress_shared = not case.progress_shared
-    audit.record("progress.share" if case.progress_shared else "progress.unshare", case)
-    flash(
-        "The partners can now download the progress report from their portal."
-        if case.progress_shared
-        else "The progress report is no longer shared.",
-        "success",
-    )
+    form = ShareProgressForm()
+    held = joint_work_held(case)
+    if held and form.is_submitted():
+        form.validate()
+        form.form_errors.append(f"Sharing with the couple is held. {held}")
+    elif form.validate_on_submit():
+        if not case.progress_shared:
+            case.progress_shared = True
+            audit.record("progress.share", case)
+        flash(
+            "Each partner can now download their own copy of the progress report "
+            "from their portal.",
+            "success",
+        )
+        return redirect(url_for("progress.view", case_id=case.id))
+    settings, today = PracticeSettings.get(), practice_today()
+    copies = [(p, client_progress_report(case, p, settings, today)) for p in case.partners]
+    return form_page("progress/share.html", form, case=case, copies=copies, held=held)
+
+
+@bp.post("/cases/<int:case_id>/progress/sharing/stop")
+@counsellor_required
+def unshare_progress(case_id: int):
+    """Stop sharing the progress report: the partners' downloads end at once."""
+    case = get_case_or_404(case_id)
+    if case.progress_shared:
+        case.progress_shared = False
+        audit.record("progress.unshare", case)
+    flash("The progress report is no longer shared with the partners.", "success")
     return redirect(url_for("progress.view", case_id=case.id))
 
 
@@ -140,11 +209,36 @@ def worksheet(slug: str):
 @bp.get("/cases/<int:case_id>/closing-summary.pdf")
 @counsellor_required
 def closing_summary(case_id: int):
-    """The course of treatment, measures first and last, and what helped."""
+    """The counsellor's copy: the course of treatment, both partners' measures, what helped."""
     case = get_case_or_404(case_id)
     report = data.closing_summary(case, PracticeSettings.get(), practice_today())
     pdf = render_pdf("reports/closing.html", page_size=report.head.page_size, r=report)
     audit.record("report.download", case, report="closing")
     return pdf_response(
         pdf, data.download_name("closing-summary", file_label(case), practice_today().isoformat())
+    )
+
+
+@bp.get("/cases/<int:case_id>/closing-summary-<any(a, b):position>.pdf")
+@counsellor_required
+def client_closing_summary(case_id: int, position: str):
+    """One partner's copy of the closing summary, as they will read it."""
+    case = get_case_or_404(case_id)
+    reader = case.partner(position)
+    if reader is None:
+        abort(404)
+    return client_closing_pdf(reader, "counsellor")
+
+
+def client_closing_pdf(reader, record_as: str) -> Response:
+    """A partner's closing summary, for the counsellor's preview or the partner's own."""
+    case = reader.case
+    report = client_closing.client_closing_summary(
+        case, reader, PracticeSettings.get(), practice_today()
+    )
+    pdf = render_pdf("reports/closing_client.html", page_size=report.head.page_size, r=report)
+    audit.record("report.download", case, report="closing", reader=reader.position, by=record_as)
+    return pdf_response(
+        pdf,
+        data.download_name("closing-summary", file_label(reader), practice_today().isoformat()),
     )

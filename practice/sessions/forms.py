@@ -5,11 +5,12 @@ from functools import cache
 from wtforms import (
     DateField,
     IntegerField,
+    RadioField,
     SelectField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from practice.cases.forms import MultiCheckboxField
 from practice.forms import Form, choices
@@ -34,7 +35,20 @@ class SessionForm(Form):
         ],
     )
     status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
+    with_whom = RadioField(
+        "With",
+        default="all",
+        description="A session with one partner is theirs alone: the other partner sees "
+        "nothing of it, not even that it took place.",
+    )
     attendees = MultiCheckboxField("Who came", description="For attended sessions.")
+    joint_reason = TextAreaField(
+        "Why see them together now",
+        validators=[Length(max=5000)],
+        description="Needed only while work together is held for this couple (a pause, or a "
+        "partner's private word that they do not feel safe). Seen only by you.",
+        render_kw={"rows": 2},
+    )
     handout_summary = TextAreaField(
         "For the couple’s handout",
         validators=[Length(max=5000)],
@@ -46,6 +60,20 @@ class SessionForm(Form):
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attendees.choices = choices({p.position: p.name for p in partners})
+        with_whom = {"all": "Both partners"} | {
+            p.position: f"{p.first_name} alone" for p in partners
+        }
+        self.with_whom.choices = choices(with_whom if len(partners) > 1 else {"all": "—"})
+
+    @property
+    def invitees(self) -> list[str]:
+        """The partners the session is with, as stored: none named means the whole case."""
+        return [] if self.with_whom.data in (None, "all") else [self.with_whom.data]
+
+    def validate_attendees(self, field):
+        invitees = self.invitees
+        if invitees and set(field.data or ()) - set(invitees):
+            raise ValidationError("Only the partner this session is with can have come to it.")
 
 
 def step_choices() -> list:

@@ -77,6 +77,8 @@ class Session(db.Model):
     cancelled_at: Mapped[datetime | None]
     # Where a moved session was before its latest move.
     moved_from: Mapped[datetime | None]
+    # Why the counsellor saw the couple together while joint work was held (counsellor-only).
+    joint_reason: Mapped[str | None] = mapped_column(EncryptedText)
     # Bumped on every change of time or status, for calendar apps (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from practice import audit
+from practice import audience, audit
 from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
@@ -16,6 +16,7 @@ from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_
 from practice.extensions import db
 from practice.forms import restoring
 from practice.idempotency import already_made, create_once
+from practice.screening.holds import joint_session_problem, joint_work_held
 from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
 from practice.sessions.notes import TEMPLATES, homework_since
@@ -34,6 +35,11 @@ bp = Blueprint("sessions", __name__)
 
 PER_PAGE = 25
 SIGNED = "Note signed. It is now locked; corrections go in addenda."
+
+
+def handout_readers(case: Case, session: Session) -> list:
+    """The partners who get a handout of this session: those it was with who came."""
+    return [p for p in case.partners if audience.may_read(p, audience.of_handout(session))]
 
 
 def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> Session:
@@ -106,6 +112,11 @@ def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
     if status is SessionStatus.ATTENDED and not form.attendees.data:
         form.attendees.errors.append("Tick who came.")
         return None
+    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED) and (
+        problem := joint_session_problem(case, form.invitees, form.joint_reason.data)
+    ):
+        form.joint_reason.errors.append(problem)
+        return None
     return starts_at, ends_at
 
 
@@ -113,6 +124,9 @@ def _apply(session: Session, form: SessionForm, starts_at, ends_at) -> None:
     session.starts_at, session.ends_at = starts_at, ends_at
     session.status = SessionStatus(form.status.data)
     session.attendees = sorted(form.attendees.data or [])
+    session.invitees = form.invitees
+    if reason := (form.joint_reason.data or "").strip():
+        session.joint_reason = reason
     session.handout_summary = (form.handout_summary.data or "").strip()
     session.updated_at = now_utc()
 
@@ -147,7 +161,9 @@ def new(case_id: int):
                 "success",
             )
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    return form_page("sessions/session_form.html", form, case=case, session=None)
+    return form_page(
+        "sessions/session_form.html", form, case=case, session=None, held=joint_work_held(case)
+    )
 
 
 @bp.get("/<int:session_id>")
@@ -165,6 +181,7 @@ def show(case_id: int, session_id: int):
         ordinal=attended_ordinals(case.id).get(session.id),
         addendum_form=AddendumForm(),
         sections=TEMPLATES[session.note.template][1] if session.note else (),
+        handout_readers=handout_readers(case, session),
     )
 
 
@@ -180,12 +197,22 @@ def edit(case_id: int, session_id: int):
         form.day.data, form.time.data = local.date(), local.time()
         form.duration.data = session.duration_minutes
         form.status.data = session.status.value
+        form.with_whom.data = session.invitees[0] if session.invitees else "all"
+    elif not form.joint_reason.data:
+        # A reason already given for seeing the couple together still stands.
+        form.joint_reason.data = session.joint_reason
     if form.validate_on_submit() and (times := _check_times(form, case, session.id)):
         _apply(session, form, *times)
         audit.record("session.change", session, status=session.status.value)
         flash("Session updated.", "success")
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    return form_page("sessions/session_form.html", form, case=case, session=session)
+    return form_page(
+        "sessions/session_form.html",
+        form,
+        case=case,
+        session=session,
+        held=joint_work_held(case),
+    )
 
 
 def _note_context(case: Case, session: Session) -> dict:
@@ -206,6 +233,7 @@ def _signed_refusal(case: Case, session: Session):
         ordinal=attended_ordinals(case.id).get(session.id),
         addendum_form=AddendumForm(),
         sections=TEMPLATES[note.template][1],
+        handout_readers=handout_readers(case, session),
         refusal=f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
         "longer be changed. Nothing was saved. To correct or add to it, write an addendum.",
     ), 409

@@ -28,79 +28,175 @@
   });
 })();
 
-// Notes save themselves while the counsellor types, and keep a copy in this
-// tab (sessionStorage, gone when the tab closes) until the server has it, so a
-// login that times out mid-sentence loses nothing.
+// Drafts save themselves while people type: a counsellor's note, a client's
+// homework entry (form[data-autosave], posting to that address). A copy waits
+// in this tab (sessionStorage, gone when the tab closes, never localStorage)
+// under "mend-draft:<user id>:<form>": for a note always, so a login that times
+// out mid-sentence loses nothing; for a client's entry only while saving fails,
+// since the server keeps their draft. A tab may be handed to someone else (a
+// couple often share one phone), so a copy belongs to one login: logging out
+// removes every copy, and a page shown to nobody or to someone else removes
+// the copies that are not theirs before anything is restored.
 (function () {
   "use strict";
+  var PREFIX = "mend-draft:";
+  var user = (document.querySelector("meta[name=mend-user]") || {}).content || "";
+  var mine = user ? PREFIX + user + ":" : null;
+
+  function sweep(store, keep) {
+    try {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key.indexOf(PREFIX) === 0 && !(keep && key.indexOf(keep) === 0)) { store.removeItem(key); }
+      }
+    } catch (e) { /* storage turned off: nothing was kept */ }
+  }
+  // Mend never writes localStorage; older copies there go whoever is logged in.
+  function forget(keep) { sweep(window.sessionStorage, keep); sweep(window.localStorage, null); }
+  forget(mine);
+
   var form = document.querySelector("form[data-autosave]");
-  if (!form) { return; }
-  var key = "mend-draft:" + form.dataset.draftKey;
-  var status = form.querySelector("[data-autosave-status]");
-  var token = document.querySelector("meta[name=csrf-token]");
-  var dirty = false;
-  var timer = null;
+  var autosave = form && mine ? watch(form, mine + form.dataset.draftKey) : null;
 
-  function fields() {
-    var data = {};
-    new FormData(form).forEach(function (value, name) {
-      if (name !== "csrf_token") { (data[name] = data[name] || []).push(value); }
-    });
-    return data;
-  }
-
-  function say(text) { if (status) { status.textContent = text; } }
-
-  // A copy from before a timed-out login: offer it back if the page is emptier.
-  var kept = sessionStorage.getItem(key);
-  if (kept) {
-    var saved = JSON.parse(kept);
-    var restored = false;
-    Object.keys(saved).forEach(function (name) {
-      var el = form.elements[name];
-      if (el && el.tagName === "TEXTAREA" && saved[name][0] && el.value.length < saved[name][0].length) {
-        el.value = saved[name][0];
-        restored = true;
-      }
-    });
-    if (restored) {
-      say("Restored text typed before your last save; check it, then save.");
-      dirty = true;
-    } else {
-      sessionStorage.removeItem(key);
-    }
-  }
-
-  function save() {
-    if (!dirty) { return; }
-    var body = new FormData(form);
-    fetch(form.dataset.autosave, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: {"X-CSRFToken": token ? token.content : "", "Accept": "application/json"}
-    }).then(function (response) {
-      if (response.ok) {
-        return response.json().then(function (data) {
-          dirty = false;
-          sessionStorage.removeItem(key);
-          say("Draft saved at " + data.at + ".");
-        });
-      }
-      if (response.status === 401 || response.status === 400) {
-        say("Your login has ended. Your text is kept in this tab: log in again (open Mend in another tab), then come back and save.");
-      } else if (response.status === 409) {
-        say("This note has been signed and can no longer change.");
-      }
-    }).catch(function () { say("Not saved: the connection dropped. Your text is kept in this tab."); });
-  }
-
-  form.addEventListener("input", function () {
-    dirty = true;
-    sessionStorage.setItem(key, JSON.stringify(fields()));
-    say("Unsaved changes…");
-    clearTimeout(timer);
-    timer = setTimeout(save, 4000);
+  // Logging out: a draft still unsaved goes to the server first (briefly), then
+  // every copy in this tab is removed, then the logout is sent.
+  document.addEventListener("submit", function (event) {
+    var logout = event.target.closest("form[data-logout]");
+    if (!logout) { return; }
+    if (!autosave || !autosave.pending()) { forget(null); return; }
+    event.preventDefault();
+    var done = false;
+    var finish = function () {
+      if (done) { return; }
+      done = true;
+      autosave.stop();
+      forget(null);
+      logout.submit();
+    };
+    autosave.flush().then(finish, finish);
+    setTimeout(finish, 3000);
   });
-  form.addEventListener("submit", function () { sessionStorage.setItem(key, JSON.stringify(fields())); });
+
+  function watch(form, key) {
+    var always = form.dataset.draftCopy !== "while-failing";
+    var status = form.querySelector("[data-autosave-status]");
+    var token = document.querySelector("meta[name=csrf-token]");
+    var dirty = false;
+    var stopped = false;
+    var timer = null;
+    var inFlight = null;
+
+    function fields() {
+      var data = {};
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "csrf_token") { (data[name] = data[name] || []).push(value); }
+      });
+      return data;
+    }
+    // A failure is said in a colour that stands out from the quiet "saved" line.
+    function say(text, trouble) {
+      if (!status) { return; }
+      status.textContent = text;
+      status.classList.toggle("text-danger-emphasis", !!trouble);
+      status.classList.toggle("fw-semibold", !!trouble);
+      status.classList.toggle("text-body-secondary", !trouble);
+    }
+    function keepCopy() {
+      try { sessionStorage.setItem(key, JSON.stringify(fields())); } catch (e) { /* full or off */ }
+    }
+    function dropCopy() {
+      try { sessionStorage.removeItem(key); } catch (e) { /* off */ }
+    }
+
+    // A copy from a save that failed: put it back where the page has less.
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (kept) {
+      var restored = false;
+      Object.keys(kept).forEach(function (name) {
+        var el = form.elements[name];
+        if (el && el.tagName === "TEXTAREA" && kept[name][0] && el.value.length < kept[name][0].length) {
+          el.value = kept[name][0];
+          restored = true;
+        }
+      });
+      if (restored) {
+        say("Put back what you typed before the last save failed. Check it; it will be saved as a draft.");
+        dirty = true;
+        timer = setTimeout(save, 1000);
+      } else {
+        dropCopy();
+      }
+    }
+
+    function failed(text) {
+      dirty = true;
+      keepCopy();
+      say(text, true);
+    }
+
+    function answered(response, data) {
+      if (response.ok) {
+        if (!dirty) { dropCopy(); }
+        say("Draft saved at " + data.at + ".");
+      } else if (response.status === 401 || data.login) {
+        failed("Your login has ended, so this was not saved. Save the form to log in again: what you typed will come back with it.");
+      } else if (response.status === 409) {
+        // It can never be saved here now (signed, withdrawn, already saved): stop trying.
+        stopped = true;
+        dropCopy();
+        say(data.error || "This can no longer be changed.", true);
+      } else if (response.status === 400 && data.error) {
+        failed("Could not save your draft: " + data.error);
+      } else {
+        failed("Could not save your draft: check your connection. What you typed is still here.");
+      }
+    }
+
+    function save(leaving) {
+      clearTimeout(timer);
+      if (!dirty || stopped) { return inFlight || Promise.resolve(); }
+      dirty = false;
+      inFlight = fetch(form.dataset.autosave, {
+        method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: !!leaving,
+        headers: {"X-CSRFToken": token ? token.content : "", "Accept": "application/json"}
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!stopped) { answered(response, data); }
+        });
+      }, function () {
+        if (!stopped) { failed("Could not save your draft: check your connection. What you typed is still here."); }
+      }).then(function () { inFlight = null; });
+      return inFlight;
+    }
+
+    form.addEventListener("input", function () {
+      if (stopped) { return; }
+      dirty = true;
+      if (always) { keepCopy(); }
+      say("Not saved yet…");
+      clearTimeout(timer);
+      timer = setTimeout(save, 4000);
+    });
+    form.addEventListener("submit", function () {
+      // The form itself is being sent: no more background saves from this page.
+      clearTimeout(timer);
+      stopped = true;
+      if (always) { keepCopy(); } else { dropCopy(); }
+    });
+    // Leaving the page or the app (a phone's home button) saves at once.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { save(true); }
+    });
+    window.addEventListener("pagehide", function () { save(true); });
+    window.addEventListener("online", function () { save(); });
+
+    return {
+      pending: function () { return !stopped && (dirty || inFlight !== null); },
+      flush: function () { return save(); },
+      stop: function () { clearTimeout(timer); stopped = true; }
+    };
+  }
 })();
 
 // Small helpers for forms: copy a value to the clipboard, and show the

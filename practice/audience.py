@@ -1,0 +1,165 @@
+"""Who may read what in couple work: the audience rule, decided here and nowhere else.
+
+Every piece of clinical content has an audience fixed where it is created: the
+counsellor only, partner A, partner B, or both partners. An audience is the set
+of partner positions (``"a"``, ``"b"``) that may read it; the empty set is the
+counsellor alone. Every output a client can reach — portal pages, PDFs, record
+exports, emails and reminders, calendar feeds — is built for one reader, a
+:class:`~practice.cases.models.Partner`, through these functions. Templates
+never decide visibility themselves.
+
+Two properties follow, and the non-interference tests hold the code to them:
+text that belongs to one partner never reaches the other, and nothing one
+partner does alone (nor anything the counsellor records about safety) changes
+what the other partner can see.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import sqlalchemy as sa
+
+from practice.cases.models import Partner
+from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.progress.models import CheckIn
+from practice.safety.models import Referral, SafetyPlan
+from practice.sessions.models import Session, SessionStatus
+
+Audience = frozenset[str]
+T = TypeVar("T")
+
+COUNSELLOR_ONLY: Audience = frozenset()
+BOTH: Audience = frozenset({"a", "b"})
+
+
+def of_assignment(assignment: Assignment) -> Audience:
+    """Homework for one partner is theirs; for each or both together, both partners'.
+
+    While the couple's work together is paused, homework done together is out of
+    the partners' sight, whatever the reason for the pause (see practice.cases.pauses).
+    """
+    if assignment.for_whom in (ForWhom.A, ForWhom.B):
+        return frozenset({assignment.for_whom.value})
+    if assignment.for_whom is ForWhom.TOGETHER and assignment.case.joint_paused:
+        return COUNSELLOR_ONLY
+    return BOTH
+
+
+def of_session(session: Session) -> Audience:
+    """A session belongs to the partners it is with (``invitees``; none named: both)."""
+    return frozenset(session.invitees) if session.invitees else BOTH
+
+
+def of_handout(session: Session) -> Audience:
+    """A session's handout is for the partners it was with who came to it."""
+    if session.status is not SessionStatus.ATTENDED:
+        return COUNSELLOR_ONLY
+    return of_session(session) & frozenset(session.attendees or ())
+
+
+def of_entry(entry: HomeworkEntry, position: str) -> Audience:
+    """An entry is its writer's (at ``position``), and both partners' once shared."""
+    return BOTH if entry.shared else frozenset({position})
+
+
+def of_check_in(check_in: CheckIn, writer: Partner) -> Audience:
+    """A check-in is its writer's, and the other partner's only with the writer's consent."""
+    return of_scores(writer)
+
+
+def of_scores(writer: Partner) -> Audience:
+    """A partner's check-in scores as a whole (a chart, a "not shared" line): the writer's,
+    and the other partner's while the writer agrees (``Partner.shares_scores``, set in
+    the portal and withdrawn there at any time)."""
+    return BOTH if writer.shares_scores else frozenset({writer.position})
+
+
+def of_safety_plan(plan: SafetyPlan) -> Audience:
+    """A safety plan is the one partner's it was written for, while the counsellor keeps it
+    in their portal; a plan kept off the portal is printed for them by the counsellor."""
+    return frozenset({plan.partner.position}) if plan.in_portal else COUNSELLOR_ONLY
+
+
+def of_referral(referral: Referral) -> Audience:
+    """A referral is the counsellor's until its letter is given to the client it concerns:
+    then that partner's (both partners', for a referral of the couple)."""
+    if referral.given_at is None:
+        return COUNSELLOR_ONLY
+    return frozenset({referral.partner.position}) if referral.partner is not None else BOTH
+
+
+def may_read(reader: Partner, audience: Audience) -> bool:
+    """Whether ``reader`` is in ``audience``."""
+    return reader.position in audience
+
+
+def readable(reader: Partner, items: Iterable[T], audience_of: Callable[[T], Audience]) -> list[T]:
+    """The items, in order, whose audience (``audience_of(item)``) includes ``reader``."""
+    return [item for item in items if reader.position in audience_of(item)]
+
+
+# The same rules as SQL, for lists that are paginated or counted in the database.
+
+
+def assignments_for(reader: Partner) -> sa.Select:
+    """The reader's case's homework that the reader is in the audience of."""
+    kinds = [ForWhom(reader.position), ForWhom.EACH]
+    if not reader.case.joint_paused:
+        kinds.append(ForWhom.TOGETHER)
+    return sa.select(Assignment).where(
+        Assignment.case_id == reader.case_id, Assignment.for_whom.in_(kinds)
+    )
+
+
+def entries_for(reader: Partner) -> sa.Select:
+    """Entries the reader may read: their own, and those the other partner shared."""
+    return sa.select(HomeworkEntry).where(readable_entry(reader))
+
+
+def readable_entry(reader: Partner) -> sa.ColumnElement[bool]:
+    """The condition on ``HomeworkEntry`` of :func:`entries_for`, for queries of columns."""
+    return sa.and_(
+        HomeworkEntry.case_id == reader.case_id,
+        sa.or_(HomeworkEntry.partner_id == reader.id, HomeworkEntry.shared.is_(True)),
+    )
+
+
+def safety_plan_for(reader: Partner) -> sa.Select:
+    """The latest version of the reader's own safety plan, if it is kept in their portal
+    (:func:`of_safety_plan` as SQL)."""
+    latest = (
+        sa.select(sa.func.max(SafetyPlan.version))
+        .where(SafetyPlan.partner_id == reader.id)
+        .scalar_subquery()
+    )
+    return sa.select(SafetyPlan).where(
+        SafetyPlan.case_id == reader.case_id,
+        SafetyPlan.partner_id == reader.id,
+        SafetyPlan.version == latest,
+        SafetyPlan.in_portal.is_(True),
+    )
+
+
+def referrals_for(reader: Partner) -> sa.Select:
+    """Referrals whose letter was given to the reader: their own, or the couple's
+    (:func:`of_referral` as SQL)."""
+    return sa.select(Referral).where(
+        Referral.case_id == reader.case_id,
+        Referral.given_at.is_not(None),
+        sa.or_(Referral.partner_id == reader.id, Referral.partner_id.is_(None)),
+    )
+
+
+def sessions_for(reader: Partner, sessions: Iterable[Session]) -> list[Session]:
+    """The sessions (of the reader's case) that are with the reader."""
+    return readable(reader, sessions, of_session)
+
+
+def handout_sessions(reader: Partner, sessions: Iterable[Session]) -> list[Session]:
+    """The sessions whose handout the reader may have: those with them that they came to."""
+    return readable(reader, sessions, of_handout)
+
+
+def other_partner(reader: Partner) -> Partner | None:
+    """The other partner of the reader's couple, if there is one."""
+    return next((p for p in reader.case.partners if p.id != reader.id), None)

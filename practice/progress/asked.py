@@ -1,0 +1,91 @@
+"""Whom to ask for a check-in, and before which session: each partner by their own sessions.
+
+A partner is asked before the next session that is with them, if they have not
+checked in since the last session they came to. The other partner's individual
+sessions count for nothing here: one partner's session alone must not set the
+other's portal asking, nor send them a reminder (see ``practice.audience``).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from practice import audience
+from practice.cases.models import Partner
+from practice.extensions import db
+from practice.progress.checkins import check_in_due
+from practice.progress.models import CheckIn
+from practice.sessions.models import Session, SessionStatus
+
+#: A session that began this long ago still counts as the next one.
+RUNNING_LATE = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class CheckInAsk:
+    """A partner to ask for a check-in before ``session``."""
+
+    partner: Partner
+    session: Session
+
+
+def check_ins_to_ask(partners: list[Partner], now: datetime, upcoming: list[Session]) -> list:
+    """The partners (of the cases of ``upcoming``) to ask now, each before their own session.
+
+    ``upcoming``: the scheduled sessions of those cases from ``now - RUNNING_LATE`` on,
+    soonest first. Two queries, whatever the number of partners.
+    """
+    case_ids = {p.case_id for p in partners}
+    if not case_ids:
+        return []
+    attended = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id.in_(case_ids), Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    ).all()
+    checked_in = dict(
+        db.session.execute(
+            sa.select(CheckIn.partner_id, sa.func.max(CheckIn.completed_at))
+            .where(CheckIn.partner_id.in_([p.id for p in partners]))
+            .group_by(CheckIn.partner_id)
+        ).all()
+    )
+    asks = []
+    for partner in partners:
+        mine = [s for s in upcoming if s.case_id == partner.case_id]
+        following = audience.sessions_for(partner, mine)
+        came = audience.handout_sessions(
+            partner, (s for s in attended if s.case_id == partner.case_id)
+        )
+        if following and check_in_due(
+            now,
+            following[0].starts_at,
+            came[-1].starts_at if came else None,
+            _aware(checked_in.get(partner.id)),
+        ):
+            asks.append(CheckInAsk(partner, following[0]))
+    return asks
+
+
+def upcoming_sessions(case_ids, now: datetime, within: timedelta) -> list[Session]:
+    """Scheduled sessions of these cases from a little before ``now`` to ``within`` ahead."""
+    return list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(
+                Session.case_id.in_(case_ids),
+                Session.status == SessionStatus.SCHEDULED,
+                Session.starts_at >= now - RUNNING_LATE,
+                Session.starts_at <= now + within,
+            )
+            .order_by(Session.starts_at, Session.id)
+        )
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Aggregates skip the column type, so SQLite hands back naive UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Safety plans for one partner, and referrals to services beyond couples work."""

@@ -1,0 +1,103 @@
+"""Forms for a partner's safety plan and for referrals."""
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from practice.dates import practice_today
+from practice.forms import Form, choices
+from practice.idempotency import form_token_field
+from practice.safety.models import PLAN_PARTS, REFERRAL_KINDS, REFERRAL_STATUSES
+
+COUPLE = "couple"
+
+
+def _part(name: str, help_text: str) -> TextAreaField:
+    return TextAreaField(
+        PLAN_PARTS[name],
+        validators=[Length(max=5000, message="Keep this part under 5,000 characters.")],
+        description=help_text,
+        render_kw={"rows": 4},
+    )
+
+
+class SafetyPlanForm(Form):
+    # The version the counsellor started from, so that a newer one saved meanwhile is not lost.
+    based_on = HiddenField()
+    warning_signs = _part(
+        "warning_signs",
+        "What tells them things are getting dangerous, in their words.",
+    )
+    staying_safe = _part(
+        "staying_safe",
+        "What they can do before and when it happens: leave the room, keep a phone charged.",
+    )
+    people_and_places = _part(
+        "people_and_places",
+        "Whom they can call or stay with, and where they can go. The practice's "
+        "support resources are printed with the plan; no need to copy them here.",
+    )
+    other = _part("other", "Anything else you agreed.")
+    in_portal = BooleanField("Show the plan in their portal", default=True)
+
+    def validate_warning_signs(self, field):
+        if not any((getattr(self, name).data or "").strip() for name in PLAN_PARTS):
+            raise ValidationError("Write at least one part of the plan.")
+
+    def parts(self) -> dict[str, str]:
+        return {name: (getattr(self, name).data or "").strip() for name in PLAN_PARTS}
+
+
+class ReferralForm(Form):
+    form_token = form_token_field()
+    for_whom = RadioField("Who is referred", validators=[InputRequired("Choose who is referred.")])
+    kind = SelectField("Kind of service", choices=choices(REFERRAL_KINDS))
+    service = StringField(
+        "Referred to",
+        validators=[
+            DataRequired("Name the service or practitioner."),
+            Length(max=200, message="Keep the name under 200 characters."),
+        ],
+        description="As the letter should address them.",
+    )
+    service_address = TextAreaField(
+        "Their address",
+        validators=[Length(max=500, message="Keep the address under 500 characters.")],
+        description="Optional; printed under their name in the letter.",
+        render_kw={"rows": 3},
+    )
+    reason = TextAreaField(
+        "Why",
+        validators=[
+            DataRequired("Say why you are referring them: it is the body of the letter."),
+            Length(max=5000, message="Keep this under 5,000 characters."),
+        ],
+        description="The body of the letter: what you ask the service to offer, and why. "
+        "The letter adds the greeting and your signature.",
+        render_kw={"rows": 6},
+    )
+    referred_on = DateField("Date", validators=[InputRequired("Enter the date of the referral.")])
+    status = SelectField("Status", choices=choices(REFERRAL_STATUSES), default="suggested")
+    given = BooleanField(
+        "Letter given to the client it concerns",
+        description="They can then download it from the Documents page of their portal.",
+    )
+
+    def set_partners(self, partners) -> None:
+        """Offer each partner of the case, and the couple when there are two."""
+        self.for_whom.choices = [(p.position, p.name) for p in partners]
+        if len(partners) > 1:
+            self.for_whom.choices.append((COUPLE, "The couple"))
+
+    def validate_referred_on(self, field):
+        if field.data and field.data > practice_today():
+            raise ValidationError("A referral cannot be dated in the future.")
+        if field.data and (practice_today() - field.data).days > 3660:
+            raise ValidationError("That date is more than ten years ago; please check it.")

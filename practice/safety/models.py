@@ -1,0 +1,138 @@
+"""A safety plan written for one partner, and referrals of a partner or the couple."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.cases.models import Case, Partner
+from practice.crypto import EncryptedText
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+
+#: The parts of a safety plan, in the partner's own voice, as the plan is printed.
+PLAN_PARTS = {
+    "warning_signs": "Warning signs",
+    "staying_safe": "What I can do to stay safe",
+    "people_and_places": "People and places I can go to",
+    "other": "Other things to remember",
+}
+
+
+class SafetyPlan(db.Model):
+    """One version of the safety plan a counsellor writes for one partner.
+
+    Versions are never changed: saving a plan adds the next one, so what a
+    partner was given on a day can always be read again. The latest decides.
+    """
+
+    __tablename__ = "safety_plans"
+    __table_args__ = (sa.UniqueConstraint("partner_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    version: Mapped[int]
+    warning_signs: Mapped[str] = mapped_column(EncryptedText, default="")
+    staying_safe: Mapped[str] = mapped_column(EncryptedText, default="")
+    people_and_places: Mapped[str] = mapped_column(EncryptedText, default="")
+    other: Mapped[str] = mapped_column(EncryptedText, default="")
+    # Whether the partner reads it in their portal; otherwise it is printed for them only.
+    in_portal: Mapped[bool] = mapped_column(default=True)
+    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    written_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    partner: Mapped[Partner] = relationship()
+    written_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SafetyPlan {self.id} v{self.version} of partner {self.partner_id}>"
+
+    def parts(self) -> dict[str, str]:
+        return {name: getattr(self, name) or "" for name in PLAN_PARTS}
+
+
+class ReferralKind(enum.StrEnum):
+    INDIVIDUAL_THERAPY = "individual-therapy"
+    DOMESTIC_ABUSE = "domestic-abuse"
+    ADDICTION = "addiction"
+    OTHER = "other"
+
+
+REFERRAL_KINDS = {
+    ReferralKind.INDIVIDUAL_THERAPY: "Individual therapy",
+    ReferralKind.DOMESTIC_ABUSE: "Domestic-abuse service",
+    ReferralKind.ADDICTION: "Addiction service",
+    ReferralKind.OTHER: "Other",
+}
+
+
+class ReferralStatus(enum.StrEnum):
+    SUGGESTED = "suggested"
+    MADE = "made"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+REFERRAL_STATUSES = {
+    ReferralStatus.SUGGESTED: "Suggested",
+    ReferralStatus.MADE: "Made",
+    ReferralStatus.ACCEPTED: "Accepted",
+    ReferralStatus.DECLINED: "Declined",
+}
+
+
+class Referral(db.Model):
+    """A referral of one partner (or the couple) to a service, and the letter that goes with it.
+
+    Counsellor-only until the counsellor marks the letter as given to the client
+    it concerns; see ``practice.audience.of_referral``.
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # The partner referred; none: the couple.
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
+    kind: Mapped[ReferralKind] = mapped_column(enum_type(ReferralKind, "referral_kind"))
+    service: Mapped[str] = mapped_column(EncryptedText)
+    service_address: Mapped[str] = mapped_column(EncryptedText, default="")
+    reason: Mapped[str] = mapped_column(EncryptedText)
+    referred_on: Mapped[date]
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_type(ReferralStatus, "referral_status"), default=ReferralStatus.SUGGESTED
+    )
+    # When the counsellor gave the letter to the client(s) it concerns; None: not given.
+    given_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    case: Mapped[Case] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Referral {self.id} {self.kind.value} {self.status.value}>"
+
+    @property
+    def kind_label(self) -> str:
+        return REFERRAL_KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return REFERRAL_STATUSES[self.status]
+
+    @property
+    def given(self) -> bool:
+        return self.given_at is not None
+
+    def about(self, case: Case) -> str:
+        """Whom the referral concerns: the partner's name, or both partners' names."""
+        if self.partner is not None:
+            return self.partner.name
+        return " and ".join(p.name for p in case.partners)

@@ -1,0 +1,1 @@
+"""Each partner's private safety screen, asked apart from the other; counsellor-only."""

@@ -1,0 +1,160 @@
+"""The counsellor's side of safety: each partner's private screen, and pausing joint work."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from practice import audit
+from practice.auth.access import counsellor_required
+from practice.cases.access import get_case_or_404
+from practice.cases.pauses import PAUSE_REASONS, PauseReason, lift_pause, pause_joint_work
+from practice.dates import practice_today
+from practice.extensions import db
+from practice.forms import Form, choices, restoring
+from practice.idempotency import create_once
+from practice.screening.alerts import open_alert, resolve
+from practice.screening.forms import screen_form_class
+from practice.screening.items import ITEMS
+from practice.screening.models import PartnerScreen, TakenBy
+from practice.web import form_page
+
+bp = Blueprint("screening", __name__)
+
+
+class PauseForm(Form):
+    reason = RadioField(
+        "Why", choices=choices(PAUSE_REASONS), validators=[InputRequired("Say why.")]
+    )
+    note = TextAreaField(
+        "Your note",
+        validators=[Length(max=5000)],
+        description="Seen only by you. The partners see the same “paused by your counsellor” "
+        "whatever the reason.",
+        render_kw={"rows": 3},
+    )
+
+
+class LiftForm(Form):
+    note = TextAreaField(
+        "Why the couple can work together again",
+        validators=[
+            InputRequired("Give the reason: it is kept with the record."),
+            Length(max=5000),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+def get_partner_screen_or_404(case, screen_id: int) -> PartnerScreen:
+    """A screen of ``case`` (already access-checked); 404 for any other."""
+    screen = db.session.scalar(
+        sa.select(PartnerScreen).where(
+            PartnerScreen.id == screen_id, PartnerScreen.case_id == case.id
+        )
+    )
+    if screen is None:
+        abort(404)
+    return screen
+
+
+@bp.route("/partners/<any(a, b):position>/screen", methods=["GET", "POST"])
+@counsellor_required
+def screen(case_id: int, position: str):
+    """Ask one partner the safety questions, apart from the other partner."""
+    case = get_case_or_404(case_id)
+    partner = case.partner(position)
+    if partner is None:
+        abort(404)
+    form = screen_form_class(in_portal=False)()
+    if request.method == "GET" and not restoring():
+        form.taken_on.data = practice_today()
+    if form.validate_on_submit():
+        made, created = create_once(
+            PartnerScreen,
+            form.form_token.data,
+            lambda: _add_screen(partner, form, TakenBy.COUNSELLOR, form.taken_on.data),
+        )
+        if created:
+            audit.record("screen.record", made, by="counsellor")
+        flash(f"{partner.first_name}’s answers are saved, for you alone.", "success")
+        return redirect(url_for("cases.safety", case_id=case.id))
+    return form_page("screening/screen_form.html", form, case=case, partner=partner)
+
+
+def _add_screen(partner, form, taken_by: TakenBy, taken_on) -> PartnerScreen:
+    made = PartnerScreen(
+        case_id=partner.case_id,
+        partner_id=partner.id,
+        taken_on=taken_on,
+        taken_by=taken_by,
+        answers=form.answers(),
+        note=(form.note.data or "").strip(),
+        entered_by_id=current_user.id,
+    )
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+@bp.get("/screens/<int:screen_id>")
+@counsellor_required
+def show_screen(case_id: int, screen_id: int):
+    """One partner's answers; each reading is on the audit trail."""
+    case = get_case_or_404(case_id)
+    made = get_partner_screen_or_404(case, screen_id)
+    audit.record("screen.view", made)
+    return render_template("screening/screen.html", case=case, screen=made, items=ITEMS)
+
+
+@bp.route("/joint-work/pause", methods=["GET", "POST"])
+@counsellor_required
+def pause(case_id: int):
+    """Pause the couple's work together, for any reason."""
+    case = get_case_or_404(case_id)
+    form = PauseForm()
+    if form.validate_on_submit():
+        pause_joint_work(
+            case, PauseReason(form.reason.data), (form.note.data or "").strip(), current_user
+        )
+        flash(
+            "Work together is paused. The partners see their exercises done together set "
+            "aside “by your counsellor for now”, the same for any reason.",
+            "success",
+        )
+        return redirect(url_for("cases.show", case_id=case.id))
+    return form_page("screening/pause.html", form, case=case, mode="pause")
+
+
+@bp.route("/joint-work/lift", methods=["GET", "POST"])
+@counsellor_required
+def lift(case_id: int):
+    """Let the couple work together again, with the reason on record."""
+    case = get_case_or_404(case_id)
+    form = LiftForm()
+    if form.validate_on_submit():
+        lift_pause(case, form.note.data.strip(), current_user)
+        if (alert := open_alert(case)) is not None:
+            resolve(alert, current_user, form.note.data.strip())
+        flash("Work together can go on again.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return form_page("screening/pause.html", form, case=case, mode="lift")
+
+
+@bp.route("/alerts/seen", methods=["GET", "POST"])
+@counsellor_required
+def alert_seen(case_id: int):
+    """The counsellor has dealt with a partner's “I don't feel safe”: the holds end."""
+    case = get_case_or_404(case_id)
+    alert = open_alert(case)
+    if alert is None:
+        return redirect(url_for("cases.safety", case_id=case.id))
+    form = LiftForm()
+    form.note.label.text = "What you did about it"
+    if form.validate_on_submit():
+        resolve(alert, current_user, form.note.data.strip())
+        audit.record("alert.resolve", alert)
+        flash("Marked as dealt with.", "success")
+        return redirect(url_for("cases.safety", case_id=case.id))
+    return form_page("screening/pause.html", form, case=case, mode="alert", alert=alert)

@@ -1,0 +1,353 @@
+"""Non-interference: what partner A does alone changes nothing partner B can see.
+
+Everything partner B can reach is collected — every portal page, the text of
+every PDF, the record exports, B's calendar feed and the reminders that would
+be emailed to B — then A and the counsellor do A-only things, each carrying a
+marker where text is possible, and B's view is collected again. Nothing may
+differ but the noise (form tokens), and no marker may appear anywhere. The
+control: A's own view does carry A's markers, so the markers were really made.
+"""
+
+import difflib
+import json
+import re
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from practice.calendar.feeds import issue_feed
+from practice.database import now_utc
+from practice.dates import practice_today
+from practice.extensions import db
+from practice.homework.models import Assignment, HomeworkEntry
+from practice.reminders.due import due_reminders
+from practice.safety.models import Referral
+from practice.screening.items import ITEMS
+from practice.sessions.models import Session, SessionStatus
+from tests.conftest import PASSWORD
+
+MARKERS = {
+    "entry": "MARKER-A-PRIVATE-ENTRY",
+    "solo_note": "MARKER-A-SOLO-NOTE",
+    "individual": "MARKER-A-INDIVIDUAL-SESSION",
+    "screening": "MARKER-SCREENING-NOTE",
+    "screen": "MARKER-A-PRIVATE-SCREEN",
+    "draft": "MARKER-A-UNSAVED-DRAFT",
+    "safety_plan": "MARKER-A-SAFETY-PLAN",
+    "referral": "MARKER-A-REFERRAL",
+}
+PORTAL_PAGES = (
+    "/portal/",
+    "/portal/entries",
+    "/portal/shared",
+    "/portal/documents",
+    "/portal/resources",
+    "/portal/checkin",
+    "/portal/appointments/",
+    "/portal/safety-plan",
+)
+NOISE = (
+    re.compile(r'(name="(?:csrf_token|form_token)"[^>]*value=")[^"]*'),
+    re.compile(r'(name="(?:csrf-token|mend-user)" content=")[^"]*'),
+    re.compile(r'("exported_at": ")[^"]*'),
+    re.compile(r"(DTSTAMP:)\S+"),
+    re.compile(r"(Exported )\d{4}-\d\d-\d\d \d\d:\d\d"),  # the record PDF's minute
+)
+
+
+def sign_in(app, user):
+    browser = app.test_client()
+    response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return browser
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(data)).pages)
+
+
+def quiet(text: str) -> str:
+    for pattern in NOISE:
+        text = pattern.sub(r"\1…", text)
+    return text
+
+
+def read(browser, url: str) -> tuple[int, str]:
+    """What the browser receives at ``url``: its status and its text, PDFs as their text."""
+    response = browser.get(url)
+    if response.status_code != 200:
+        return response.status_code, ""
+    if response.mimetype == "application/pdf":
+        return 200, quiet(pdf_text(response.data))
+    return 200, quiet(response.get_data(as_text=True))
+
+
+def difference(was: tuple, now: tuple) -> str:
+    """The lines that changed, to say what leaked."""
+    lines = difflib.unified_diff(
+        f"{was[0]}\n{was[1]}".splitlines(), f"{now[0]}\n{now[1]}".splitlines(), lineterm="", n=1
+    )
+    return "\n".join(list(lines)[:40])
+
+
+def case_ids(case) -> dict[str, list[int]]:
+    """The ids of everything in the case that a portal URL can name."""
+    where = {
+        "assignments": sa.select(Assignment.id).where(Assignment.case_id == case.id),
+        "entries": sa.select(HomeworkEntry.id).where(HomeworkEntry.case_id == case.id),
+        "sessions": sa.select(Session.id).where(Session.case_id == case.id),
+        "referrals": sa.select(Referral.id).where(Referral.case_id == case.id),
+    }
+    return {name: sorted(db.session.scalars(query)) for name, query in where.items()}
+
+
+def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[str, tuple]:
+    """Everything ``partner`` can reach, by URL, plus their feed and their reminders."""
+    browser = sign_in(app, partner.user)
+    urls = list(PORTAL_PAGES) + [
+        "/portal/my-record.json",
+        "/portal/my-record.pdf",
+        "/portal/progress.pdf",
+        "/portal/closing-summary.pdf",
+        "/portal/safety-plan.pdf",
+    ]
+    urls += [f"/portal/homework/{i}" for i in ids["assignments"]]
+    urls += [f"/portal/worksheets/{i}.pdf" for i in ids["assignments"]]
+    urls += [f"/portal/entries/{i}" for i in ids["entries"]]
+    urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
+    urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
+    seen = {url: read(browser, url) for url in urls}
+    seen["feed"] = read(app.test_client(), f"/calendar/feeds/{feed_token}.ics")
+    now = now_utc()
+    for hours in (0, 20, 30, 50, 70):
+        due = [d for d in due_reminders(now + timedelta(hours=hours)) if d.partner_id == partner.id]
+        seen[f"reminders +{hours}h"] = (
+            200,
+            json.dumps(sorted((d.key, repr(sorted(d.facts.items()))) for d in due)),
+        )
+    return seen
+
+
+@pytest.fixture
+def couple(counsellor, make_case, make_assignment, make_entry):
+    """A couple part-way through: joint homework, a joint session behind and one ahead."""
+    case = make_case(counsellor)
+    a, b = case.partners
+    now = now_utc()
+    joint = Session(
+        case_id=case.id,
+        counsellor_id=counsellor.id,
+        starts_at=now - timedelta(days=7),
+        ends_at=now - timedelta(days=7) + timedelta(minutes=50),
+        status=SessionStatus.ATTENDED,
+        attendees=["a", "b"],
+        handout_summary="We named the pattern together.",
+    )
+    ahead = Session(
+        case_id=case.id,
+        counsellor_id=counsellor.id,
+        starts_at=now + timedelta(days=2, hours=3),
+        ends_at=now + timedelta(days=2, hours=4),
+        status=SessionStatus.SCHEDULED,
+    )
+    db.session.add_all([joint, ahead])
+    db.session.commit()
+    each = make_assignment(
+        case, "i-statement-rewrites", "each", note="For you both.", session=joint
+    )
+    make_assignment(case, "connection-ten-minutes", "together", session=joint)
+    make_entry(each, b, answer="B's own words")
+    make_entry(each, a, answer="A's shared words", shared=True)
+    return case
+
+
+def a_alone(app, counsellor, case) -> None:
+    """Partner A, and the counsellor about A, do A-only things, each leaving a marker."""
+    a, _ = case.partners
+    today = practice_today()
+    as_a = sign_in(app, a.user)
+    as_counsellor = sign_in(app, counsellor)
+    each = db.session.scalar(
+        sa.select(Assignment).where(Assignment.case_id == case.id, Assignment.for_whom == "each")
+    )
+    # A private entry, and another on homework done together.
+    for assignment in db.session.scalars(
+        sa.select(Assignment).where(Assignment.case_id == case.id)
+    ):
+        response = as_a.get(f"/portal/homework/{assignment.id}")
+        assert response.status_code == 200
+        answers = {
+            f"answers-{n}": MARKERS["entry"] for n in range(len(assignment.exercise.prompts))
+        }
+        response = as_a.post(
+            f"/portal/homework/{assignment.id}",
+            data={
+                "form_token": f"a-entry-{assignment.id}-" + "0" * 20,
+                "done_on": today.isoformat(),
+                "helpful": "4",
+                "difficulty": "2",
+                **answers,
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    # A's unsaved draft of the next entry on homework both partners have.
+    response = as_a.post(
+        f"/portal/homework/{each.id}/draft",
+        data={"answers-0": MARKERS["draft"], "form_token": "a-draft-" + "0" * 24},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    # An individual session with A, its handout words, and homework given at it for A alone.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/sessions/new",
+        data={
+            "form_token": "a-session-" + "0" * 22,
+            "day": today.isoformat(),
+            "time": "00:00",
+            "duration": "50",
+            "status": "attended",
+            "with_whom": "a",
+            "attendees": ["a"],
+            "handout_summary": MARKERS["individual"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    individual = db.session.scalar(
+        sa.select(Session).where(Session.case_id == case.id).order_by(Session.id.desc()).limit(1)
+    )
+    response = as_counsellor.post(
+        f"/cases/{case.id}/homework/new/appreciation-noticing-log",
+        data={
+            "form_token": "a-solo-" + "0" * 25,
+            "for_whom": "a",
+            "cadence": "daily",
+            "starts_on": today.isoformat(),
+            "given_at": str(individual.id),
+            "counsellor_note": MARKERS["solo_note"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # An individual session with A booked before the couple's next one.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/sessions/new",
+        data={
+            "form_token": "a-ahead-" + "0" * 24,
+            "day": (today + timedelta(days=1)).isoformat(),
+            "time": "23:00",
+            "duration": "50",
+            "status": "scheduled",
+            "with_whom": "a",
+            "handout_summary": "",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A's check-in.
+    response = as_a.post(
+        "/portal/checkin",
+        data={
+            "form_token": "a-checkin-" + "0" * 22,
+            "csi_happiness": "1",
+            "csi_warm": "0",
+            "csi_rewarding": "1",
+            "csi_satisfied": "0",
+            **{
+                f"block_{k}": "2"
+                for k in (
+                    "communication",
+                    "mutual_respect",
+                    "trust",
+                    "emotional_intimacy",
+                    "support",
+                    "teamwork",
+                )
+            },
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A's private screen, asked by the counsellor in the individual session.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/partners/a/screen",
+        data={f"q_{item.key.replace('-', '_')}": "yes" for item in ITEMS}
+        | {"taken_on": today.isoformat(), "note": MARKERS["screen"]},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # The counsellor records a safety concern from A's screening, without pausing.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/safety",
+        data={
+            "screened_on": today.isoformat(),
+            "outcome": "concerns-plan",
+            "note": MARKERS["screening"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # The counsellor writes A's safety plan, and refers A, giving A the letter.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/safety-plans/a",
+        data={"based_on": "0", "warning_signs": MARKERS["safety_plan"], "in_portal": "y"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = as_counsellor.post(
+        f"/cases/{case.id}/referrals/new",
+        data={
+            "form_token": "a-referral-" + "0" * 21,
+            "for_whom": "a",
+            "kind": "domestic-abuse",
+            "service": MARKERS["referral"],
+            "reason": MARKERS["referral"],
+            "referred_on": today.isoformat(),
+            "status": "made",
+            "given": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert each is not None
+
+
+def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple):
+    a, b = couple.partners
+    _, feed_token = issue_feed(partner=b)
+    db.session.commit()
+    before_ids = case_ids(couple)
+    before = view_of(app, b, feed_token, before_ids)
+    assert before["/portal/"][0] == 200
+    assert (
+        "We named the pattern together."
+        in before[f"/portal/handouts/{before_ids['sessions'][0]}.pdf"][1]
+    )
+
+    a_alone(app, counsellor, couple)
+    after_ids = case_ids(couple)
+    assert after_ids != before_ids  # A's acts made records
+    after = view_of(app, b, feed_token, after_ids)
+
+    for url, (status, text) in after.items():
+        for name, marker in MARKERS.items():
+            assert marker not in text, f"{name} marker reached B at {url}"
+        if url in before:
+            assert (status, text) == before[url], f"B's view changed at {url}:\n" + difference(
+                before[url], (status, text)
+            )
+        else:  # a URL naming something A's acts made: B finds nothing there
+            assert status == 404, f"B reaches {url}"
+
+
+def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
+    a, _ = couple.partners
+    a_alone(app, counsellor, couple)
+    _, feed_token = issue_feed(partner=a)
+    db.session.commit()
+    seen = view_of(app, a, feed_token, case_ids(couple))
+    everything = " ".join(text for _, text in seen.values())
+    assert MARKERS["entry"] in everything
+    assert MARKERS["draft"] in everything  # restored on A's own homework page
+    assert MARKERS["solo_note"] in everything
+    assert MARKERS["individual"] in everything  # A's own handout of the individual session
+    assert MARKERS["safety_plan"] in seen["/portal/safety-plan"][1]
+    assert MARKERS["safety_plan"] in seen["/portal/safety-plan.pdf"][1]
+    assert MARKERS["referral"] in seen["/portal/documents"][1]
+    assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
+    assert MARKERS["screening"] not in everything  # counsellor-only, even for A
+    assert MARKERS["screen"] not in everything
