@@ -67,6 +67,13 @@ class Case(db.Model):
     screenings: Mapped[list["SafetyScreening"]] = relationship(
         back_populates="case", order_by="SafetyScreening.id.desc()"
     )
+    # A partner's "I don't feel safe" not yet seen to, newest first
+    # (practice.screening.alerts.open_alert reads it; loaded once per request).
+    open_alerts: Mapped[list["SafetyAlert"]] = relationship(  # noqa: F821
+        primaryjoin="and_(SafetyAlert.case_id == Case.id, SafetyAlert.resolved_at.is_(None))",
+        order_by="SafetyAlert.created_at.desc()",
+        viewonly=True,
+    )
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.status.value}>"

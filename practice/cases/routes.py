@@ -29,7 +29,7 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.forms import restoring
-from practice.homework.models import Assignment, HomeworkEntry
+from practice.homework.models import HomeworkEntry
 from practice.homework.services import (
     case_assignments,
     conjoint_problem,
@@ -113,13 +113,12 @@ def show(case_id: int):
     assignments = case_assignments(case)
     days = entry_days(case)
     progress = {a.id: progress_for(a, case, days, today) for a in assignments}
+    # Each entry's assignment and partner are already loaded above (every assignment of
+    # the case, with its exercise, and the case's partners): their many-to-one loads
+    # come from the session's identity map without another statement.
     recent = db.session.scalars(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.case_id == case.id)
-        .options(
-            selectinload(HomeworkEntry.partner),
-            selectinload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
-        )
         .order_by(HomeworkEntry.created_at.desc())
         .limit(5)
     ).all()

@@ -39,14 +39,10 @@ class SafetyAlert(db.Model):
 
 def open_alert(case: Case) -> SafetyAlert | None:
     """The case's newest alert the counsellor has not yet dealt with."""
-    return db.session.scalar(
-        sa.select(SafetyAlert)
-        .where(SafetyAlert.case_id == case.id, SafetyAlert.resolved_at.is_(None))
-        .order_by(SafetyAlert.created_at.desc())
-        .limit(1)
-    )
+    return case.open_alerts[0] if case.open_alerts else None
 
 
 def resolve(alert: SafetyAlert, by, what_was_done: str) -> None:
     """The counsellor has seen to the alert; what they did is kept with it."""
     alert.resolved_at, alert.resolved_by_id, alert.resolution = now_utc(), by.id, what_was_done
+    db.session.expire(alert.case, ["open_alerts"])
