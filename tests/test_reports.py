@@ -398,3 +398,19 @@ def test_downloads_are_on_the_audit_trail(app, counsellor, couple):
         ("handout", "client"),
     ]
     assert all(e.case_id == couple.id for e in events)
+
+
+def test_a_handout_that_would_spill_a_few_lines_ends_a_page_earlier(app):
+    """The last lines of a short report never stand alone on a page of their own: a
+    document that runs a little over a page is set tighter; a longer one keeps its type."""
+    from practice.reports.pdf import write_pdf
+
+    def pages(paragraphs: int, **options) -> int:
+        text = "Take ten minutes on your own and write down what you noticed this week. " * 5
+        html = "<h1>Session handout</h1>" + f"<p>{text}</p>" * paragraphs
+        with app.app_context():
+            return len(PdfReader(BytesIO(write_pdf(html, page_size="A4", **options))).pages)
+
+    just_over = next(n for n in range(8, 40) if pages(n) == 2)
+    assert pages(just_over, spare_a_page=True) == 1
+    assert pages(just_over + 12, spare_a_page=True) == 2

@@ -36,7 +36,9 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 def handout_pdf(session, reader, record_as: str) -> Response:
     """One partner's handout of a session, for the counsellor's preview or the partner's own."""
     report = data.handout(session, reader, PracticeSettings.get(), now_utc())
-    pdf = render_pdf("reports/handout.html", page_size=report.head.page_size, r=report)
+    pdf = render_pdf(
+        "reports/handout.html", page_size=report.head.page_size, spare_a_page=True, r=report
+    )
     audit.record(
         "report.download",
         session,
@@ -70,7 +72,9 @@ def worksheet_pdf(case, assignment, record_as: str, reader=None) -> Response:
         data.exercise_sheet(assignment.exercise, assignment, case),
         personal=True,
     )
-    pdf = render_pdf("reports/worksheet.html", page_size=settings.page_size, r=report)
+    pdf = render_pdf(
+        "reports/worksheet.html", page_size=settings.page_size, spare_a_page=True, r=report
+    )
     audit.record("report.download", assignment, report="worksheet", by=record_as)
     return pdf_response(
         pdf,
@@ -199,7 +203,9 @@ def worksheet(slug: str):
         data.exercise_sheet(exercise),
         personal=False,
     )
-    pdf = render_pdf("reports/worksheet.html", page_size=settings.page_size, r=report)
+    pdf = render_pdf(
+        "reports/worksheet.html", page_size=settings.page_size, spare_a_page=True, r=report
+    )
     audit.record("report.download", exercise, report="worksheet")
     return pdf_response(
         pdf, data.download_name("worksheet", exercise.slug, practice_today().isoformat())
