@@ -9,8 +9,10 @@ changes nothing the partners see (tests/test_non_interference.py).
 
 import re
 from datetime import timedelta
+from io import BytesIO
 
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from practice.audit.models import AuditEvent
 from practice.cases.pauses import JointWorkPause
@@ -248,6 +250,15 @@ def test_the_progress_view_shows_the_work_paused(app, counsellor, make_case):
     page = sign_in(app, counsellor).get(f"/cases/{case.id}/progress").get_data(as_text=True)
     assert "the timeline waits until you lift the pause" in page
     assert page.count(">paused</span>") == 2
+
+
+def test_the_progress_report_pdf_shows_the_work_paused(app, counsellor, make_case):
+    case = make_case(counsellor, screening="concerns-paused")
+    pdf = sign_in(app, counsellor).get(f"/cases/{case.id}/progress.pdf").data
+    text = " ".join(PdfReader(BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Work together is paused" in text
+    assert ": paused, week" in text
+    assert ": now, week" not in text
 
 
 def test_sharing_reports_with_the_couple_is_held_while_work_together_is_paused(

@@ -182,17 +182,24 @@ class ProgressReport:
     # Set when a long case is printed five sessions at a time (see practice.progress.periods).
     periods: tuple[Period, ...] = ()
     check_ins: tuple[CheckInsInPeriod, ...] = ()
+    # Work together is paused (practice.cases.pauses): the timeline and staging wait.
+    paused: bool = False
 
 
 def progress_report(case: Case, settings: PracticeSettings, today: date) -> ProgressReport:
     progress = progress_for_case(case, today)
     head = letterhead(settings, "Progress report", case.label, today)
     if not grouped(progress):
-        return ProgressReport(head, progress, figures(progress))
+        return ProgressReport(head, progress, figures(progress), paused=case.joint_paused)
     periods = in_fives(progress)
     charts = {"csi": csi_chart(progress)} | period_figures(periods, progress.intervals[-1])
     return ProgressReport(
-        head, progress, charts, tuple(periods), tuple(check_ins_by_period(progress, periods))
+        head,
+        progress,
+        charts,
+        tuple(periods),
+        tuple(check_ins_by_period(progress, periods)),
+        paused=case.joint_paused,
     )
 
 
