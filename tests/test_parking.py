@@ -153,3 +153,21 @@ def test_expired_parked_forms_are_purged(client, auth, counsellor):
     end_logins()
     client.post("/cases/new", data={"goals": "new"})
     assert [dict(form.fields)["goals"] for form in parked()] == ["new"]
+
+
+def test_a_half_filled_safety_screen_comes_back_after_an_idle_timeout(
+    csrf_client, counsellor, make_case, go_idle
+):
+    case = make_case(counsellor)
+    url = f"/cases/{case.id}/partners/a/screen"
+    csrf_login(csrf_client, counsellor)
+    token = form_token(csrf_client, url)
+    go_idle()
+    note = "She spoke about money first; we stopped when the phone rang."
+    response = csrf_client.post(url, data={"csrf_token": token, "q_fear": "yes", "note": note})
+    assert response.headers["Location"] == f"/login?next={url}"
+    csrf_login(csrf_client, counsellor)
+    page = csrf_client.get(url).data.decode()
+    assert "This is what you had typed before your login ended." in page
+    assert note in page
+    assert 'checked class="form-check-input" id="q_fear-1" name="q_fear"' in page  # "yes"
