@@ -11,14 +11,19 @@ import re
 from datetime import timedelta
 from io import BytesIO
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
 from practice.audit.models import AuditEvent
+from practice.auth.models import hash_token
+from practice.cases.models import Invitation
 from practice.cases.pauses import JointWorkPause
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.progress.models import CheckIn
+from practice.screening.alerts import SafetyAlert
 from practice.screening.items import ITEMS
 from practice.screening.models import PartnerScreen
 from practice.sessions.models import Session
@@ -213,22 +218,39 @@ def test_notes_prompt_a_risk_review_while_concerns_stand(app, counsellor, make_c
     assert "Risk review." in page.get_data(as_text=True)
 
 
-def test_a_partner_with_check_ins_cannot_be_removed_from_the_case(app, counsellor, make_case):
-    case = make_case(counsellor, portal=False)
-    b = case.partners[1]
-    db.session.add(
-        CheckIn(
-            case_id=case.id,
-            partner_id=b.id,
-            csi_happiness=3,
-            csi_warm=3,
-            csi_rewarding=3,
-            csi_satisfied=3,
-            csi_total=12,
-            blocks={},
-            entered_by_id=counsellor.id,
-        )
+def check_in_of(partner, by):
+    return CheckIn(
+        case_id=partner.case_id,
+        partner_id=partner.id,
+        csi_happiness=3,
+        csi_warm=3,
+        csi_rewarding=3,
+        csi_satisfied=3,
+        csi_total=12,
+        blocks={},
+        entered_by_id=by.id,
     )
+
+
+def invitation_of(partner, by):
+    return Invitation(
+        partner_id=partner.id,
+        token_hash=hash_token("not-sent"),
+        expires_at=now_utc() + timedelta(days=7),
+        created_by_id=by.id,
+    )
+
+
+def alert_of(partner, by):
+    return SafetyAlert(case_id=partner.case_id, partner_id=partner.id)
+
+
+@pytest.mark.parametrize("record", [check_in_of, invitation_of, alert_of])
+def test_a_partner_with_records_of_their_own_cannot_be_removed_from_the_case(
+    app, counsellor, make_case, record
+):
+    case = make_case(counsellor, portal=False)
+    db.session.add(record(case.partners[1], counsellor))
     db.session.commit()
     response = sign_in(app, counsellor).post(
         f"/cases/{case.id}/edit",
@@ -243,6 +265,22 @@ def test_a_partner_with_check_ins_cannot_be_removed_from_the_case(app, counsello
     assert "cannot be removed" in response.get_data(as_text=True)
     db.session.expire_all()
     assert len(db.session.get(type(case), case.id).partners) == 2
+
+
+def test_a_partner_with_nothing_of_their_own_can_be_removed(app, counsellor, make_case):
+    case = make_case(counsellor, portal=False)
+    response = sign_in(app, counsellor).post(
+        f"/cases/{case.id}/edit",
+        data={
+            "partner_a_name": case.partners[0].name,
+            "partner_b_name": "",
+            "start_date": case.start_date.isoformat(),
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert len(db.session.get(type(case), case.id).partners) == 1
 
 
 def test_the_progress_view_shows_the_work_paused(app, counsellor, make_case):

@@ -8,7 +8,6 @@ from flask import current_app
 
 from practice import audit
 from practice.auth.models import User, hash_token
-from practice.calendar.models import CalendarFeed
 from practice.cases.forms import CaseForm, ScreeningForm
 from practice.cases.models import (
     Case,
@@ -22,12 +21,6 @@ from practice.cases.models import (
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.database import now_utc
 from practice.extensions import db
-from practice.homework.models import EntryDraft, HomeworkEntry
-from practice.progress.models import CheckIn
-from practice.reminders.models import Reminder, ReminderOptOut
-from practice.safety.models import Referral, SafetyPlan
-from practice.screening.alerts import SafetyAlert
-from practice.screening.models import PartnerScreen
 
 
 def _clean_email(value: str | None) -> str | None:
@@ -81,25 +74,21 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
 
 
 def _has_records(partner: Partner) -> bool:
-    """Whether anything refers to the partner, so that removing them would lose it."""
+    """Whether any row of any table refers to the partner, so that removing them would
+    lose it (or fail on the foreign key). Read from the schema, so that a table added
+    later is covered without being listed here."""
     if partner.id is None:
         return False
-    kept = (
-        HomeworkEntry,
-        EntryDraft,
-        CheckIn,
-        Invitation,
-        PartnerScreen,
-        SafetyAlert,
-        Reminder,
-        ReminderOptOut,
-        CalendarFeed,
-        SafetyPlan,
-        Referral,
-    )
+    referring = [
+        fk.parent
+        for table in db.metadata.tables.values()
+        if table is not Partner.__table__
+        for fk in table.foreign_keys
+        if fk.column.table is Partner.__table__
+    ]
     return any(
-        db.session.scalar(sa.select(sa.exists().where(model.partner_id == partner.id)))
-        for model in kept
+        db.session.scalar(sa.select(sa.exists().where(column == partner.id)))
+        for column in referring
     )
 
 
