@@ -420,6 +420,7 @@ def _signed_note(session: Session, by: User, body: dict, signed_at: datetime) ->
     db.session.add(note)
     db.session.flush()
     note.signed_by_id, note.signed_at = by.id, signed_at
+    note.session_facts = session.facts
     note.content_hash = note.compute_hash()
     return note
 

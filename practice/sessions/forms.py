@@ -3,6 +3,7 @@
 from functools import cache
 
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -148,6 +149,8 @@ def note_form_class(template: NoteTemplate) -> type[NoteFormBase]:
 
 
 class AddendumForm(Form):
+    """An addendum to a signed note; it may also correct the session's facts."""
+
     form_token = form_token_field()
     body = TextAreaField(
         "Addendum",
@@ -158,6 +161,46 @@ class AddendumForm(Form):
         description="Signed and time-stamped when you save it; the note itself is untouched.",
         render_kw={"rows": 4},
     )
+    correct = BooleanField("This addendum also corrects when the session was, or who came")
+    day = DateField("Date", validators=[Optional()])
+    time = TimeField("Start time", validators=[Optional()])
+    duration = IntegerField(
+        "Length in minutes",
+        validators=[
+            Optional(),
+            NumberRange(min=10, max=300, message="Between 10 and 300 minutes."),
+        ],
+    )
+    # Checked only when the addendum corrects (see ``validate_status``).
+    status = SelectField("Status", choices=choices(SESSION_STATUSES), validate_choice=False)
+    attendees = MultiCheckboxField("Who came", validate_choice=False)
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendees.choices = choices({p.position: p.name for p in partners})
+
+    def validate_status(self, field):
+        if self.correct.data and field.data not in {s.value for s in SESSION_STATUSES}:
+            raise ValidationError("Choose the status.")
+
+    def validate_attendees(self, field):
+        known = {choice.value for choice in self.attendees.choices}
+        if self.correct.data and set(field.data or ()) - known:
+            raise ValidationError("Tick only partners of this case.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.correct.data:
+            return valid
+        for field, message in (
+            (self.day, "Enter the date the session was on."),
+            (self.time, "Enter the time it started."),
+            (self.duration, "Enter the length in minutes."),
+        ):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
 
 
 class TemplateChoiceForm(Form):

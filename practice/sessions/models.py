@@ -1,9 +1,14 @@
 """Sessions with a case, their notes, and the addenda that correct signed notes.
 
-A note is a draft until it is signed; then it is locked for good. The lock is
-kept three times over: views refuse changes, :func:`_refuse_signed_change`
-refuses them in the ORM, and database triggers (see the migration) refuse
-them in SQL. Corrections are :class:`Addendum` rows, each signed as written.
+A note is a draft until it is signed; then it is locked for good, and so are the
+facts of its session (when it was, its status, who it was with and who came: see
+``SESSION_FACTS``), which the signature covers. The lock is kept three times
+over: views refuse changes, :func:`_refuse_signed_change` and
+:func:`_refuse_signed_session_change` refuse them in the ORM, and database
+triggers (see the migrations) refuse them in SQL. Corrections are
+:class:`Addendum` rows, each signed as written; one that corrects a session's
+facts keeps the old and new values, and the session names it as its
+``correction``.
 """
 
 import enum
@@ -81,6 +86,12 @@ class Session(db.Model):
     joint_reason: Mapped[str | None] = mapped_column(EncryptedText)
     # Bumped on every change of time or status, for calendar apps (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The addendum that last corrected the facts of this session after its note was
+    # signed; the only way those facts change then (see SESSION_FACTS). Not a foreign
+    # key, which would close a cycle (addenda -> notes -> sessions) that every ordered
+    # walk of the tables would trip on: the database trigger checks that it names an
+    # addendum of this session's own note, and addenda are never deleted.
+    correction_id: Mapped[int | None]
 
     case: Mapped[Case] = relationship()
     counsellor: Mapped[User] = relationship()
@@ -98,6 +109,17 @@ class Session(db.Model):
         if self.status is SessionStatus.CANCELLED and self.late_cancel:
             return "Cancelled late"
         return SESSION_STATUSES[self.status]
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """What a signed note vouches for about its session, as plain values."""
+        return {
+            "starts_at": _utc_text(self.starts_at),
+            "ends_at": _utc_text(self.ends_at),
+            "status": SessionStatus(self.status).value,
+            "attendees": sorted(self.attendees or []),
+            "invitees": sorted(self.invitees or []),
+        }
 
     def is_with(self, position: str) -> bool:
         """Whether the partner at ``position`` is expected at this session."""
@@ -142,6 +164,9 @@ class Note(db.Model):
     signed_at: Mapped[datetime | None]
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # The session's facts as they were at signing (Session.facts), covered by the hash.
+    # Empty for notes signed before the facts were locked: their hash never covered them.
+    session_facts: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     session: Mapped[Session] = relationship(back_populates="note")
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
@@ -154,18 +179,25 @@ class Note(db.Model):
         return self.signed_at is not None
 
     def compute_hash(self) -> str:
-        """SHA-256 of what was signed: the text, its template, session, signer and time."""
-        return content_digest(
-            {
-                "note": self.id,
-                "session": self.session_id,
-                "case": self.case_id,
-                "template": self.template.value,
-                "body": self.body,
-                "signed_by": self.signed_by_id,
-                "signed_at": _utc_text(self.signed_at),
-            }
-        )
+        """SHA-256 of what was signed: the text, its template, session, signer and time,
+        and the session's facts as signed."""
+        signed = {
+            "note": self.id,
+            "session": self.session_id,
+            "case": self.case_id,
+            "template": self.template.value,
+            "body": self.body,
+            "signed_by": self.signed_by_id,
+            "signed_at": _utc_text(self.signed_at),
+        }
+        if self.session_facts is not None:
+            signed["session_facts"] = self.session_facts
+        return content_digest(signed)
+
+    @property
+    def facts_corrected(self) -> bool:
+        """Whether the session's facts now differ from those signed (by an addendum)."""
+        return self.session_facts is not None and self.session.facts != self.session_facts
 
     @property
     def intact(self) -> bool:
@@ -186,19 +218,22 @@ class Addendum(db.Model):
     signed_at: Mapped[datetime] = mapped_column(default=now_utc)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # {fact: [before, after]} when the addendum corrects the session's facts.
+    corrections: Mapped[dict[str, list] | None] = mapped_column(sa.JSON)
 
     note: Mapped[Note] = relationship(back_populates="addenda")
     signed_by: Mapped[User] = relationship()
 
     def compute_hash(self) -> str:
-        return content_digest(
-            {
-                "addendum_to": self.note_id,
-                "body": self.body,
-                "signed_by": self.signed_by_id,
-                "signed_at": _utc_text(self.signed_at),
-            }
-        )
+        signed = {
+            "addendum_to": self.note_id,
+            "body": self.body,
+            "signed_by": self.signed_by_id,
+            "signed_at": _utc_text(self.signed_at),
+        }
+        if self.corrections is not None:
+            signed["corrections"] = self.corrections
+        return content_digest(signed)
 
     @property
     def intact(self) -> bool:
@@ -227,6 +262,30 @@ def _refuse_signed_change(mapper, connection, target: Note):
     )
     if was_signed is not None:
         raise SignedNoteError("this note is signed and cannot be changed; add an addendum")
+
+
+#: The columns of a session that its signed note vouches for.
+SESSION_FACTS = ("starts_at", "ends_at", "status", "attendees", "invitees")
+
+
+@sa.event.listens_for(Session, "before_update")
+def _refuse_signed_session_change(mapper, connection, target: Session):
+    """Once its note is signed, a session's facts change only with a correcting addendum."""
+    state = sa.inspect(target)
+    if not any(state.attrs[name].history.has_changes() for name in SESSION_FACTS):
+        return
+    if state.attrs.correction_id.history.has_changes() and target.correction_id is not None:
+        return  # a correction; the database checks it belongs to this session's note
+    notes = Note.__table__
+    signed = connection.scalar(
+        sa.select(notes.c.signed_at).where(
+            notes.c.session_id == target.id, notes.c.signed_at.is_not(None)
+        )
+    )
+    if signed is not None:
+        raise SignedNoteError(
+            "this session's note is signed: its facts are corrected by an addendum"
+        )
 
 
 @sa.event.listens_for(Note, "before_delete")

@@ -1,6 +1,6 @@
 """A case's sessions: scheduling, recording, notes, signing and addenda."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -18,10 +18,18 @@ from practice.forms import restoring
 from practice.idempotency import already_made, create_once
 from practice.screening.holds import joint_session_problem, joint_work_held
 from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
-from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.models import (
+    SESSION_STATUSES,
+    Addendum,
+    Note,
+    NoteTemplate,
+    Session,
+    SessionStatus,
+)
 from practice.sessions.notes import TEMPLATES, homework_since
 from practice.sessions.services import (
     add_addendum,
+    apply_correction,
     attended_ordinals,
     attended_too_early,
     clash,
@@ -29,7 +37,7 @@ from practice.sessions.services import (
     sign,
     signs_the_same,
 )
-from practice.web import form_page
+from practice.web import form_page, format_datetime
 
 bp = Blueprint("sessions", __name__)
 
@@ -90,6 +98,22 @@ def index(case_id: int):
 
 def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
     """The UTC start and end the form asks for, or None with the reason beside the field."""
+    if (times := _when_and_status(form, case, session_id)) is None:
+        return None
+    status = SessionStatus(form.status.data)
+    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED) and (
+        problem := joint_session_problem(case, form.invitees, form.joint_reason.data)
+    ):
+        form.joint_reason.errors.append(problem)
+        return None
+    return times
+
+
+def _when_and_status(form, case: Case, session_id: int | None):
+    """The UTC start and end of a form with a session's day, time, length, status and
+    who came (recording a session, or correcting a signed one), or None with the reason
+    beside the field: a real local time, not attended before it began, no clash with
+    another booked session, and someone came to an attended one."""
     try:
         starts_at = local_to_utc(form.day.data, form.time.data)
     except LocalTimeError as exc:
@@ -111,11 +135,6 @@ def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
             return None
     if status is SessionStatus.ATTENDED and not form.attendees.data:
         form.attendees.errors.append("Tick who came.")
-        return None
-    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED) and (
-        problem := joint_session_problem(case, form.invitees, form.joint_reason.data)
-    ):
-        form.joint_reason.errors.append(problem)
         return None
     return starts_at, ends_at
 
@@ -174,15 +193,69 @@ def show(case_id: int, session_id: int):
     session = get_session_or_404(case, session_id)
     if session.note is not None:
         audit.record("note.view", session.note)
+    return session_page(case, session)
+
+
+def session_page(case: Case, session: Session, *, addendum_form=None, refusal=None) -> str:
+    """The session page, from one place: shown, or again with a refusal or a form's errors."""
+    if addendum_form is None:
+        addendum_form = AddendumForm(partners=case.partners, formdata=None)
+        _fill_facts(addendum_form, session)
     return render_template(
         "sessions/session.html",
         case=case,
         session=session,
         ordinal=attended_ordinals(case.id).get(session.id),
-        addendum_form=AddendumForm(),
+        addendum_form=addendum_form,
         sections=TEMPLATES[session.note.template][1] if session.note else (),
         handout_readers=handout_readers(case, session),
+        refusal=refusal,
+        described_corrections=described_corrections,
     )
+
+
+def _fill_facts(form, session: Session) -> None:
+    """Put the session's facts as they stand into a form that has their fields."""
+    local = utc_to_local(session.starts_at)
+    form.day.data, form.time.data = local.date(), local.time()
+    form.duration.data = session.duration_minutes
+    form.status.data = session.status.value
+    form.attendees.data = list(session.attendees or [])
+
+
+def signed_facts_refusal(session: Session) -> str:
+    signed_on = utc_to_local(session.note.signed_at)
+    return (
+        f"This session's note was signed on {signed_on.day} {signed_on:%b %Y}, so its date, "
+        "time, status and who came are locked with it. Nothing was changed. To correct them, "
+        "write an addendum below and tick “also corrects”."
+    )
+
+
+FACT_LABELS = {
+    "starts_at": "start",
+    "ends_at": "end",
+    "status": "status",
+    "attendees": "who came",
+    "invitees": "with",
+}
+
+
+def described_corrections(addendum: Addendum, case) -> list[str]:
+    """An addendum's corrections of its session in words: "status no-show → attended"."""
+    names = {p.position: p.first_name for p in case.partners}
+
+    def shown(fact: str, value) -> str:
+        if fact in ("starts_at", "ends_at"):
+            return format_datetime(datetime.fromisoformat(value))
+        if fact == "status":
+            return SESSION_STATUSES[SessionStatus(value)].lower()
+        return ", ".join(names.get(position, position) for position in value) or "nobody"
+
+    return [
+        f"{FACT_LABELS[fact]} {shown(fact, old)} → {shown(fact, new)}"
+        for fact, (old, new) in (addendum.corrections or {}).items()
+    ]
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
@@ -191,6 +264,9 @@ def edit(case_id: int, session_id: int):
     """Move a session, mark it attended, cancelled or a no-show, or change the handout words."""
     case = get_case_or_404(case_id)
     session = get_session_or_404(case, session_id)
+    if session.note is not None and session.note.signed:
+        audit.record("session.change_refused", session)
+        return session_page(case, session, refusal=signed_facts_refusal(session)), 409
     form = SessionForm(partners=case.partners, obj=session)
     if request.method == "GET" and not restoring():
         local = utc_to_local(session.starts_at)
@@ -226,17 +302,11 @@ def _signed_refusal(case: Case, session: Session):
     """Any attempt to change a signed note: refused, said plainly, and on the audit trail."""
     note = session.note
     audit.record("note.change_refused", note)
-    return render_template(
-        "sessions/session.html",
-        case=case,
-        session=session,
-        ordinal=attended_ordinals(case.id).get(session.id),
-        addendum_form=AddendumForm(),
-        sections=TEMPLATES[note.template][1],
-        handout_readers=handout_readers(case, session),
-        refusal=f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
-        "longer be changed. Nothing was saved. To correct or add to it, write an addendum.",
-    ), 409
+    refusal = (
+        f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
+        "longer be changed. Nothing was saved. To correct or add to it, write an addendum."
+    )
+    return session_page(case, session, refusal=refusal), 409
 
 
 @bp.route("/<int:session_id>/note", methods=["GET", "POST"])
@@ -359,29 +429,59 @@ def autosave(case_id: int, session_id: int):
 @bp.post("/<int:session_id>/note/addenda")
 @counsellor_required
 def addendum(case_id: int, session_id: int):
-    """Append a signed, time-stamped correction to a signed note."""
+    """Append a signed, time-stamped correction to a signed note, and with it, if the
+    counsellor says so, correct the session's date, time, status or who came."""
     case = get_case_or_404(case_id)
     session = get_session_or_404(case, session_id)
     if session.note is None or not session.note.signed:
         flash("Addenda are for signed notes; a draft can simply be edited.", "info")
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    form = AddendumForm()
+    form = AddendumForm(partners=case.partners)
     if form.validate_on_submit():
-        addendum, created = create_once(
-            Addendum,
-            form.form_token.data,
-            lambda: add_addendum(session.note, form.body.data.strip(), current_user),
+        if already_made(Addendum, form.form_token.data):
+            return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+        corrected = _corrected_facts(form, case, session) if form.correct.data else {}
+        if corrected is not None:
+            addendum, created = create_once(
+                Addendum,
+                form.form_token.data,
+                lambda: add_addendum(session.note, form.body.data.strip(), current_user, corrected),
+            )
+            if created:
+                apply_correction(session, addendum)
+                audit.record("note.amend", addendum, note=session.note.id)
+                flash(
+                    "Addendum signed and added; the session’s record is corrected."
+                    if addendum.corrections
+                    else "Addendum signed and added.",
+                    "success",
+                )
+            return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return session_page(case, session, addendum_form=form), 400
+
+
+def _corrected_facts(form: AddendumForm, case: Case, session: Session) -> dict | None:
+    """The session's facts as the addendum corrects them, or None with the reason beside
+    the field. The same rules as recording a session, and something must differ."""
+    if (times := _when_and_status(form, case, session.id)) is None:
+        return None
+    starts_at, ends_at = times
+    status = SessionStatus(form.status.data)
+    attendees = sorted(form.attendees.data or [])
+    if session.invitees and set(attendees) - set(session.invitees):
+        form.attendees.errors.append("Only the partner this session is with can have come to it.")
+        return None
+    corrected = {
+        "starts_at": starts_at.astimezone(UTC).isoformat(),
+        "ends_at": ends_at.astimezone(UTC).isoformat(),
+        "status": status.value,
+        "attendees": attendees,
+    }
+    facts = session.facts
+    if all(facts[fact] == value for fact, value in corrected.items()):
+        form.correct.errors.append(
+            "Nothing here differs from the session as recorded: change what was wrong, or "
+            "untick the box to add the addendum alone."
         )
-        if created:
-            audit.record("note.amend", addendum, note=session.note.id)
-            flash("Addendum signed and added.", "success")
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    return form_page(
-        "sessions/session.html",
-        form,
-        case=case,
-        session=session,
-        ordinal=attended_ordinals(case.id).get(session.id),
-        addendum_form=form,
-        sections=TEMPLATES[session.note.template][1],
-    )
+        return None
+    return corrected

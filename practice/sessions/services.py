@@ -1,6 +1,7 @@
 """Sessions in time: ordinals, clashes, and signing notes."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -57,9 +58,11 @@ def previous_attended(session: Session) -> Session | None:
 
 
 def sign(note: Note, by: User) -> None:
-    """Lock the note: signer, time and the hash of what was signed are kept."""
+    """Lock the note and its session's facts: signer, time, the facts as they stand and
+    the hash of all that are kept."""
     note.signed_by_id = by.id
     note.signed_at = now_utc()
+    note.session_facts = note.session.facts
     note.content_hash = note.compute_hash()
     audit.record("note.sign", note, session=note.session_id, hash=note.content_hash)
 
@@ -70,11 +73,55 @@ def signs_the_same(note: Note, body: dict, by: User) -> bool:
     return note.signed and note.signed_by_id == by.id and body == signed
 
 
-def add_addendum(note: Note, text: str, by: User) -> Addendum:
+def add_addendum(
+    note: Note, text: str, by: User, corrected: dict[str, Any] | None = None
+) -> Addendum:
+    """An addendum to a signed note, signed. With ``corrected`` (some of
+    ``Session.facts``, as they should have been), the addendum also keeps, under its
+    signature, the old and new value of each fact that differs; ``apply_correction``
+    then corrects the session once the addendum is saved."""
+    before = note.session.facts
+    changes = {
+        fact: [before[fact], value]
+        for fact, value in (corrected or {}).items()
+        if value != before[fact]
+    }
     # By id, not through note.addenda: the signed note itself is not touched.
     addendum = Addendum(
-        note_id=note.id, case_id=note.case_id, body=text, signed_by_id=by.id, signed_at=now_utc()
+        note_id=note.id,
+        case_id=note.case_id,
+        body=text,
+        signed_by_id=by.id,
+        signed_at=now_utc(),
+        corrections=changes or None,
     )
     addendum.content_hash = addendum.compute_hash()
     db.session.add(addendum)
     return addendum
+
+
+def apply_correction(session: Session, addendum: Addendum) -> None:
+    """Correct the session's facts as a saved addendum says. The session names the
+    addendum as its correction, which is what lets the change past the lock."""
+    if not addendum.corrections:
+        return
+    for fact, (_, value) in addendum.corrections.items():
+        setattr(session, fact, _stored(fact, value))
+    session.correction_id = addendum.id
+    session.sequence += 1
+    session.updated_at = now_utc()
+    audit.record(
+        "session.correct",
+        session,
+        addendum=addendum.id,
+        **{fact: f"{old} → {new}" for fact, (old, new) in addendum.corrections.items()},
+    )
+
+
+def _stored(fact: str, value):
+    """A fact's plain value (as in ``Session.facts``) as the session column holds it."""
+    if fact in ("starts_at", "ends_at"):
+        return datetime.fromisoformat(value)
+    if fact == "status":
+        return SessionStatus(value)
+    return sorted(value)
