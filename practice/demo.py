@@ -617,7 +617,7 @@ def _given_at_sessions(case: Case) -> None:
                 s.id
                 for s in attended
                 if s.starts_at.date() <= assignment.starts_on
-                and audience.of_session(s) & audience.of_assignment(assignment)
+                and audience.of_session(s) & audience.given_to(assignment)
             ),
             None,
         )

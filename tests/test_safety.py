@@ -103,7 +103,7 @@ def test_a_pause_takes_work_together_out_of_both_portals_until_lifted_with_a_rea
         home = client.get("/portal/").get_data(as_text=True)
         assert f"/portal/homework/{together.id}" not in home
         assert f"/portal/homework/{own.id}" in home
-        assert "set aside the exercises you do together for now" in home
+        assert "set aside, for now, the exercises that involve your partner" in home
         assert client.get(f"/portal/homework/{together.id}").status_code == 404
     # No new work together while it stands.
     response = browser.post(
