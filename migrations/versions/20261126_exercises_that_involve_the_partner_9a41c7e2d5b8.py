@@ -35,6 +35,20 @@ def upgrade():
 
 
 def downgrade():
+    # The flags go with the column. A catalogue exercise that had one is left marked as
+    # changed, so that the next ``flask catalogue load`` (after an upgrade, or before)
+    # writes what the files say instead of trusting a hash that counted the flag.
+    exercises = sa.table(
+        "exercises",
+        sa.column("with_partner", sa.Boolean()),
+        sa.column("origin", sa.String()),
+        sa.column("content_hash", sa.String()),
+    )
+    op.execute(
+        exercises.update()
+        .where(exercises.c.with_partner.is_(True), exercises.c.origin == "catalogue")
+        .values(content_hash="")
+    )
     for table in TABLES:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("with_partner")
