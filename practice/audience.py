@@ -20,6 +20,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 
 from practice.cases.models import Partner
+from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.progress.models import CheckIn
 from practice.safety.models import Referral, SafetyPlan
@@ -33,16 +34,27 @@ BOTH: Audience = frozenset({"a", "b"})
 
 
 def of_assignment(assignment: Assignment) -> Audience:
-    """Homework for one partner is theirs; for each or both together, both partners'.
+    """Homework for one partner is theirs; for each or both together, both partners'
+    (:func:`given_to`), unless it is set aside while a pause stands (:func:`set_aside`)."""
+    return COUNSELLOR_ONLY if set_aside(assignment) else given_to(assignment)
 
-    While the couple's work together is paused, homework done together is out of
-    the partners' sight, whatever the reason for the pause (see practice.cases.pauses).
-    """
+
+def given_to(assignment: Assignment) -> Audience:
+    """Whom the homework is for, pause or not: one partner, or both (each, or together)."""
     if assignment.for_whom in (ForWhom.A, ForWhom.B):
         return frozenset({assignment.for_whom.value})
-    if assignment.for_whom is ForWhom.TOGETHER and assignment.case.joint_paused:
-        return COUNSELLOR_ONLY
     return BOTH
+
+
+def set_aside(assignment: Assignment) -> bool:
+    """Whether the homework is out of the partners' sight because work together is paused.
+
+    While a pause stands, whatever its reason (see practice.cases.pauses), homework
+    that involves the other partner is set aside: done together, or an exercise
+    that asks them to tell, ask, agree or arrange something with the other
+    (``Assignment.involves_partner``). The rest carries on.
+    """
+    return assignment.case.joint_paused and assignment.involves_partner
 
 
 def of_session(session: Session) -> Audience:
@@ -103,11 +115,31 @@ def readable(reader: Partner, items: Iterable[T], audience_of: Callable[[T], Aud
 
 def assignments_for(reader: Partner) -> sa.Select:
     """The reader's case's homework that the reader is in the audience of."""
-    kinds = [ForWhom(reader.position), ForWhom.EACH]
-    if not reader.case.joint_paused:
-        kinds.append(ForWhom.TOGETHER)
-    return sa.select(Assignment).where(
+    kinds = [ForWhom(reader.position), ForWhom.EACH, ForWhom.TOGETHER]
+    query = sa.select(Assignment).where(
         Assignment.case_id == reader.case_id, Assignment.for_whom.in_(kinds)
+    )
+    if reader.case.joint_paused:
+        query = query.where(~involves_partner())
+    return query
+
+
+def involves_partner() -> sa.ColumnElement[bool]:
+    """``Assignment.involves_partner`` as a condition on ``Assignment``."""
+    flagged = (
+        sa.select(ExerciseVersion.id)
+        .join(Exercise, Exercise.id == ExerciseVersion.exercise_id)
+        .where(
+            sa.or_(
+                ExerciseVersion.with_partner.is_(True),
+                ExerciseVersion.who == "together",
+                Exercise.with_partner.is_(True),
+                Exercise.who == "together",
+            )
+        )
+    )
+    return sa.or_(
+        Assignment.for_whom == ForWhom.TOGETHER, Assignment.exercise_version_id.in_(flagged)
     )
 
 

@@ -324,14 +324,15 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
         stay = _assign(
             santos, sam, "stay-honest-appraisal", ForWhom.A, start=today - timedelta(weeks=2)
         )
-        # Nothing that asks them to negotiate with each other while the work is paused.
+        # Nothing that asks them to involve each other while the work is paused
+        # (no exercise ``with_partner``: "tell your partner the fear" is one of those).
         urges = _assign(
             santos,
             sam,
-            "transparency-checking-urges",
+            "traps-weekly-self-check",
             ForWhom.B,
             start=today - timedelta(weeks=1),
-            note="When the urge comes, take the calming option this time, not the talk; "
+            note="Look hardest at checking up and at limiting time with others; "
             "bring what you wrote to our next individual session.",
         )
         db.session.flush()
@@ -618,7 +619,7 @@ def _given_at_sessions(case: Case) -> None:
                 s.id
                 for s in attended
                 if s.starts_at.date() <= assignment.starts_on
-                and audience.of_session(s) & audience.of_assignment(assignment)
+                and audience.of_session(s) & audience.given_to(assignment)
             ),
             None,
         )

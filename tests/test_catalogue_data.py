@@ -62,6 +62,43 @@ ONE_PARTNER = {
 }
 
 
+#: "each" and "one" exercises that ask the partner doing them to involve the other: to
+#: tell, ask, agree or arrange something with them, do something with or for them, or
+#: show them something. Read by hand from the instructions; see docs/catalogue-editing.md.
+WITH_PARTNER = {
+    "commit-daily-choice",
+    "roadmap-shared-journal",
+    "traps-own-the-part",
+    "i-statement-real-moment",
+    "listening-validation-notes",
+    "talks-prepare",
+    "curious-convert-criticism",
+    "curious-follow-up",
+    "root-meet-a-need",
+    "understand-grain-of-truth",
+    "own-accountability-statement",
+    "connection-listen-not-fix",
+    "love-languages-daily-gesture",
+    "appreciation-noticing-log",
+    "appreciation-written-notes",
+    "safety-go-back-and-repair",
+    "empathy-their-account",
+    "vulnerability-risk-ladder",
+    "self-care-protected-hour",
+    "individuality-space-with-return",
+    "outside-pressures-map",
+    "promises-renegotiate-early",
+    "transparency-checking-urges",
+    "apology-follow-through",
+    "betrayal-voice-the-fear",
+}
+
+
+def test_work_that_involves_the_partner_is_marked(catalogue):
+    assert {ex.slug for ex in catalogue.exercises if ex.with_partner} == WITH_PARTNER
+    assert not any(ex.with_partner for ex in catalogue.exercises if ex.who == "together")
+
+
 def test_work_written_for_one_partner_is_marked_for_one(catalogue):
     assert {ex.slug for ex in catalogue.exercises if ex.who == "one"} == ONE_PARTNER
     # Instructions addressed to one of the two partners belong with them.

@@ -3,7 +3,9 @@
 import sqlalchemy as sa
 
 from practice.auth.models import Role, User
+from practice.cases.models import Case
 from practice.extensions import db
+from practice.homework.services import case_assignments
 
 
 def test_create_owner(runner):
@@ -54,6 +56,16 @@ def test_seed_demo_if_empty_leaves_a_real_practice_alone(runner, owner):
 def test_demo_logins_work(runner, client, auth):
     runner.invoke(args=["seed-demo", "--password", "demo password"])
     assert auth.login("sam@demo.mend", "demo password").status_code == 302
+
+
+def test_the_demos_paused_couple_has_nothing_that_involves_the_partner(runner):
+    """Santos & Becker: work together paused for safety, and only work each does alone."""
+    runner.invoke(args=["seed-demo", "--password", "demo password"])
+    santos = db.session.scalar(sa.select(Case).where(Case.label.startswith("Maria Santos")))
+    assert santos.joint_paused
+    given = case_assignments(santos)
+    assert given
+    assert not [a.exercise.title for a in given if a.involves_partner]
 
 
 def test_create_owner_checks_the_email(runner):

@@ -91,11 +91,15 @@ def test_together_exercises_cannot_be_chosen_when_safety_concerns(client, as_cou
     assert "/homework/new/rituals-date-night" not in page
     assert "Done together" in page
     assert "Work together is paused" in page
-    # Exercises each partner does alone stay choosable.
+    # Exercises each partner does alone stay choosable...
     page = client.get(f"/cases/{case.id}/homework/new?q=I-statements").data.decode()
-    assert f"/cases/{case.id}/homework/new/i-statement-real-moment" in page
+    assert f"/cases/{case.id}/homework/new/i-statement-rewrites" in page
     assert f"/cases/{case.id}/homework/new/i-statement-exchange" not in page
     assert exercise("i-statement-exchange").title in page
+    # ...unless they ask one partner to involve the other ("say it to your partner").
+    assert f"/cases/{case.id}/homework/new/i-statement-real-moment" not in page
+    assert exercise("i-statement-real-moment").title in page
+    assert "Involves their partner" in page
 
 
 def test_the_assign_form_suggests_the_exercise_defaults(client, as_counsellor, case):
@@ -261,9 +265,38 @@ def test_together_work_needs_a_clear_screening(
 
 def test_solo_work_is_allowed_despite_safety_concerns(client, as_counsellor, make_case):
     case = make_case(as_counsellor, screening="concerns")
-    url = f"/cases/{case.id}/homework/new/appreciation-noticing-log"
+    url = f"/cases/{case.id}/homework/new/i-statement-rewrites"
     assert client.post(url, data=assign_data(for_whom="each", cadence="daily")).status_code == 302
     assert len(assignments()) == 1
+
+
+@pytest.mark.parametrize("for_whom", ["each", "a"])
+@pytest.mark.parametrize(
+    ("screening", "message"),
+    [
+        ("concerns", "Work together is paused"),
+        ("concerns-plan", None),  # concerns recorded, work together goes on
+        ("no-concerns", None),
+    ],
+)
+def test_work_that_involves_the_partner_is_held_like_work_together(
+    client, as_counsellor, make_case, screening, message, for_whom
+):
+    """Thanking the partner out loud is asked of each partner alone, yet involves the other:
+    while work together is held it is refused beside the field, and nothing typed is lost."""
+    case = make_case(as_counsellor, screening=screening)
+    url = f"/cases/{case.id}/homework/new/appreciation-noticing-log"
+    response = client.post(url, data=assign_data(for_whom=for_whom, cadence="daily"))
+    if message is None:
+        assert response.status_code == 302
+        assert len(assignments()) == 1
+        return
+    page = response.data.decode()
+    assert response.status_code == 400
+    assert 'id="for_whom-error"' in page
+    assert "This exercise asks them to involve their partner. " + message in page
+    assert NOTE in page
+    assert assignments() == []
 
 
 def test_a_together_exercise_cannot_go_to_one_partner(client, as_counsellor, case):

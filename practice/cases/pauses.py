@@ -3,9 +3,11 @@
 A counsellor pauses joint work for a holiday, a change of plan, or safety; to the
 partners every pause looks the same ("paused by your counsellor"), so a pause for
 safety tells the partner who is the danger nothing more than a holiday would.
-While a pause stands, homework done together is out of the portal (its entries
-are kept), no new work together is given, a joint session needs a recorded
-reason, and reports are not shared with the couple. ``Case.joint_paused`` mirrors
+While a pause stands, homework that involves the other partner (done together, or
+asking one partner to tell, ask or arrange something with the other) is out of the
+portal (its entries are kept; see ``audience.set_aside``), no new work together is
+given, a joint session needs a recorded reason, and reports are not shared with the
+couple. ``Case.joint_paused`` mirrors
 whether a pause stands, so lists and the audience rule need no extra query.
 """
 

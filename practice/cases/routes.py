@@ -35,6 +35,7 @@ from practice.homework.services import (
     conjoint_problem,
     entry_days,
     progress_for,
+    set_aside_now,
 )
 from practice.idempotency import create_once
 from practice.safety.access import case_safety_work
@@ -143,6 +144,7 @@ def show(case_id: int):
         now=now_utc(),
         conjoint=conjoint_problem(case),
         pause=standing_pause(case),
+        set_aside=set_aside_now(assignments),
         alert=open_alert(case),
         safety_work=case_safety_work(case),
     )

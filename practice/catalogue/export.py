@@ -16,6 +16,7 @@ def exercise_dict(exercise: Exercise) -> dict:
         "origin": exercise.origin.value,
         "version": exercise.version,
         "who": exercise.who,
+        "with_partner": exercise.with_partner,
         "cadence": exercise.cadence,
         "per_week": exercise.per_week,
         "minutes": exercise.minutes,

@@ -1,6 +1,7 @@
 """Forms for browsing the catalogue and writing practice-own exercises."""
 
 from wtforms import (
+    BooleanField,
     IntegerField,
     RadioField,
     SelectField,
@@ -66,6 +67,13 @@ class ExerciseForm(Form):
         validators=[InputRequired(message="Say who does the exercise.")],
         description="“One partner” is for work written for one of them, such as the partner "
         "who caused a hurt: you choose which partner when you assign it.",
+    )
+    with_partner = BooleanField(
+        "It asks them to involve their partner",
+        description="Tick it if a partner doing it alone is asked to tell, ask, agree or "
+        "arrange something with the other, do something with or for them, or show them "
+        "something. While work together is held for a couple, such exercises are not "
+        "given, and those already given are set aside. Exercises done together always count.",
     )
     cadence = SelectField("How often", choices=choices(CADENCES), default="weekly")
     per_week = IntegerField(

@@ -40,10 +40,27 @@ STRATEGY_CONTENT = (
     "concerns",
     "blocks",
 )
-EXERCISE_CONTENT = ("title", "instructions", "who", "cadence", "per_week", "minutes", "prompts")
+EXERCISE_CONTENT = (
+    "title",
+    "instructions",
+    "who",
+    "cadence",
+    "per_week",
+    "minutes",
+    "prompts",
+    "with_partner",
+)
 
 
 def content_hash(content: dict) -> str:
+    """The hash versions are told apart by.
+
+    ``with_partner`` counts only when set: an exercise that does not involve the
+    partner hashes as it did before the attribute existed, so adding it gave new
+    versions only to the exercises that were flagged.
+    """
+    if content.get("with_partner") is False:
+        content = {key: value for key, value in content.items() if key != "with_partner"}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 

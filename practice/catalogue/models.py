@@ -112,11 +112,19 @@ class ExerciseContent:
     per_week: Mapped[int | None]
     minutes: Mapped[int]
     prompts: Mapped[list[str]] = mapped_column(sa.JSON)
+    # Whether it asks a partner to involve the other: tell, ask, agree or arrange
+    # something with them, do something with or for them, or show them something.
+    with_partner: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
     @property
     def together(self) -> bool:
         return self.who == "together"
+
+    @property
+    def involves_partner(self) -> bool:
+        """Whether doing it involves the other partner: done together, or flagged so."""
+        return self.together or self.with_partner
 
     @property
     def for_one_partner(self) -> bool:

@@ -162,6 +162,8 @@ def _content(form: ExerciseForm) -> dict:
         "per_week": form.per_week.data if form.cadence.data == "n-per-week" else None,
         "minutes": form.minutes.data,
         "prompts": form.prompt_texts,
+        # Done together implies it; stored as ticked, read through ``involves_partner``.
+        "with_partner": bool(form.with_partner.data),
     }
 
 

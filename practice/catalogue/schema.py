@@ -43,7 +43,7 @@ EXERCISE_FIELDS = {
     "minutes": int,
     "prompts": list,
 }
-OPTIONAL_EXERCISE_FIELDS = {"per_week": int}
+OPTIONAL_EXERCISE_FIELDS = {"per_week": int, "with_partner": bool}
 MIN_EXERCISES = 2
 PROMPTS_RANGE = (2, 5)
 
@@ -67,6 +67,7 @@ class ExerciseData:
     per_week: int | None
     minutes: int
     prompts: tuple[str, ...]
+    with_partner: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ def _read_exercise(problems, where, raw) -> ExerciseData | None:
         problems.add(where, "field 'per_week' must be 2–6 when cadence is 'n-per-week'")
     if raw["cadence"] != "n-per-week" and per_week is not None:
         problems.add(where, "field 'per_week' only belongs with cadence 'n-per-week'")
+    if raw.get("with_partner") is not None and raw["who"] == "together":
+        problems.add(where, "field 'with_partner' is implied by who = 'together'; leave it out")
     if not 1 <= raw["minutes"] <= 240:
         problems.add(where, "field 'minutes' should be between 1 and 240")
     prompts = _texts(problems, where, "prompts", raw["prompts"])
@@ -202,6 +205,7 @@ def _read_exercise(problems, where, raw) -> ExerciseData | None:
         per_week=per_week,
         minutes=raw["minutes"],
         prompts=prompts,
+        with_partner=raw.get("with_partner", False),
     )
 
 

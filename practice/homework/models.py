@@ -68,6 +68,21 @@ class Assignment(db.Model):
     def cadence_label(self) -> str:
         return cadence_label(self.cadence, self.per_week)
 
+    @property
+    def involves_partner(self) -> bool:
+        """Whether doing it involves the other partner: given to do together, or an exercise
+        done together or asking them to involve their partner.
+
+        The flag is read on the version given and on the exercise as it is now: homework
+        given before its exercise was flagged follows the flag, since setting aside too
+        much while a pause stands is the safer mistake (see practice.audience).
+        """
+        return (
+            self.for_whom is ForWhom.TOGETHER
+            or self.exercise.involves_partner
+            or self.exercise.exercise.involves_partner
+        )
+
     def for_label(self, case: Case | None = None) -> str:
         case = case or self.case
         if self.for_whom in (ForWhom.A, ForWhom.B):

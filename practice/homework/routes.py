@@ -19,17 +19,21 @@ from practice.forms import restoring
 from practice.homework.forms import AssignForm
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
+    WITH_PARTNER_HELD,
     apply_assignment_form,
+    case_assignments,
     check_assignment,
     conjoint_problem,
     entry_days,
     new_assignment,
     progress_for,
     sessions_to_give_at,
+    set_aside_now,
     withdraw,
 )
 from practice.idempotency import create_once
 from practice.pagination import paginate_list
+from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
 from practice.web import form_page, format_datetime
 
@@ -76,8 +80,25 @@ def choose(case_id: int):
             exercises += [(strategy, e) for e in live]
     page = paginate_list(exercises, 15)
     return render_template(
-        "homework/choose.html", case=case, q=query, page=page, conjoint=conjoint_problem(case)
+        "homework/choose.html",
+        case=case,
+        q=query,
+        page=page,
+        conjoint=conjoint_problem(case),
+        **_holds(case),
     )
+
+
+def _holds(case: Case) -> dict:
+    """What the assign pages tell the counsellor while work together is held: why, for
+    exercises that involve the partner, and the active homework a pause sets aside."""
+    held = joint_work_held(case)
+    return {
+        "partner_held": WITH_PARTNER_HELD.format(held=held) if held else None,
+        "set_aside": set_aside_now(case_assignments(case, include_withdrawn=False))
+        if case.joint_paused
+        else [],
+    }
 
 
 def _exercise_or_404(slug: str) -> Exercise:
@@ -109,7 +130,9 @@ def assign(case_id: int, slug: str):
         form.per_week.data = exercise.per_week
         form.starts_on.data = practice_today()
         form.for_whom.data = _suggested_for_whom(case, exercise.who)
-    if form.validate_on_submit() and check_assignment(case, exercise.who, form):
+    if form.validate_on_submit() and check_assignment(
+        case, exercise.who, form, with_partner=exercise.with_partner
+    ):
         assignment, created = create_once(
             Assignment,
             form.form_token.data,
@@ -125,7 +148,12 @@ def assign(case_id: int, slug: str):
             flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page(
-        "homework/assign.html", form, case=case, exercise=exercise, conjoint=conjoint_problem(case)
+        "homework/assign.html",
+        form,
+        case=case,
+        exercise=exercise,
+        conjoint=conjoint_problem(case),
+        **_holds(case),
     )
 
 
@@ -183,7 +211,11 @@ def edit(case_id: int, assignment_id: int):
     if request.method == "GET":
         form.for_whom.data = assignment.for_whom.value
         form.given_at.data = str(assignment.session_id or "")
-    if form.validate_on_submit() and check_assignment(case, assignment.exercise.who, form):
+    version = assignment.exercise
+    with_partner = version.with_partner or version.exercise.with_partner
+    if form.validate_on_submit() and check_assignment(
+        case, version.who, form, with_partner=with_partner
+    ):
         apply_assignment_form(assignment, form)
         audit.record("assignment.change", assignment)
         flash("Homework updated.", "success")
@@ -195,6 +227,7 @@ def edit(case_id: int, assignment_id: int):
         exercise=assignment.exercise,
         assignment=assignment,
         conjoint=conjoint_problem(case),
+        **_holds(case),
     )
 
 

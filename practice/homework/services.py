@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from practice import audience, audit
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
-from practice.catalogue.models import Exercise
+from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.adherence import Adherence, adherence
@@ -34,10 +34,14 @@ def conjoint_problem(case: Case) -> str | None:
     return None
 
 
-def check_assignment(case: Case, who: str, form: AssignForm) -> bool:
+WITH_PARTNER_HELD = "This exercise asks them to involve their partner. {held}"
+
+
+def check_assignment(case: Case, who: str, form: AssignForm, *, with_partner: bool = False) -> bool:
     """Case-level checks the form cannot make alone; errors go beside the field.
 
-    ``who`` is the exercise's own "each", "together" or "one" (see ``EXERCISE_WHO``).
+    ``who`` is the exercise's own "each", "together" or "one" (see ``EXERCISE_WHO``);
+    ``with_partner``, whether it asks a partner to involve the other.
     """
     ok = True
     exercise_together = who == "together"
@@ -46,6 +50,9 @@ def check_assignment(case: Case, who: str, form: AssignForm) -> bool:
     )
     if together and (problem := conjoint_problem(case)):
         form.for_whom.errors.append(problem)
+        ok = False
+    elif with_partner and (held := joint_work_held(case)):
+        form.for_whom.errors.append(WITH_PARTNER_HELD.format(held=held))
         ok = False
     if exercise_together and form.for_whom.data in ("a", "b"):
         form.for_whom.errors.append("This exercise is done together; give it to both partners.")
@@ -185,9 +192,15 @@ def case_assignments(case: Case, *, include_withdrawn: bool = True) -> list[Assi
     query = (
         sa.select(Assignment)
         .where(Assignment.case_id == case.id)
-        .options(joinedload(Assignment.exercise))
+        .options(joinedload(Assignment.exercise).joinedload(ExerciseVersion.exercise))
         .order_by(Assignment.status, Assignment.starts_on.desc(), Assignment.id.desc())
     )
     if not include_withdrawn:
         query = query.where(Assignment.status == AssignmentStatus.ACTIVE)
     return list(db.session.scalars(query))
+
+
+def set_aside_now(assignments: list[Assignment]) -> list[Assignment]:
+    """Those of a case's ``assignments`` that are active and set aside from the partners'
+    portals while a pause stands (``audience.set_aside``), for the counsellor to see."""
+    return [a for a in assignments if a.is_active and audience.set_aside(a)]

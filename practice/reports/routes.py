@@ -85,7 +85,7 @@ def worksheet_pdf(case, assignment, record_as: str, reader=None) -> Response:
 def worksheet_for(case, assignment, reader=None) -> str:
     """Whose name heads a worksheet: the one partner it is for, the partner printing their
     own copy of homework each does, or the couple for homework done together."""
-    one = [p for p in case.partners if audience.of_assignment(assignment) == {p.position}]
+    one = [p for p in case.partners if audience.given_to(assignment) == {p.position}]
     if one:
         return one[0].name
     if reader is not None and assignment.for_whom.value == "each":

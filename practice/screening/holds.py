@@ -2,7 +2,8 @@
 
 Held while a pause stands (``Case.joint_paused``, practice.cases.pauses) or a
 partner's "I don't feel safe" waits for the counsellor (practice.screening.alerts).
-While held: no new work together, a joint session needs a recorded reason, and
+While held: no new work together (nor exercises that ask a partner to involve the
+other), a joint session needs a recorded reason, and
 no report is shared with the couple. Only a pause shows to the partners (the
 same for any reason); an alert changes nothing they see.
 """
@@ -12,11 +13,12 @@ from practice.screening.alerts import open_alert
 
 PAUSED = (
     "Work together is paused for this couple. Lift the pause (on the case page) with a "
-    "reason before giving exercises done together."
+    "reason before giving exercises done together or that involve the partner."
 )
 ALERTED = (
     "A partner has told you privately that they do not feel safe. Until you have seen to "
-    "it (on the case page), exercises done together cannot be given."
+    "it (on the case page), exercises done together or that involve the partner cannot be "
+    "given."
 )
 
 

@@ -119,8 +119,8 @@ def pause(case_id: int):
             case, PauseReason(form.reason.data), (form.note.data or "").strip(), current_user
         )
         flash(
-            "Work together is paused. The partners see their exercises done together set "
-            "aside “by your counsellor for now”, the same for any reason.",
+            "Work together is paused. The partners see the exercises that involve their "
+            "partner set aside by their counsellor for now, the same for any reason.",
             "success",
         )
         return redirect(url_for("cases.show", case_id=case.id))
