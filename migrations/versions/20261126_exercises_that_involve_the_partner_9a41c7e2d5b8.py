@@ -1,7 +1,7 @@
 """exercises that ask a partner to involve the other
 
 Revision ID: 9a41c7e2d5b8
-Revises: 6f0309f51337
+Revises: e51ec11d1eda
 Create Date: 2026-11-26 10:00:00
 
 ``with_partner`` marks an exercise (and each of its versions) that asks a partner
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9a41c7e2d5b8"
-down_revision = "6f0309f51337"
+down_revision = "e51ec11d1eda"
 branch_labels = None
 depends_on = None
 
