@@ -93,10 +93,10 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story):
 
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_label("Note").fill("Seen separately; no violence, threats or fear reported.")
+    page.get_by_label("Reason and plan").fill("Seen apart; no violence, threats or fear reported.")
     casey.look("safety")
-    page.get_by_role("button", name="Save screening").click()
-    expect(page.get_by_text("Screening saved")).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Saved: no safety concerns identified")).to_be_visible()
 
     story["links"] = {}
     for position in ("a", "b"):
@@ -257,7 +257,7 @@ def test_5_what_nobody_should_be_able_to_do(person, story):
     other_case = page.url.removeprefix(casey.base)
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Save screening").click()
+    page.get_by_role("button", name="Record the decision").click()
     page.get_by_role("link", name="Assign homework").first.click()
     page.get_by_role("searchbox", name="Find an exercise").fill("listening")
     page.get_by_role("button", name="Search").click()
