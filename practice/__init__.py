@@ -35,6 +35,7 @@ from practice.progress.routes import bp as progress_bp
 from practice.reports.routes import bp as reports_bp
 from practice.safety.portal_routes import bp as portal_safety_bp
 from practice.safety.routes import bp as safety_bp
+from practice.screening.portal_routes import bp as portal_screening_bp
 from practice.screening.routes import bp as screening_bp
 from practice.sessions.routes import bp as sessions_bp
 
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
+    app.register_blueprint(portal_screening_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")

@@ -12,6 +12,8 @@ PUBLIC = {
     "main.healthz",
     "auth.login",
     "auth.logout",
+    "auth.quick_exit",
+    "auth.leave",
     "auth.accept_invitation",
     "auth.two_factor",
     "calendar.feed",  # a calendar app's address: the token in it is the key

@@ -1,10 +1,11 @@
 """Non-interference: what partner A does alone changes nothing partner B can see.
 
 Everything partner B can reach is collected — every portal page, the text of
-every PDF, the record exports, B's calendar feed and the reminders that would
-be emailed to B — then A and the counsellor do A-only things, each carrying a
-marker where text is possible, and B's view is collected again. Nothing may
-differ but the noise (form tokens), and no marker may appear anywhere. The
+every PDF, the record exports, B's calendar feed, the reminders that would
+be emailed to B and every email in the outbox addressed to B — then A and
+the counsellor do A-only things, each carrying a marker where text is
+possible, and B's view is collected again. Nothing may differ but the noise
+(form tokens), and no marker may appear anywhere. The
 control: A's own view does carry A's markers, so the markers were really made.
 """
 
@@ -23,6 +24,7 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
+from practice.mail.models import OutboundEmail
 from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
@@ -38,6 +40,8 @@ MARKERS = {
     "draft": "MARKER-A-UNSAVED-DRAFT",
     "safety_plan": "MARKER-A-SAFETY-PLAN",
     "referral": "MARKER-A-REFERRAL",
+    "self_screen": "MARKER-A-OWN-SCREEN-IN-THE-PORTAL",
+    "not_safe": "MARKER-A-DOES-NOT-FEEL-SAFE",
 }
 PORTAL_PAGES = (
     "/portal/",
@@ -48,6 +52,8 @@ PORTAL_PAGES = (
     "/portal/checkin",
     "/portal/appointments/",
     "/portal/safety-plan",
+    "/portal/questions",
+    "/portal/contact",
 )
 NOISE = (
     re.compile(r'(name="(?:csrf_token|form_token)"[^>]*value=")[^"]*'),
@@ -128,6 +134,10 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
             200,
             json.dumps(sorted((d.key, repr(sorted(d.facts.items()))) for d in due)),
         )
+    sent = db.session.scalars(
+        sa.select(OutboundEmail).where(OutboundEmail.to == partner.user.email)
+    ).all()
+    seen["emails"] = (200, json.dumps(sorted((m.kind, m.subject, m.body) for m in sent)))
     return seen
 
 
@@ -303,6 +313,15 @@ def a_alone(app, counsellor, case) -> None:
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A answers the safety questions alone in the portal, and says they do not feel safe.
+    response = as_a.post(
+        "/portal/questions",
+        data={f"q_{item.key.replace('-', '_')}": "yes" for item in ITEMS}
+        | {"note": MARKERS["self_screen"]},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = as_a.post("/portal/contact", data={"message": MARKERS["not_safe"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert each is not None
 
 
@@ -351,3 +370,6 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
     assert MARKERS["screening"] not in everything  # counsellor-only, even for A
     assert MARKERS["screen"] not in everything
+    # What A sent their counsellor is not shown back, even to A (phones are shared).
+    assert MARKERS["self_screen"] not in everything
+    assert MARKERS["not_safe"] not in everything

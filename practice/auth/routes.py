@@ -12,6 +12,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from practice import audit, parking
 from practice.auth import pending
@@ -28,7 +30,7 @@ from practice.auth.two_factor import check_code, use_recovery_code
 from practice.cases.services import find_invitation, invitation_problem
 from practice.database import now_utc
 from practice.errors import render_error
-from practice.extensions import db, limiter, login_manager
+from practice.extensions import csrf, db, limiter, login_manager
 from practice.web import form_page, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -194,9 +196,8 @@ def _too_many_codes(user: User, run_out: str):
     return redirect(url_for("auth.login"))
 
 
-@bp.post("/logout")
-def logout():
-    """End this login session on the server and in the browser."""
+def end_login() -> None:
+    """End the current login session on the server and in the browser."""
     if current_user.is_authenticated:
         db.session.execute(
             sa.update(LoginSession)
@@ -206,8 +207,53 @@ def logout():
         audit.record("logout", current_user)
         logout_user()
     session.clear()
+
+
+@bp.post("/logout")
+def logout():
+    """End this login session on the server and in the browser."""
+    end_login()
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/leave")
+@csrf.exempt  # checked below: a stale token must not keep a login open
+def quick_exit():
+    """A client's quick exit: end the login and show a page that says nothing of Mend.
+
+    The portal's script sends this in the background and replaces the page itself;
+    without the script, the button's form lands here and is sent on to the page.
+    """
+    if quick_exit_allowed():
+        end_login()  # on the trail as a plain logout: how someone left says too much
+    else:
+        leave_cookie_alone()
+    return redirect(url_for("auth.leave"), 303)
+
+
+def quick_exit_allowed() -> bool:
+    """Whether this quick exit may end the login: its form carries the login's CSRF
+    token, or it comes from one of our own pages. The second holds a page opened
+    before a login in another tab renewed the token: leaving must still work there.
+    A post from another site ends nothing (it arrives without our cookie anyway)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        origin = request.headers.get("Origin")
+        return request.headers.get("Sec-Fetch-Site") == "same-origin" or (
+            origin is not None and origin == request.host_url.rstrip("/")
+        )
+    return True
+
+
+@bp.get("/leave")
+def leave():
+    """The neutral page a quick exit lands on: no name, no portal, nothing to go back to."""
+    leave_cookie_alone()  # a page still on its way must not bring the login back
+    return render_template("auth/leave.html")
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

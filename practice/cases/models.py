@@ -71,7 +71,7 @@ class Case(db.Model):
     # (practice.screening.alerts.open_alert reads it; loaded once per request).
     open_alerts: Mapped[list["SafetyAlert"]] = relationship(  # noqa: F821
         primaryjoin="and_(SafetyAlert.case_id == Case.id, SafetyAlert.resolved_at.is_(None))",
-        order_by="SafetyAlert.created_at.desc()",
+        order_by="(SafetyAlert.created_at.desc(), SafetyAlert.id.desc())",
         viewonly=True,
     )
 

@@ -39,7 +39,7 @@ from practice.homework.services import (
 )
 from practice.idempotency import create_once
 from practice.safety.access import case_safety_work
-from practice.screening.alerts import open_alert
+from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
 from practice.web import form_page
 
@@ -145,7 +145,7 @@ def show(case_id: int):
         conjoint=conjoint_problem(case),
         pause=standing_pause(case),
         set_aside=set_aside_now(assignments),
-        alert=open_alert(case),
+        alerts=open_alerts(case),
         safety_work=case_safety_work(case),
     )
 
@@ -202,7 +202,7 @@ def safety(case_id: int):
         case=case,
         screens=screens,
         pause=standing_pause(case),
-        alert=open_alert(case),
+        alerts=open_alerts(case),
     )
 
 

@@ -10,6 +10,7 @@ from practice.auth.models import Role, User
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
+from practice.screening.alerts import open_alerts_of
 
 bp = Blueprint("main", __name__)
 
@@ -32,6 +33,7 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         attention=attention(current_user, today),
+        alerts=open_alerts_of(current_user),
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
     )

@@ -14,10 +14,11 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.forms import Form, choices, restoring
 from practice.idempotency import create_once
-from practice.screening.alerts import open_alert, resolve
+from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
 from practice.screening.items import ITEMS
 from practice.screening.models import PartnerScreen, TakenBy
+from practice.screening.services import new_screen
 from practice.web import form_page
 
 bp = Blueprint("screening", __name__)
@@ -74,28 +75,20 @@ def screen(case_id: int, position: str):
         made, created = create_once(
             PartnerScreen,
             form.form_token.data,
-            lambda: _add_screen(partner, form, TakenBy.COUNSELLOR, form.taken_on.data),
+            lambda: new_screen(
+                partner,
+                form.answers(),
+                form.note.data or "",
+                taken_by=TakenBy.COUNSELLOR,
+                taken_on=form.taken_on.data,
+                entered_by_id=current_user.id,
+            ),
         )
         if created:
             audit.record("screen.record", made, by="counsellor")
         flash(f"{partner.first_name}’s answers are saved, for you alone.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))
     return form_page("screening/screen_form.html", form, case=case, partner=partner)
-
-
-def _add_screen(partner, form, taken_by: TakenBy, taken_on) -> PartnerScreen:
-    made = PartnerScreen(
-        case_id=partner.case_id,
-        partner_id=partner.id,
-        taken_on=taken_on,
-        taken_by=taken_by,
-        answers=form.answers(),
-        note=(form.note.data or "").strip(),
-        entered_by_id=current_user.id,
-    )
-    db.session.add(made)
-    db.session.flush()
-    return made
 
 
 @bp.get("/screens/<int:screen_id>")
@@ -135,8 +128,7 @@ def lift(case_id: int):
     form = LiftForm()
     if form.validate_on_submit():
         lift_pause(case, form.note.data.strip(), current_user)
-        if (alert := open_alert(case)) is not None:
-            resolve(alert, current_user, form.note.data.strip())
+        resolve_all(case, current_user, form.note.data.strip())
         flash("Work together can go on again.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page("screening/pause.html", form, case=case, mode="lift")
@@ -147,14 +139,14 @@ def lift(case_id: int):
 def alert_seen(case_id: int):
     """The counsellor has dealt with a partner's “I don't feel safe”: the holds end."""
     case = get_case_or_404(case_id)
-    alert = open_alert(case)
-    if alert is None:
+    alerts = open_alerts(case)
+    if not alerts:
         return redirect(url_for("cases.safety", case_id=case.id))
     form = LiftForm()
     form.note.label.text = "What you did about it"
     if form.validate_on_submit():
-        resolve(alert, current_user, form.note.data.strip())
-        audit.record("alert.resolve", alert)
+        for resolved in resolve_all(case, current_user, form.note.data.strip()):
+            audit.record("alert.resolve", resolved)
         flash("Marked as dealt with.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))
-    return form_page("screening/pause.html", form, case=case, mode="alert", alert=alert)
+    return form_page("screening/pause.html", form, case=case, mode="alert", alerts=alerts)

@@ -259,7 +259,7 @@ def test_5_what_nobody_should_be_able_to_do(person, story):
     other_case = page.url.removeprefix(casey.base)
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Save screening").click()
+    page.get_by_role("button", name="Record the decision").click()
     page.get_by_role("link", name="Assign homework").first.click()
     page.get_by_role("searchbox", name="Find an exercise").fill("listening")
     page.get_by_role("button", name="Search").click()

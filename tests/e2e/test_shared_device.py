@@ -16,12 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from practice.database import now_utc
-from tests.e2e.conftest import OWNER, PHONE
+from tests.e2e.conftest import EXERCISE, PASSWORD, PHONE, log_in, log_out
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a partner's long password"
-EXERCISE = "A different date every week"
 
 #: Every key and value this origin keeps in the browser, in both storages.
 STORAGE = """() => [localStorage, sessionStorage].flatMap(store =>
@@ -32,100 +29,12 @@ FIELD_VALUES = """() => Array.from(document.querySelectorAll("input, textarea, s
     .map(field => field.value)"""
 
 
-def log_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
-
-
-def log_out(page, name: str) -> None:
-    """The way a person logs out, on a phone: the menu, their name, Log out."""
-    menu = page.get_by_role("button", name="Show menu")
-    if menu.is_visible():
-        menu.click()
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You have logged out.")).to_be_visible()
-
-
 def storage(page) -> list[str]:
     return page.evaluate(STORAGE)
 
 
 def current_user_id(page) -> str:
     return page.locator("meta[name=mend-user]").get_attribute("content")
-
-
-@pytest.fixture
-def couple(person):
-    """A couple with portal logins and an exercise to do together; names made unique."""
-    tag = uuid.uuid4().hex[:8]
-    counsellor = (f"c-{tag}@e2e.example.org", "the counsellor's long password")
-    names = {"a": f"Alex {tag}", "b": f"Jordan {tag}"}
-    emails = {p: f"{p}-{tag}@e2e.example.org" for p in names}
-
-    owner = person(f"shared-{tag}-owner")
-    page = owner.page
-    log_in(page, owner.base, *OWNER)
-    page.goto(owner.base + "/admin/accounts")
-    page.get_by_role("link", name="New counsellor").click()
-    page.get_by_label("Name").fill(f"Casey {tag}")
-    page.get_by_label("Email").fill(counsellor[0])
-    page.get_by_label("First password").fill(counsellor[1])
-    page.get_by_label("Type it again").fill(counsellor[1])
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"can now log in as {counsellor[0]}")).to_be_visible()
-    owner.close()
-
-    desk = person(f"shared-{tag}-counsellor")
-    page = desk.page
-    log_in(page, desk.base, *counsellor)
-    page.get_by_role("link", name="Open a case").first.click()
-    for position, label in (("a", "Partner A"), ("b", "Partner B")):
-        page.get_by_label(f"{label}'s name").fill(names[position])
-        page.get_by_label(f"{label}'s email").fill(emails[position])
-    page.get_by_label("Status").select_option("active")
-    page.get_by_role("button", name="Open case").click()
-    case_url = page.url.removeprefix(desk.base)
-    page.get_by_role("link", name="Record a screening").first.click()
-    page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Save screening").click()
-    expect(page.get_by_text("Screening saved")).to_be_visible()
-    links = []
-    for _ in names:
-        page.get_by_role("button", name="Invite to the portal").first.click()
-        links.append(page.get_by_label(re.compile("One-time link")).input_value())
-        page.get_by_role("link", name="Back to the case").click()
-    page.get_by_role("link", name="Assign homework").first.click()
-    page.get_by_role("searchbox", name="Find an exercise").fill("date night")
-    page.get_by_role("button", name="Search").click()
-    page.locator(".list-group-item", has_text=EXERCISE).get_by_role("link", name="Choose").click()
-    page.get_by_label("Both together").check()
-    page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text(f"“{EXERCISE}” is assigned.")).to_be_visible()
-    desk.close()
-
-    homework = None
-    for link in links:  # each partner joins on a phone of their own first
-        phone = person(f"shared-{tag}-joining", PHONE)
-        page = phone.page
-        page.goto(link)
-        page.get_by_label("Choose a password").fill(PASSWORD)
-        page.get_by_label("Type it again").fill(PASSWORD)
-        page.get_by_role("button", name="Set password and continue").click()
-        expect(page.get_by_role("heading", name=re.compile("Hello,"))).to_be_visible()
-        homework = page.get_by_role("link", name=re.compile(EXERCISE)).get_attribute("href")
-        phone.close()
-    return {
-        "names": names,
-        "emails": emails,
-        "homework": homework,
-        "tag": tag,
-        "counsellor": (f"Casey {tag}", *counsellor),
-        "case_url": case_url,
-    }
 
 
 def open_homework(page, base: str, couple) -> None:
