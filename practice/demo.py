@@ -113,7 +113,8 @@ def _screen(case: Case, by: User, outcome: ScreeningOutcome, note: str, on: date
     case.screened_on = on
     if outcome is ScreeningOutcome.PAUSED:
         db.session.flush()
-        pause_joint_work(case, PauseReason.SAFETY, note, by)
+        pause = pause_joint_work(case, PauseReason.SAFETY, note, by)
+        pause.started_at = datetime.combine(on, time(16, 0), tzinfo=practice_zone())
 
 
 def _safety_work(case: Case, by: User, on: date) -> None:
