@@ -18,6 +18,7 @@ from practice.admin.routes import bp as admin_bp
 from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
 from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
@@ -54,6 +55,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     configure_secrets(app)
     configure_database(app)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -105,6 +107,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     init_password_hashing(app)
     init_encryption(app)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route: every ``<int:…>`` stops at the largest id (practice/bounds.py)."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

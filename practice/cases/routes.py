@@ -37,6 +37,7 @@ from practice.homework.services import (
     progress_for,
 )
 from practice.idempotency import create_once
+from practice.pagination import paginate
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alert
 from practice.screening.models import PartnerScreen
@@ -72,9 +73,7 @@ def caseload_list():
                 Case.id.in_(partner_match),
             )
         )
-    page = db.paginate(
-        query.order_by(Case.label, Case.id), per_page=current_app.config["PAGE_SIZE"]
-    )
+    page = paginate(query.order_by(Case.label, Case.id), per_page=current_app.config["PAGE_SIZE"])
     return render_template("cases/caseload.html", form=form, page=page)
 
 

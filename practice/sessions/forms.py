@@ -3,7 +3,6 @@
 from functools import cache
 
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from practice.cases.forms import MultiCheckboxField
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, bookable, choices
 from practice.idempotency import form_token_field
 from practice.sessions.models import SESSION_STATUSES, NoteTemplate
 from practice.sessions.notes import EFT_INTERVENTIONS, TEMPLATES
@@ -24,7 +23,7 @@ MAX_SECTION = 200_000
 
 class SessionForm(Form):
     form_token = form_token_field()
-    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
     time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
     duration = IntegerField(
         "Length in minutes",
