@@ -248,3 +248,13 @@ def test_the_bounds_as_plain_functions():
     first, last = bounds.bookable_window(date(2026, 3, 10))
     assert first < date(2026, 3, 10) < last
     assert last + timedelta(days=7) < date.max
+
+
+def test_a_blank_marker_of_change_is_not_yet(app, world):  # noqa: F811
+    """Found by the derandomised fuzz run: " " for a marker's session was a 500."""
+    browser = signed_in_as(app, world.users[COUNSELLOR])
+    response = browser.post(
+        url_for_row("progress.cycle", world),
+        data={"position_a": "", "position_b": "", "description": "", "de_escalation": " "},
+    )
+    assert response.status_code == 302
