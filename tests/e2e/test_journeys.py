@@ -92,10 +92,12 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_da
 
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_label("Note").fill("Seen separately; no violence, threats or fear reported.")
+    page.get_by_label("Reason and plan").fill(
+        "Seen separately; no violence, threats or fear reported."
+    )
     casey.look("safety")
-    page.get_by_role("button", name="Save screening").click()
-    expect(page.get_by_text("Screening saved")).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Saved: no safety concerns identified.")).to_be_visible()
 
     story["links"] = {}
     for position in ("a", "b"):
@@ -193,9 +195,10 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
     page.goto(casey.base + story["case_url"])
     page.get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="Add a session").first.click()
-    # Yesterday at nine on the server's clock: a session that has started, at any hour.
-    page.get_by_label("Date").fill((practice_day - timedelta(days=1)).isoformat())
-    page.get_by_label("Start time").fill("09:00")
+    # Today at midnight on the server's clock: started, whatever the hour (it booked
+    # today at nine, and failed before nine), and on the day the partners' entries are.
+    page.get_by_label("Date").fill(practice_day.isoformat())
+    page.get_by_label("Start time").fill("00:00")
     page.get_by_label("Status").select_option("attended")
     page.get_by_label("For the couple’s handout").fill(
         "We named the pattern that takes over when plans change, and practised pausing it."
@@ -223,7 +226,8 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
     expect(page.get_by_text("Addendum signed and added.")).to_be_visible()
     casey.look("signed-note")
 
-    # One handout for each partner, headed with their own name.
+    # One handout for each partner, headed with their own name. (Its homework is what
+    # was given at the session; this couple's was given from the case page.)
     for name, _ in PARTNERS.values():
         first = name.split()[0]
         with page.expect_download() as handout:
@@ -233,9 +237,8 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
         slug = name.lower().replace(" ", "-")
         assert handout.value.suggested_filename.startswith(f"handout-{slug}-")
         text = pdf_text(data)
-        assert name in text
+        assert f"prepared for {name}" in text
         assert "practised pausing it" in text
-        assert "Rewrite three complaints" in text
         assert NOTE_WORDS not in text
 
     page.goto(casey.base + story["case_url"])
@@ -261,7 +264,7 @@ def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_log
     other_case = page.url.removeprefix(casey.base)
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Save screening").click()
+    page.get_by_role("button", name="Record the decision").click()
     page.get_by_role("link", name="Assign homework").first.click()
     page.get_by_role("searchbox", name="Find an exercise").fill("listening")
     page.get_by_role("button", name="Search").click()

@@ -90,8 +90,8 @@ def couple(person):
     case_url = page.url.removeprefix(desk.base)
     page.get_by_role("link", name="Record a screening").first.click()
     page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Save screening").click()
-    expect(page.get_by_text("Screening saved")).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Saved: no safety concerns identified.")).to_be_visible()
     links = []
     for _ in names:
         page.get_by_role("button", name="Invite to the portal").first.click()
