@@ -7,7 +7,9 @@ at the ends of the calendar (``9999-12-31``, ``0001-01-01``) in the diary, the
 audit trail and the booking forms. The limits live in ``practice/bounds.py``.
 """
 
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -258,3 +260,16 @@ def test_a_blank_marker_of_change_is_not_yet(app, world):  # noqa: F811
         data={"position_a": "", "position_b": "", "description": "", "de_escalation": " "},
     )
     assert response.status_code == 302
+
+
+def test_every_form_date_is_one_that_knows_the_years():
+    """A form module importing WTForms' own DateField would let 9999-12-31 through."""
+    root = Path(__file__).resolve().parents[1] / "practice"
+    own = re.compile(r"from wtforms import (\([^)]*|[^(\n]*)\bDateField\b|wtforms\.DateField\(")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "forms.py" or path.parent != root
+        if own.search(path.read_text())
+    ]
+    assert offenders == []
