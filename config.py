@@ -86,6 +86,10 @@ class Config:
     # Where links in emails and feeds point when there is no request to ask.
     BASE_URL = os.environ.get("MEND_BASE_URL", "http://127.0.0.1:5000")
 
+    # Tests only (honoured when TESTING): the moment the app's clock starts from,
+    # e.g. 2026-03-10T09:30:00+00:00, so that no test depends on when it runs.
+    FIXED_NOW = os.environ.get("MEND_FIXED_NOW")
+
     INVITATION_DAYS = _env_int("MEND_INVITATION_DAYS", 7)
     PAGE_SIZE = 25
 

@@ -5,6 +5,7 @@ nothing: migrations, the catalogue and demo data are loaded by CLI commands.
 """
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
@@ -18,12 +19,13 @@ from practice.admin.routes import bp as admin_bp
 from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
 from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
 from practice.crypto import init_encryption
-from practice.database import configure_sqlite
+from practice.database import FixedClock, configure_sqlite
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
@@ -53,8 +55,10 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     app.session_interface = SessionCookie()
     app.config.from_object(config_class)
     configure_secrets(app)
+    configure_clock(app)
     configure_database(app)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -77,6 +81,19 @@ def configure_secrets(app: Flask) -> None:
             + ", ".join("MEND_NOTES_KEYS" if m == "NOTES_KEYS" else m for m in missing)
             + " in the environment (see README.md, 'Running a practice')."
         )
+
+
+def configure_clock(app: Flask) -> None:
+    """Under test only, run the app's clock from ``FIXED_NOW`` (``MEND_FIXED_NOW``)."""
+    fixed = app.config.get("FIXED_NOW")
+    if not fixed:
+        return
+    if not app.config.get("TESTING"):
+        app.logger.warning("MEND_FIXED_NOW is ignored: it is honoured only when testing.")
+        return
+    if isinstance(fixed, str):
+        fixed = datetime.fromisoformat(fixed)
+    app.extensions["fixed_clock"] = FixedClock(fixed)
 
 
 def configure_database(app: Flask) -> None:
@@ -106,6 +123,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     init_password_hashing(app)
     init_encryption(app)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route: every ``<int:…>`` stops at the largest id (practice/bounds.py)."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,11 +1,12 @@
-"""The declarative base, UTC datetimes, and SQLite's connection settings."""
+"""The declarative base, the clock and UTC datetimes, and SQLite's connection settings."""
 
 import enum
+import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -22,8 +23,32 @@ NAMING_CONVENTION = {
 
 
 def now_utc() -> datetime:
-    """The current time, aware, in UTC: the only kind of datetime Mend stores."""
+    """The current time, aware, in UTC: the only kind of datetime Mend stores.
+
+    Under test, an app may run on a ``FixedClock`` instead (``FIXED_NOW``), so that
+    no test depends on the hour or the day it runs.
+    """
+    if has_app_context() and (clock := current_app.extensions.get("fixed_clock")):
+        return clock.now()
     return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that reads ``at`` when it starts and runs on from there, second for second.
+
+    It runs rather than stands still so that what happens in order still has its
+    times in order. The monotonic clock is the whole machine's: gunicorn's workers,
+    started together, agree on the time.
+    """
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            raise ValueError("a fixed now needs its time zone, e.g. 2026-03-10T09:30:00+00:00")
+        self.at = at.astimezone(UTC)
+        self.started = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.at + timedelta(seconds=time.monotonic() - self.started)
 
 
 class UTCDateTime(TypeDecorator):

@@ -2,12 +2,17 @@
 
 from collections.abc import Mapping
 
+import wtforms
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
 
 # Flask-WTF's marker for "read the request yourself"; there is no public name for it.
 from flask_wtf.form import _Auto
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
+
+from practice.bounds import RECORD_RANGE, bookable_window, in_record_range
+from practice.dates import practice_today
 
 
 def restoring() -> bool:
@@ -30,3 +35,24 @@ class Form(FlaskForm):
 def choices(options: Mapping) -> list[SelectChoice]:
     """Select options from a ``{value: label}`` mapping, in its order."""
     return [SelectChoice(str(value), label) for value, label in options.items()]
+
+
+class DateField(wtforms.DateField):
+    """A date within the years Mend keeps (``practice/bounds.py``); beyond them, a message
+    beside the field. Checked before the field's own validators, which may count days
+    from it (a day after 31 December 9999 is an overflow)."""
+
+    def pre_validate(self, form):
+        if self.data is not None and not in_record_range(self.data):
+            raise StopValidation(RECORD_RANGE)
+
+
+def bookable(form, field) -> None:
+    """A validator: a session's day within the bookable window around today."""
+    if field.data is None:
+        return
+    first, last = bookable_window(practice_today())
+    if not first <= field.data <= last:
+        raise ValidationError(
+            f"Sessions are booked between {first.day} {first:%b %Y} and {last.day} {last:%b %Y}."
+        )

@@ -1,14 +1,22 @@
-"""Pages of a list already in memory, shaped like Flask-SQLAlchemy's pagination.
+"""Pages of a list: one guard for ``?page=``, for queries and for lists in memory.
 
-Used where the order comes from Python (search ranking) rather than SQL; the
-templates' ``pagination`` macro reads either kind.
+``paginate`` pages a query (Flask-SQLAlchemy's pagination); ``paginate_list`` a
+list already in memory, where the order comes from Python (search ranking). The
+templates' ``pagination`` macro reads either kind. Both read ``?page=`` through
+``requested_page``: anything but a page number within ``bounds.MAX_PAGE`` is a
+404, as a page past the end is, instead of an OFFSET that overflows (a 500).
 """
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, request
+from flask_sqlalchemy.pagination import Pagination
+
+from practice.bounds import page_number
+from practice.extensions import db
 
 
 @dataclass
@@ -54,12 +62,22 @@ class ListPage:
                 last = n
 
 
+def requested_page() -> int:
+    """The page number ``?page=`` asks for (1 without one); 404 for anything else."""
+    number = page_number(request.args.get("page", "1"))
+    if number is None:
+        abort(404)
+    return number
+
+
+def paginate(query: sa.Select, per_page: int) -> Pagination:
+    """The page of ``query`` that ``?page=`` asks for; 404 past the end."""
+    return db.paginate(query, page=requested_page(), per_page=per_page)
+
+
 def paginate_list(items: Sequence, per_page: int = 20) -> ListPage:
     """The page of ``items`` that ``?page=`` asks for; 404 past the end."""
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(404)
-    number = int(page)
+    number = requested_page()
     start = (number - 1) * per_page
     if start and start >= len(items):
         abort(404)

@@ -14,7 +14,7 @@ request so that it sees what the request wrote.
 import os
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import itsdangerous.timed
 import pytest
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 
 from config import TestingConfig, database_url
 from practice import create_app
@@ -40,6 +41,31 @@ from tests.live import fresh_database
 from tests.live_practice import served_practice
 
 PASSWORD = "correct horse battery"
+
+#: The moment every test starts at, unless ``--now`` (or ``MEND_TEST_NOW``) says another:
+#: a fixed one, so that no test depends on the hour or the day it runs.
+DEFAULT_NOW = "2026-11-24T10:30:00+00:00"
+
+# Property tests run the same examples on every run (and in CI): a failing input fails
+# every time. ``HYPOTHESIS_PROFILE=explore`` looks further, at random, on one's own machine.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=200)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now",
+        default=os.environ.get("MEND_TEST_NOW", DEFAULT_NOW),
+        help="the moment (ISO 8601, with its offset) the app's clock reads as each test "
+        "starts, e.g. 2026-11-25T00:05:00+00:00; the browser journeys' server starts there",
+    )
+
+
+@pytest.fixture(scope="session")
+def fixed_now(request) -> datetime:
+    """The moment the tests' clock starts at (``--now``)."""
+    return datetime.fromisoformat(request.config.getoption("--now"))
 
 
 @pytest.fixture(scope="session")
@@ -69,12 +95,17 @@ def database_uri(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def config_class(database_uri):
-    """A TestingConfig pointing at this run's database; CSRF is tested on its own."""
+def config_class(database_uri, fixed_now):
+    """A TestingConfig pointing at this run's database, its clock starting at ``fixed_now``
+    for each test; CSRF is tested on its own."""
     return type(
         "TestRunConfig",
         (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": False},
+        {
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "WTF_CSRF_ENABLED": False,
+            "FIXED_NOW": fixed_now,
+        },
     )
 
 
@@ -153,10 +184,12 @@ def _test_context(request, config_class):
     if "app" not in request.fixturenames:
         yield
         return
-    request.getfixturevalue("app")  # tables emptied first
+    app = request.getfixturevalue("app")  # tables emptied first
     observer = create_app(
         type("ObserverConfig", (config_class,), {"SQLITE_LOCK_OUTSIDE_REQUESTS": False})
     )
+    # One clock for both, so that the test and the app agree on the time to the second.
+    observer.extensions["fixed_clock"] = app.extensions["fixed_clock"]
     with observer.app_context():
         yield
         db.session.remove()
@@ -176,13 +209,18 @@ def empty_catalogue(app):
 
 
 @pytest.fixture
-def make_app():
-    """Further apps on the test database (other workers, other settings); closed after."""
+def make_app(request):
+    """Further apps on the test database (other workers, other settings); closed after.
+    Beside ``app``, they keep its clock."""
     made = []
 
     def make(config) -> Flask:
         extra = create_app(config)
         extra.test_client_class = Client
+        if "app" in request.fixturenames and "fixed_clock" in extra.extensions:
+            extra.extensions["fixed_clock"] = request.getfixturevalue("app").extensions[
+                "fixed_clock"
+            ]
         made.append(extra)
         return extra
 

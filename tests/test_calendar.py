@@ -11,6 +11,7 @@ from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.calendar.models import SeriesOccurrence, SessionSeries
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
@@ -295,7 +296,7 @@ def test_a_cancellation_needs_a_reason(client, as_counsellor, case):
 
 
 def _session_in(case, hours: float) -> Session:
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=hours)
+    starts = now_utc().replace(microsecond=0) + timedelta(hours=hours)
     session = Session(
         case_id=case.id,
         counsellor_id=case.counsellor_id,
@@ -510,7 +511,7 @@ def test_the_diary_reads_a_fixed_number_of_queries(app, booked, count_queries, m
     casey = booked["users"]["counsellor"]
     for n in range(5):
         extra = make_case(casey, (f"Extra {n}", f"Partner {n}"))
-        start = datetime.now(UTC) + timedelta(hours=2 + n)
+        start = now_utc() + timedelta(hours=2 + n)
         db.session.add(
             Session(
                 case_id=extra.id,

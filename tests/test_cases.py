@@ -186,7 +186,8 @@ def test_the_latest_screening_by_date_decides(client, as_counsellor, make_case):
     ("data", "message"),
     [
         ({"screened_on": "", "outcome": "concerns"}, "Enter the date of the screening."),
-        ({"screened_on": "2999-01-01", "outcome": "concerns"}, "cannot be dated in the future"),
+        ({"screened_on": "2199-01-01", "outcome": "concerns"}, "cannot be dated in the future"),
+        ({"screened_on": "2999-01-01", "outcome": "concerns"}, "between 1900 and 2200"),
         ({"screened_on": "2026-01-01", "outcome": ""}, "Choose the outcome."),
         ({"screened_on": "2026-01-01", "outcome": "maybe"}, "Not a valid choice"),
     ],

@@ -1,7 +1,7 @@
 """Calendar feeds, read back with the icalendar package as a calendar app would."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from icalendar import Calendar
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.calendar.models import CalendarFeed
+from practice.database import now_utc
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 from tests.test_case_access import as_user
@@ -18,9 +19,7 @@ ADDRESS = re.compile(r'id="feed-address"[^>]*value="http://localhost(/calendar/f
 
 
 def _session(case, days: int, hour: int = 10, **values) -> Session:
-    start = datetime.now(UTC).replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(
-        days=days
-    )
+    start = now_utc().replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(days=days)
     session = Session(
         case_id=case.id,
         counsellor_id=case.counsellor_id,

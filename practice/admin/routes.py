@@ -13,9 +13,11 @@ from practice.audit.models import AuditEvent
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.auth.models import Role, User, end_sessions
+from practice.bounds import RECORD_RANGE, id_or_none, in_record_range
 from practice.extensions import db
 from practice.mail import smtp_configured
 from practice.mail.models import OutboundEmail
+from practice.pagination import paginate
 from practice.web import form_page, practice_zone
 
 bp = Blueprint("admin", __name__)
@@ -32,7 +34,7 @@ def index():
 @owner_required
 def accounts():
     """Counsellor and owner accounts of the practice."""
-    page = db.paginate(
+    page = paginate(
         sa.select(User).where(User.role != Role.CLIENT).order_by(User.active.desc(), User.name),
         per_page=50,
     )
@@ -109,11 +111,24 @@ def settings():
 
 
 def _day_start(value: str | None, offset_days: int = 0) -> datetime | None:
+    """The start of the day ``value`` names (plus ``offset_days``); None for no such day.
+
+    A day beyond the years Mend keeps is left out of the filter, with a word why.
+    """
     try:
         day = datetime.strptime(value or "", "%Y-%m-%d").date()  # noqa: DTZ007 - a date only
     except ValueError:
         return None
+    if not in_record_range(day):
+        flash(f"{RECORD_RANGE} “{day.isoformat()}” is left out of the filter.", "warning")
+        return None
     return datetime.combine(day + timedelta(days=offset_days), time(), tzinfo=practice_zone())
+
+
+def _id_filter(column, value: str):
+    """``column`` equal to the id ``value`` names; nothing at all for an id no row can have."""
+    wanted = id_or_none(value)
+    return column == wanted if wanted is not None else sa.false()
 
 
 @bp.get("/audit")
@@ -128,14 +143,14 @@ def audit_log():
     if filters["action"]:
         query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
     if filters["user"].isdigit():
-        query = query.where(AuditEvent.actor_id == int(filters["user"]))
+        query = query.where(_id_filter(AuditEvent.actor_id, filters["user"]))
     if filters["case"].isdigit():
-        query = query.where(AuditEvent.case_id == int(filters["case"]))
+        query = query.where(_id_filter(AuditEvent.case_id, filters["case"]))
     if since := _day_start(filters["since"]):
         query = query.where(AuditEvent.at >= since)
     if until := _day_start(filters["until"], offset_days=1):
         query = query.where(AuditEvent.at < until)
-    page = db.paginate(query.order_by(AuditEvent.id.desc()), per_page=50)
+    page = paginate(query.order_by(AuditEvent.id.desc()), per_page=50)
     people = db.session.execute(sa.select(User.id, User.name).order_by(User.name)).all()
     audit.record("audit.view", filters={k: v for k, v in filters.items() if v})
     return render_template("admin/audit.html", page=page, filters=filters, people=people)
@@ -145,5 +160,5 @@ def audit_log():
 @owner_required
 def outbox():
     """Every message the practice sent, or would have sent without SMTP."""
-    page = db.paginate(sa.select(OutboundEmail).order_by(OutboundEmail.id.desc()), per_page=50)
+    page = paginate(sa.select(OutboundEmail).order_by(OutboundEmail.id.desc()), per_page=50)
     return render_template("admin/outbox.html", page=page, smtp=smtp_configured())

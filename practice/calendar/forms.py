@@ -2,7 +2,6 @@
 
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -11,7 +10,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from practice.forms import Form, choices
+from practice.bounds import MAX_ID
+from practice.forms import DateField, Form, bookable, choices
 from practice.idempotency import form_token_field
 
 DATE_HINT = "Give the date as YYYY-MM-DD, for example 2026-03-02."
@@ -22,7 +22,8 @@ REPEAT_CHOICES = {"0": "Does not repeat", "1": "Every week", "2": "Every other w
 def _plain_date_errors(form) -> None:
     """WTForms says "Not a valid date value"; say what to type instead."""
     for field in form:
-        if isinstance(field, DateField) and field.errors and field.raw_data:
+        unreadable = field.raw_data and field.data is None
+        if isinstance(field, DateField) and field.errors and unreadable:
             field.errors[:] = [DATE_HINT]
 
 
@@ -41,11 +42,14 @@ class DiaryForm(PlainDatesForm):
 
     start = DateField("Week of", validators=[Optional()])
     date = DateField("Day", validators=[Optional()])
-    counsellor = IntegerField("Counsellor", validators=[Optional()])
+    counsellor = IntegerField(
+        "Counsellor",
+        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="No such counsellor.")],
+    )
 
 
 class TimesForm(PlainDatesForm):
-    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
     start = TimeField("Starts", validators=[InputRequired(message="Enter the start time.")])
     end = TimeField("Ends", validators=[InputRequired(message="Enter the end time.")])
 
@@ -64,7 +68,7 @@ class ScheduleForm(TimesForm):
     repeat = SelectField("Repeats", choices=choices(REPEAT_CHOICES), default="0")
     until = DateField(
         "Last session on or before",
-        validators=[Optional()],
+        validators=[Optional(), bookable],
         description="A repeating session needs an end: this date, or a number of sessions.",
     )
     count = IntegerField(

@@ -128,8 +128,9 @@ def new():
     form = ScheduleForm(cases=_open_cases())
     if request.method == "GET" and not restoring():
         prefill = DiaryForm(request.args)
-        prefill.validate()
-        form.day.data = prefill.date.data or practice_today()
+        if not prefill.validate() and prefill.date.errors:
+            flash(f"{prefill.date.errors[0]} Today is offered instead.", "warning")
+        form.day.data = (prefill.date.data if not prefill.date.errors else None) or practice_today()
         form.case.data = request.args.get("case", "")
     if form.validate_on_submit():
         case = get_case_or_404(int(form.case.data))

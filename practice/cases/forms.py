@@ -1,7 +1,6 @@
 """Forms for cases, partners and safety screenings."""
 
 from wtforms import (
-    DateField,
     EmailField,
     RadioField,
     SelectField,
@@ -14,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
 from practice.dates import practice_today
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
 from practice.vocabulary import CONCERNS
 

@@ -38,6 +38,7 @@ from practice.homework.services import (
     set_aside_now,
 )
 from practice.idempotency import create_once
+from practice.pagination import paginate
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
@@ -73,9 +74,7 @@ def caseload_list():
                 Case.id.in_(partner_match),
             )
         )
-    page = db.paginate(
-        query.order_by(Case.label, Case.id), per_page=current_app.config["PAGE_SIZE"]
-    )
+    page = paginate(query.order_by(Case.label, Case.id), per_page=current_app.config["PAGE_SIZE"])
     return render_template("cases/caseload.html", form=form, page=page)
 
 

@@ -18,7 +18,7 @@ from practice.catalogue.schema import read_guides
 from practice.database import now_utc
 from practice.extensions import db
 from practice.forms import choices
-from practice.pagination import paginate_list
+from practice.pagination import paginate, paginate_list
 from practice.vocabulary import THEMES
 from practice.web import form_page
 
@@ -55,7 +55,7 @@ def find_strategies(form: BrowseForm):
     with_details = (selectinload(Strategy.exercises), selectinload(Strategy.concern_links))
     query = filtered(live_strategies(), form).options(*with_details)
     if not (form.q.data or "").strip():
-        page = db.paginate(query.order_by(THEME_ORDER, Strategy.title), per_page=PER_PAGE)
+        page = paginate(query.order_by(THEME_ORDER, Strategy.title), per_page=PER_PAGE)
         return page, {}
     hits = search.search(form.q.data)
     allowed = set(

@@ -3,7 +3,6 @@
 from flask_wtf.form import _Auto
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     IntegerField,
     RadioField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
 from practice.vocabulary import CADENCES
 

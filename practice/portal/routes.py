@@ -21,6 +21,7 @@ from practice.homework.forms import DraftForm, EntryForm
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.homework.services import entry_days, new_entry, progress_for
 from practice.idempotency import already_made, create_once
+from practice.pagination import paginate
 from practice.portal.access import (
     current_partner,
     get_assignment_or_404,
@@ -206,7 +207,7 @@ def _why_closed(assignment, partner) -> str | None:
 def entries():
     """The partner's own entries, newest first."""
     partner = current_partner()
-    page = db.paginate(
+    page = paginate(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.partner_id == partner.id)
         .options(*partner_entries_options())
@@ -221,7 +222,7 @@ def entries():
 def shared():
     """Entries the other partner chose to share."""
     partner = current_partner()
-    page = db.paginate(
+    page = paginate(
         sa.select(HomeworkEntry)
         .where(
             HomeworkEntry.case_id == partner.case_id,

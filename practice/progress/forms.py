@@ -1,7 +1,6 @@
 """Forms for check-ins (CSI-4 and building blocks), the cycle, markers and the review."""
 
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -10,7 +9,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
 from practice.progress.csi import ITEMS
 from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS

@@ -115,6 +115,8 @@ def cycle(case_id: int):
 
 
 def _set_marker(case, existing: ChangeMarker | None, marker: Marker, session_id: str) -> None:
+    # Optional() lets blank through unchecked, and " " is blank to it: "Not yet".
+    session_id = (session_id or "").strip()
     if not session_id:
         if existing is not None:
             db.session.delete(existing)

@@ -2,7 +2,6 @@
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
 from practice.safety.models import PLAN_PARTS, REFERRAL_KINDS, REFERRAL_STATUSES
 

@@ -1,10 +1,11 @@
 """A counsellor's safety plans and referrals, on a case loaded through ``get_case_or_404``."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from practice import audit
 from practice.auth.access import counsellor_required
+from practice.bounds import id_or_none
 from practice.cases.access import get_case_or_404
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -83,7 +84,9 @@ def plan_pdf(case_id: int, position: str):
     """The partner's copy of their plan (an earlier version with ``?version=``)."""
     case = get_case_or_404(case_id)
     partner = access.partner_or_404(case, position)
-    version = request.args.get("version", type=int)
+    version = None
+    if "version" in request.args and (version := id_or_none(request.args["version"])) is None:
+        abort(404)
     plan = access.plan_version_or_404(partner, version) if version else latest_plan(partner)
     if plan is None:
         return redirect(url_for("safety.plan", case_id=case.id, position=position))

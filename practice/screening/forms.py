@@ -2,11 +2,11 @@
 
 from functools import cache
 
-from wtforms import DateField, RadioField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
 from practice.screening.items import ANSWERS, ITEMS
 

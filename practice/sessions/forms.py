@@ -4,7 +4,6 @@ from functools import cache
 
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from practice.cases.forms import MultiCheckboxField
-from practice.forms import Form, choices
+from practice.forms import DateField, Form, bookable, choices
 from practice.idempotency import form_token_field
 from practice.sessions.models import SESSION_STATUSES, NoteTemplate
 from practice.sessions.notes import EFT_INTERVENTIONS, TEMPLATES
@@ -25,7 +24,7 @@ MAX_SECTION = 200_000
 
 class SessionForm(Form):
     form_token = form_token_field()
-    day = DateField("Date", validators=[InputRequired(message="Enter the date.")])
+    day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
     time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
     duration = IntegerField(
         "Length in minutes",
@@ -162,7 +161,7 @@ class AddendumForm(Form):
         render_kw={"rows": 4},
     )
     correct = BooleanField("This addendum also corrects when the session was, or who came")
-    day = DateField("Date", validators=[Optional()])
+    day = DateField("Date", validators=[Optional(), bookable])
     time = TimeField("Start time", validators=[Optional()])
     duration = IntegerField(
         "Length in minutes",

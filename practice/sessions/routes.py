@@ -16,6 +16,7 @@ from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_
 from practice.extensions import db
 from practice.forms import restoring
 from practice.idempotency import already_made, create_once
+from practice.pagination import paginate
 from practice.screening.holds import joint_session_problem, joint_work_held
 from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
@@ -80,7 +81,7 @@ def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> S
 def index(case_id: int):
     """Every session of the case, newest first, with its number among attended ones."""
     case = get_case_or_404(case_id)
-    page = db.paginate(
+    page = paginate(
         sa.select(Session)
         .where(Session.case_id == case.id)
         .options(joinedload(Session.note))

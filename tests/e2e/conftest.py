@@ -13,11 +13,16 @@ import os
 import re
 import shutil
 import uuid
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from practice.auth.models import LoginSession, User
+from practice.database import FixedClock
 from tests.live import ROOT, flask_command, start_gunicorn, stop, wait_until_up
 
 SHOTS = ROOT / "build" / "screenshots"
@@ -31,23 +36,65 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, _screenshot_folder):
-    """The app under gunicorn with two workers on a fresh database; yields its address."""
+def live_instance(tmp_path_factory) -> Path:
+    """The served practice's instance folder; its database is ``e2e.sqlite3`` in it."""
+    return tmp_path_factory.mktemp("e2e-instance")
+
+
+@pytest.fixture(scope="session")
+def server_clock(fixed_now) -> FixedClock:
+    """The served practice's clock, as near as the journeys need: started with the server
+    (which runs as under test, so that its own clock starts at ``fixed_now`` too)."""
+    return FixedClock(fixed_now)
+
+
+@pytest.fixture(scope="session")
+def practice_day(fixed_now) -> date:
+    """The day the journeys start on, in the practice's time zone (the owner sets London)."""
+    return fixed_now.astimezone(ZoneInfo("Europe/London")).date()
+
+
+@pytest.fixture
+def end_logins(live_instance, server_clock):
+    """``end_logins(email)`` ends that person's logins on the server, as an idle timeout or
+    the owner does, while their browser keeps its cookie."""
+    engine = sa.create_engine(f"sqlite:///{live_instance}/e2e.sqlite3")
+
+    def end(email: str) -> int:
+        whose = sa.select(User.id).where(User.email == email).scalar_subquery()
+        with engine.begin() as conn:
+            ended = conn.execute(
+                sa.update(LoginSession)
+                .where(LoginSession.user_id == whose, LoginSession.ended_at.is_(None))
+                .values(ended_at=server_clock.now())
+            )
+        return ended.rowcount
+
+    yield end
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_instance, _screenshot_folder, server_clock):
+    """The app under gunicorn with two workers on a fresh database; yields its address.
+
+    It runs as under test so that its clock starts at ``fixed_now`` (``--now``): the
+    journeys then mean the same at any hour of any day."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs it (apt-get install chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    instance = tmp_path_factory.mktemp("e2e-instance")
+    instance = live_instance
     env = {
         **os.environ,
-        "MEND_ENV": "development",
+        "MEND_ENV": "testing",
         "MEND_INSTANCE_PATH": str(instance),
-        "DATABASE_URL": f"sqlite:///{instance}/e2e.sqlite3",
+        "TEST_DATABASE_URL": f"sqlite:///{instance}/e2e.sqlite3",
+        "MEND_FIXED_NOW": server_clock.at.isoformat(),
         # Every journey logs in from 127.0.0.1; the default throttle would stop them.
         "MEND_LOGIN_LIMIT": "1000 per minute",
         "MEND_LOGIN_ACCOUNT_LIMIT": "1000 per minute",
     }
-    env.pop("TEST_DATABASE_URL", None)
     flask_command(env, "db", "upgrade", check=True)
     flask_command(env, "catalogue", "load", check=True)
     flask_command(

@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from practice.database import now_utc
 from tests.e2e.conftest import OWNER, PHONE
 
 COUNSELLOR = ("casey@e2e.example.org", "casey's long password")
@@ -73,7 +72,7 @@ def test_1_owner_sets_up_the_practice(person):
     owner.look("accounts")
 
 
-def test_2_counsellor_opens_a_case_and_gives_homework(person, story):
+def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_day):
     casey = person("counsellor")
     page = log_in(casey, *COUNSELLOR)
     casey.look("dashboard-empty")
@@ -131,7 +130,7 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story):
     # Book the next session for two days' time, so the partners are asked to check in.
     page.get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="Add a session").first.click()
-    soon = (now_utc() + timedelta(days=2)).date().isoformat()
+    soon = (practice_day + timedelta(days=2)).isoformat()
     page.get_by_label("Date").fill(soon)
     page.get_by_label("Start time").fill("17:00")
     page.get_by_role("button", name="Save session").click()
@@ -186,7 +185,7 @@ def test_3_each_partner_joins_from_a_phone(person, story, position, share):
     story.setdefault("entries", []).append(phone.page.url)
 
 
-def test_4_counsellor_records_signs_and_hands_out(person, story):
+def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
     casey = person("counsellor-session")
     page = log_in(casey, *COUNSELLOR)
     casey.look("dashboard")
@@ -196,9 +195,10 @@ def test_4_counsellor_records_signs_and_hands_out(person, story):
     page.goto(casey.base + story["case_url"])
     page.get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="Add a session").first.click()
-    earlier = now_utc() - timedelta(hours=3)
-    page.get_by_label("Date").fill(earlier.date().isoformat())
-    page.get_by_label("Start time").fill("09:00")
+    # Today at midnight on the server's clock: started, whatever the hour (it booked
+    # today at nine, and failed before nine), and on the day the partners' entries are.
+    page.get_by_label("Date").fill(practice_day.isoformat())
+    page.get_by_label("Start time").fill("00:00")
     page.get_by_label("Status").select_option("attended")
     page.get_by_label("For the couple’s handout").fill(
         "We named the pattern that takes over when plans change, and practised pausing it."
@@ -226,15 +226,20 @@ def test_4_counsellor_records_signs_and_hands_out(person, story):
     expect(page.get_by_text("Addendum signed and added.")).to_be_visible()
     casey.look("signed-note")
 
-    with page.expect_download() as handout:
-        page.get_by_role("link", name="Handout (PDF)").click()
-    data = handout.value.path().read_bytes()
-    assert data.startswith(b"%PDF")
-    assert handout.value.suggested_filename.startswith("handout-alex-morgan-jordan-morgan-")
-    text = pdf_text(data)
-    assert "practised pausing it" in text
-    assert "Rewrite three complaints" in text
-    assert NOTE_WORDS not in text
+    # One handout for each partner, headed with their own name. (Its homework is what
+    # was given at the session; this couple's was given from the case page.)
+    for name, _ in PARTNERS.values():
+        first = name.split()[0]
+        with page.expect_download() as handout:
+            page.get_by_role("link", name=f"{first}’s handout (PDF)").click()
+        data = handout.value.path().read_bytes()
+        assert data.startswith(b"%PDF")
+        slug = name.lower().replace(" ", "-")
+        assert handout.value.suggested_filename.startswith(f"handout-{slug}-")
+        text = pdf_text(data)
+        assert f"prepared for {name}" in text
+        assert "practised pausing it" in text
+        assert NOTE_WORDS not in text
 
     page.goto(casey.base + story["case_url"])
     page.get_by_role("link", name="Progress", exact=True).click()
@@ -248,7 +253,7 @@ def test_4_counsellor_records_signs_and_hands_out(person, story):
     assert "1 session attended" in text
 
 
-def test_5_what_nobody_should_be_able_to_do(person, story):
+def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_logins):
     casey = person("counsellor-abuse")
     page = log_in(casey, *COUNSELLOR)
     # Another couple, with homework of their own.
@@ -308,6 +313,7 @@ def test_5_what_nobody_should_be_able_to_do(person, story):
     # A note typed while the login timed out is kept, not lost.
     page = casey.page
     page.goto(casey.base + story["case_url"] + "/sessions/new")
+    page.get_by_label("Date").fill((practice_day - timedelta(days=2)).isoformat())
     page.get_by_label("Start time").fill("08:00")
     page.get_by_label("Status").select_option("attended")
     page.get_by_role("button", name="Save session").click()
@@ -315,15 +321,16 @@ def test_5_what_nobody_should_be_able_to_do(person, story):
     page.get_by_label("Template", exact=True).select_option("dap")
     page.get_by_role("button", name="Use").click()
     words = "Typed just as the login ran out: Jordan asked for more warning of changes."
-    # Hold back the background autosave: a save in flight when the cookies go would
-    # bring the session cookie back and make the test depend on timing.
+    # Hold back the background autosave, so that the form's own "Save draft" is what
+    # meets the ended login, whenever the autosave's timer would have fired.
     page.route("**/note/autosave", lambda route: route.abort())
     page.get_by_label("Data").fill(words)
-    # Any other response still on its way (the favicon, say) would set the session
-    # cookie again after it is cleared: wait until nothing is in flight.
     page.wait_for_load_state("networkidle")
-    casey.context.clear_cookies()  # the idle timeout, as the browser sees it
-    assert casey.context.cookies() == []
+    # The login ends on the server (the idle timeout, or the owner ending it) while the
+    # browser keeps its cookie, which names the login that ended.
+    cookies = casey.context.cookies()
+    assert end_logins(COUNSELLOR[0]) >= 1
+    assert casey.context.cookies() == cookies
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your login had ended, so nothing was saved yet.")).to_be_visible()
     casey.look("login-after-timeout")

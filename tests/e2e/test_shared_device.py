@@ -15,7 +15,6 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from practice.database import now_utc
 from tests.e2e.conftest import EXERCISE, PASSWORD, PHONE, log_in, log_out
 
 pytestmark = pytest.mark.browser
@@ -141,16 +140,16 @@ def test_the_page_says_when_a_draft_could_not_be_saved(person, couple):
     assert not any(marker in item for item in storage(page))
 
 
-def test_a_counsellors_note_is_kept_in_the_tab_for_them_alone(person, couple):
+def test_a_counsellors_note_is_kept_in_the_tab_for_them_alone(person, couple, practice_day):
     """The note's safety net for a timed-out login stays, keyed to the counsellor."""
     words = f"Typed while the network was down {uuid.uuid4().hex}"
     name, email, password = couple["counsellor"]
     desk = person(f"shared-{couple['tag']}-note")
     page = desk.page
     log_in(page, desk.base, email, password)
-    # Yesterday at nine: in the past at any hour the test runs, in any practice time zone.
+    # Yesterday at nine on the server's clock: in the past at any hour the test runs.
     page.goto(desk.base + couple["case_url"] + "/sessions/new")
-    page.get_by_label("Date").fill((now_utc() - timedelta(days=1)).date().isoformat())
+    page.get_by_label("Date").fill((practice_day - timedelta(days=1)).isoformat())
     page.get_by_label("Start time").fill("09:00")
     page.get_by_label("Status").select_option("attended")
     page.get_by_role("button", name="Save session").click()
