@@ -348,3 +348,29 @@ def test_notes_signed_before_the_facts_were_covered_still_verify(app, case):
     with pytest.raises(SignedNoteError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_diary_will_not_move_cancel_or_no_show_a_session_whose_note_is_signed(
+    client, as_counsellor, case
+):
+    """A note written and signed while the session still says "scheduled": the diary's
+    own changes are refused in words, never a 500."""
+    session = attended(case)
+    session.status, session.attendees = SessionStatus.SCHEDULED, []
+    db.session.commit()
+    signed(session)
+    before = facts_now(session.id)
+    base = f"/calendar/cases/{case.id}/sessions/{session.id}"
+    later = local(session.starts_at) + timedelta(days=7)
+    moved = client.post(
+        base + "/move",
+        data={"day": later.date().isoformat(), "start": "10:00", "end": "10:50"},
+    )
+    assert moved.status_code == 400
+    assert "note is signed, so it cannot be moved" in moved.data.decode()
+    cancelled = client.post(base + "/cancel", data={"reason": "Ill"})
+    assert cancelled.status_code == 400
+    assert "note is signed, so it cannot be cancelled" in cancelled.data.decode()
+    no_show = client.post(base + "/no-show", follow_redirects=True)
+    assert "note is signed, so it cannot be marked as a no-show" in no_show.data.decode()
+    assert facts_now(session.id) == before

@@ -94,6 +94,11 @@ def book_series(case: Case, slots: list[Slot], plan: SeriesPlan, invitees, by: U
 
 
 def refuse_unless_scheduled(session: Session, doing: str) -> None:
+    if session.note is not None and session.note.signed:
+        raise ScheduleError(
+            f"This session's note is signed, so it cannot be {doing}: its date, time and "
+            "status are locked with the note. To correct them, add an addendum to the note."
+        )
     if session.status is not SessionStatus.SCHEDULED:
         raise ScheduleError(
             f"This session is {session.status_label.lower()}, so it cannot be {doing}."
@@ -143,7 +148,11 @@ def end_series(series: SessionSeries, after: date, now: datetime) -> int:
     """Cancel the series' scheduled sessions after local date ``after``; how many."""
     cancelled = 0
     for session in series_sessions(series):
-        if session.status is SessionStatus.SCHEDULED and local(session.starts_at).date() > after:
+        if (
+            session.status is SessionStatus.SCHEDULED
+            and local(session.starts_at).date() > after
+            and not (session.note and session.note.signed)  # locked with its note
+        ):
             session.status = SessionStatus.CANCELLED
             session.cancel_reason = SERIES_ENDED
             session.cancelled_at = now
