@@ -13,8 +13,10 @@ from practice.audit.models import AuditEvent
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.auth.models import Role, User, end_sessions
+from practice.cases.models import Invitation
+from practice.cases.services import forget_kept_links, invitation_problem
 from practice.extensions import db
-from practice.mail import smtp_configured
+from practice.mail import deliver, deliverable, smtp_configured
 from practice.mail.models import OutboundEmail
 from practice.web import form_page, practice_zone
 
@@ -146,4 +148,36 @@ def audit_log():
 def outbox():
     """Every message the practice sent, or would have sent without SMTP."""
     page = db.paginate(sa.select(OutboundEmail).order_by(OutboundEmail.id.desc()), per_page=50)
-    return render_template("admin/outbox.html", page=page, smtp=smtp_configured())
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        smtp=smtp_configured(),
+        deliverable=deliverable,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/outbox/<int:email_id>/send")
+@owner_required
+def send_email(email_id: int):
+    """Send a message waiting in the outbox (after SMTP is set up, or after a failure)."""
+    message = db.get_or_404(OutboundEmail, email_id)
+    back = redirect(url_for("admin.outbox"), 303)
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.email_id == message.id))
+    if invitation is not None and invitation_problem(invitation):
+        forget_kept_links([message.id])
+        flash("Its link no longer works (used, replaced or expired); nothing was sent.", "info")
+        return back
+    if not smtp_configured():
+        flash("Email is not set up (SMTP_HOST), so nothing can be sent from here.", "warning")
+        return back
+    if not deliverable(message):
+        flash("This message was sent already, or its one-time link was not kept.", "info")
+        return back
+    if deliver(message):
+        audit.record("outbox.send", message, case_id=message.case_id)
+        flash(f"Sent to {message.to}.", "success")
+    else:
+        audit.record("outbox.send_failed", message, case_id=message.case_id)
+        flash(f"Sending failed: {message.error}", "warning")
+    return back
