@@ -151,6 +151,7 @@ MATRIX: dict[str, Row] = {
     "admin.deactivate": owner(),
     "admin.reactivate": owner(),
     "admin.audit_log": owner(),
+    "admin.audit_export": owner(),
     "admin.outbox": owner(),
     "admin.send_email": owner(),
     "admin.settings": owner(),

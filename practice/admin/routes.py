@@ -1,24 +1,34 @@
 """The owner's pages: accounts, practice settings and the audit trail."""
 
-from datetime import datetime, time, timedelta
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from practice import audit
+from practice.admin import audit_trail
 from practice.admin.forms import CounsellorForm, SettingsForm
 from practice.admin.models import PracticeSettings
-from practice.audit.models import AuditEvent
+from practice.audit.labels import action_label
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.auth.models import Role, User, end_sessions
 from practice.cases.models import Invitation
 from practice.cases.services import forget_kept_links, invitation_problem
+from practice.dates import practice_today
 from practice.extensions import db
 from practice.mail import deliver, deliverable, smtp_configured
 from practice.mail.models import OutboundEmail
-from practice.web import form_page, practice_zone
+from practice.web import form_page
 
 bp = Blueprint("admin", __name__)
 
@@ -110,37 +120,44 @@ def settings():
     return form_page("admin/settings.html", form, timezones=form.timezone_choices())
 
 
-def _day_start(value: str | None, offset_days: int = 0) -> datetime | None:
-    try:
-        day = datetime.strptime(value or "", "%Y-%m-%d").date()  # noqa: DTZ007 - a date only
-    except ValueError:
-        return None
-    return datetime.combine(day + timedelta(days=offset_days), time(), tzinfo=practice_zone())
-
-
 @bp.get("/audit")
 @owner_required
 def audit_log():
     """The audit trail, newest first, filtered by action, person, case and dates."""
-    filters = {
-        key: request.args.get(key, "").strip()
-        for key in ("action", "user", "case", "since", "until")
-    }
-    query = sa.select(AuditEvent).options(sa.orm.joinedload(AuditEvent.actor))
-    if filters["action"]:
-        query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
-    if filters["user"].isdigit():
-        query = query.where(AuditEvent.actor_id == int(filters["user"]))
-    if filters["case"].isdigit():
-        query = query.where(AuditEvent.case_id == int(filters["case"]))
-    if since := _day_start(filters["since"]):
-        query = query.where(AuditEvent.at >= since)
-    if until := _day_start(filters["until"], offset_days=1):
-        query = query.where(AuditEvent.at < until)
-    page = db.paginate(query.order_by(AuditEvent.id.desc()), per_page=50)
-    people = db.session.execute(sa.select(User.id, User.name).order_by(User.name)).all()
+    filters = audit_trail.read_filters(request.args)
+    people = audit_trail.match_people(filters["person"])
+    page = db.paginate(audit_trail.events_query(filters, people), per_page=50)
     audit.record("audit.view", filters={k: v for k, v in filters.items() if v})
-    return render_template("admin/audit.html", page=page, filters=filters, people=people)
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        filters=filters,
+        chosen={key: value for key, value in filters.items() if value},
+        people=people,
+        names=audit_trail.Names(page.items),
+        actions=audit_trail.action_choices(),
+        action_label=action_label,
+        detail_text=audit_trail.detail_text,
+    )
+
+
+@bp.get("/audit.csv")
+@owner_required
+def audit_export():
+    """The audit trail as filtered on the page, as a CSV file, streamed as it is read."""
+    filters = audit_trail.read_filters(request.args)
+    people = audit_trail.match_people(filters["person"])
+    query = audit_trail.events_query(filters, people)
+    audit.record("audit.export", filters={k: v for k, v in filters.items() if v})
+    stamp = practice_today().isoformat()
+    return Response(
+        stream_with_context(audit_trail.export_rows(query)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-trail-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/outbox")

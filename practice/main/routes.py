@@ -7,9 +7,10 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
+from practice.cases.models import Case
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.main.dashboard import attention
+from practice.main.dashboard import OPEN, attention
 
 bp = Blueprint("main", __name__)
 
@@ -29,11 +30,20 @@ def index():
 def dashboard():
     """The counsellor's start page: what needs attention across the caseload."""
     today = practice_today()
+    mine = attention(current_user, today)
     return render_template(
         "main/dashboard.html",
-        attention=attention(current_user, today),
+        attention=mine,
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
+        practice_open=practice_open_cases() if current_user.is_owner and not mine.open_cases else 0,
+    )
+
+
+def practice_open_cases() -> int:
+    """For an owner with no cases of their own: how many the practice has open."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(Case.status.in_(OPEN))
     )
 
 
