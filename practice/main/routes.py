@@ -11,6 +11,7 @@ from practice.cases.models import Case
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.dashboard import OPEN, attention
+from practice.progress.csi import RELIABLE_CHANGE
 
 bp = Blueprint("main", __name__)
 
@@ -37,6 +38,7 @@ def dashboard():
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
         practice_open=practice_open_cases() if current_user.is_owner and not mine.open_cases else 0,
+        reliable_change=RELIABLE_CHANGE,
     )
 
 
