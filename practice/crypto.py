@@ -41,6 +41,18 @@ def decrypt(token: str) -> str:
         raise RuntimeError("a stored value cannot be decrypted with MEND_NOTES_KEYS") from exc
 
 
+def decrypt_recent(token: str, max_age_seconds: int) -> str | None:
+    """The text of a token made at most ``max_age_seconds`` ago; None if older or not ours.
+
+    Fernet tokens carry the time they were made, so a short-lived secret needs no
+    clock of its own.
+    """
+    try:
+        return _fernet().decrypt(token.encode(), ttl=max_age_seconds).decode()
+    except InvalidToken:
+        return None
+
+
 def rotate(token: str) -> str:
     """The same value, encrypted under the first (newest) key."""
     return _fernet().rotate(token.encode()).decode()

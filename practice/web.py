@@ -20,6 +20,7 @@ from practice.admin.models import PracticeSettings
 from practice.audit import pending_events
 from practice.database import SAFE_METHODS, begin_writing_audit
 from practice.extensions import db
+from practice.words import greeting_name, plural
 
 CSP = "; ".join(
     [
@@ -201,6 +202,8 @@ def template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["greeting_name"] = greeting_name
 
     def extra_nav():
         return [

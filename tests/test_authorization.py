@@ -28,6 +28,7 @@ from practice.calendar.models import SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.database import now_utc
 from practice.extensions import db
+from practice.mail.models import OutboundEmail
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
@@ -152,7 +153,9 @@ MATRIX: dict[str, Row] = {
     "admin.deactivate": owner(),
     "admin.reactivate": owner(),
     "admin.audit_log": owner(),
+    "admin.audit_export": owner(),
     "admin.outbox": owner(),
+    "admin.send_email": owner(),
     "admin.settings": owner(),
     "calendar.practice_week": owner(),
     # Staff pages that show only the user's own caseload, diary or the shared catalogue.
@@ -185,6 +188,7 @@ MATRIX: dict[str, Row] = {
     "screening.lift": case(),
     "screening.alert_seen": case(),
     "cases.invite": case(),
+    "cases.invitation": case(),
     "homework.choose": case(),
     "homework.assign": case(),
     "homework.show": case(),
@@ -265,6 +269,7 @@ DEFAULT_IDS = {
     "position": "reader",
     "screen_id": "screen",
     "referral_id": "referral_b",
+    "email_id": "outbox_email",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -282,6 +287,7 @@ class World:
     series: object = None
     spare_user: object = None
     referral_b: object = None
+    outbox_email: object = None
     practice_slug: str = ""
     exercise_slug: str = "i-statement-rewrites"
     strategy_slug: str = ""
@@ -364,8 +370,11 @@ def world(app, make_user, make_case, make_assignment, make_entry, owner):
             entered_by_id=counsellor.id,
         ),
         referral_b=safety_work_for_b(mine, counsellor),
+        outbox_email=OutboundEmail(
+            kind="invitation", to="x@example.org", subject="s", body="b", case_id=mine.id
+        ),
     )
-    db.session.add(world.screen)
+    db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
     return world
 

@@ -63,6 +63,7 @@ COUNSELLOR_URLS = [
     ("GET", "/cases/{case}/safety"),
     ("POST", "/cases/{case}/safety"),
     ("POST", "/cases/{case}/partners/{partner}/invite"),
+    ("GET", "/cases/{case}/partners/{partner}/invitation"),
     ("GET", "/cases/{case}/homework/new?q=trust"),
     ("GET", "/cases/{case}/homework/new/i-statement-rewrites"),
     ("POST", "/cases/{case}/homework/new/i-statement-rewrites"),
@@ -106,7 +107,7 @@ def as_user(app, user):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("counsellor", {200, 302, 400}),
+        ("counsellor", {200, 302, 303, 400}),
         ("other counsellor", {404}),
         ("owner", {404}),
         ("partner a", {404}),

@@ -55,7 +55,9 @@ def test_counsellor_and_both_partners(app, counsellor):
     # Invite both partners; the links are shown because SMTP is not set up.
     links = {}
     for partner in case.partners:
-        page = desk.post(f"{case_url}/partners/{partner.id}/invite").data.decode()
+        page = desk.post(
+            f"{case_url}/partners/{partner.id}/invite", follow_redirects=True
+        ).data.decode()
         links[partner.position] = link_in(page, r"/invite/[\w-]+")
 
     # Assign three exercises, each found by search from the case page.

@@ -215,7 +215,7 @@ def test_i_dont_feel_safe_tells_the_counsellor_and_nobody_else(
     dashboard = as_counsellor.get("/dashboard").get_data(as_text=True)
     assert "Maria Santos" in dashboard
     top = dashboard.index("told you privately that they do not feel safe")
-    assert top < dashboard.index("open cases")
+    assert top < dashboard.index("open case")
     page = as_counsellor.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Maria told you privately that they do not feel safe" in page
     assert ALERT_WORDS in page

@@ -12,7 +12,15 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
 from practice.progress.checkins import check_in_due
-from practice.progress.csi import CSIError, distressed, notable_drop, score
+from practice.progress.csi import (
+    RELIABLE_CHANGE,
+    CSIError,
+    Movement,
+    distressed,
+    movement,
+    reliable_change,
+    score,
+)
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
 from practice.sessions.models import Session, SessionStatus
 from practice.web import format_date
@@ -187,13 +195,33 @@ def test_csi4_refuses_what_is_not_a_complete_answer(answers):
         score(answers)
 
 
-def test_the_distress_line_and_a_notable_drop():
+def test_the_distress_line_and_reliable_change():
     assert distressed(13.4)
     assert not distressed(13.5)
-    assert notable_drop(17, 14)
-    assert not notable_drop(17, 15)
-    assert not notable_drop(None, 3)
-    assert not notable_drop(10, 18)
+    # 1.96 x sqrt(2) x 4.5 x sqrt(1 - .94) = 3.06, worked by hand: 4 whole points.
+    assert round(RELIABLE_CHANGE, 2) == 3.06
+    assert reliable_change(17, 13)
+    assert reliable_change(10, 14)
+    assert not reliable_change(17, 14)
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "expected"),
+    [
+        (12, 13, None),  # better, but still below the line and inside the error
+        (13, 12, None),  # worse, but both below the line and inside the error
+        (15, 13, Movement(True, ("crossed below 13.5",))),
+        (21, 17, Movement(True, ("reliable fall",))),
+        (18, 10, Movement(True, ("crossed below 13.5", "reliable fall"))),
+        (13, 14, Movement(False, ("crossed above 13.5",))),
+        (14, 18, Movement(False, ("reliable rise",))),
+        (9, 16, Movement(False, ("crossed above 13.5", "reliable rise"))),
+        (None, 3, None),
+        (16, 16, None),
+    ],
+)
+def test_a_check_in_moves_by_the_stated_rules(previous, latest, expected):
+    assert movement(previous, latest) == expected
 
 
 # --- The check-in in the portal ----------------------------------------------
@@ -727,9 +755,9 @@ def needing_attention(case, make_case, counsellor):
     for session in sessions[:4]:
         signed_note(session)
     add_check_in(alex, -20, (3, 3, 3, 3))
-    add_check_in(alex, -6, (4, 3, 3, 3))  # 13: below 13.5
+    add_check_in(alex, -6, (4, 3, 3, 3))  # 13: better, still below 13.5: no news
     add_check_in(jordan, -20, (6, 5, 5, 5))  # 21
-    add_check_in(jordan, -6, (5, 4, 4, 4))  # 17: three or more below 21
+    add_check_in(jordan, -6, (5, 4, 4, 4))  # 17: a reliable fall
     calm = make_case(counsellor, ("Sam Okafor", "Robin Okafor"))
     for n, partner in enumerate(calm.partners):
         add_check_in(partner, -20, (5, 4, 4, 4))
@@ -743,10 +771,10 @@ def test_the_dashboard_finds_what_needs_attention(counsellor, case, needing_atte
     found = attention(counsellor, practice_today())
     assert [s.id for s in found.unsigned] == [needing_attention["unsigned"].id]
     assert found.unsigned_count == 1
-    assert sorted((f.partner, f.total, f.previous, f.dropped) for f in found.measures) == [
-        ("Alex", 13, 12, False),
-        ("Jordan", 17, 21, True),
+    assert [(f.partner, f.previous, f.total, f.reasons) for f in found.measures] == [
+        ("Jordan", 21, 17, ("reliable fall",))
     ]
+    assert found.improved == []
     assert [c.id for c in found.reviews_due] == [case.id]
     db.session.add(
         Review(
@@ -766,10 +794,26 @@ def test_the_dashboard_shows_what_needs_attention(client, as_counsellor, case, n
     assert response.status_code == 200
     unsigned = needing_attention["unsigned"]
     assert f"/cases/{case.id}/sessions/{unsigned.id}" in page
-    assert re.search(r"Alex\b[^<]*\b13\b", page)
-    assert re.search(r"Jordan\b[^<]*\b17\b", page)
+    to_look_at = page.split('id="h-measures"')[1].split('id="h-reviews"')[0]
+    assert re.search(r"Jordan: CSI-4 21 → 17", to_look_at)
+    assert "reliable fall" in to_look_at
+    # Regression: Alex went from 12 to 13, which is better, not a worry.
+    assert "Alex:" not in to_look_at
     assert f'href="/cases/{case.id}/progress"' in page
     assert "Sam Okafor" not in page
+    assert "crosses the 13.5 distress line" in page
+
+
+def test_the_dashboard_shows_improvement_as_good_news(client, as_counsellor, case):
+    alex, jordan = case.partners
+    add_check_in(alex, -20, (2, 2, 3, 3))  # 10
+    add_check_in(alex, -6, (3, 3, 4, 4))  # 14: crossed above 13.5, and a reliable rise
+    page = client.get("/dashboard").data.decode()
+    to_look_at = page.split('id="h-measures"')[1].split('id="measures-better"')[0]
+    assert "Alex" not in to_look_at
+    better = page.split('id="measures-better"')[1].split("</p>")[0]
+    assert "Moving the right way" in better
+    assert "10 → 14, crossed above 13.5 and reliable rise" in better
 
 
 # --- Who reaches progress ----------------------------------------------------

@@ -1,24 +1,35 @@
 """The owner's pages: accounts, practice settings and the audit trail."""
 
-from datetime import datetime, time, timedelta
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from practice import audit
+from practice.admin import audit_trail
 from practice.admin.forms import CounsellorForm, SettingsForm
 from practice.admin.models import PracticeSettings
-from practice.audit.models import AuditEvent
+from practice.audit.labels import action_label
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.auth.models import Role, User, end_sessions
-from practice.bounds import RECORD_RANGE, id_or_none, in_record_range
+from practice.cases.models import Invitation
+from practice.cases.services import forget_kept_links, invitation_problem
+from practice.dates import practice_today
 from practice.extensions import db
-from practice.mail import smtp_configured
+from practice.mail import deliver, deliverable, smtp_configured
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
-from practice.web import form_page, practice_zone
+from practice.web import form_page
 
 bp = Blueprint("admin", __name__)
 
@@ -110,50 +121,44 @@ def settings():
     return form_page("admin/settings.html", form, timezones=form.timezone_choices())
 
 
-def _day_start(value: str | None, offset_days: int = 0) -> datetime | None:
-    """The start of the day ``value`` names (plus ``offset_days``); None for no such day.
-
-    A day beyond the years Mend keeps is left out of the filter, with a word why.
-    """
-    try:
-        day = datetime.strptime(value or "", "%Y-%m-%d").date()  # noqa: DTZ007 - a date only
-    except ValueError:
-        return None
-    if not in_record_range(day):
-        flash(f"{RECORD_RANGE} “{day.isoformat()}” is left out of the filter.", "warning")
-        return None
-    return datetime.combine(day + timedelta(days=offset_days), time(), tzinfo=practice_zone())
-
-
-def _id_filter(column, value: str):
-    """``column`` equal to the id ``value`` names; nothing at all for an id no row can have."""
-    wanted = id_or_none(value)
-    return column == wanted if wanted is not None else sa.false()
-
-
 @bp.get("/audit")
 @owner_required
 def audit_log():
     """The audit trail, newest first, filtered by action, person, case and dates."""
-    filters = {
-        key: request.args.get(key, "").strip()
-        for key in ("action", "user", "case", "since", "until")
-    }
-    query = sa.select(AuditEvent).options(sa.orm.joinedload(AuditEvent.actor))
-    if filters["action"]:
-        query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
-    if filters["user"].isdigit():
-        query = query.where(_id_filter(AuditEvent.actor_id, filters["user"]))
-    if filters["case"].isdigit():
-        query = query.where(_id_filter(AuditEvent.case_id, filters["case"]))
-    if since := _day_start(filters["since"]):
-        query = query.where(AuditEvent.at >= since)
-    if until := _day_start(filters["until"], offset_days=1):
-        query = query.where(AuditEvent.at < until)
-    page = paginate(query.order_by(AuditEvent.id.desc()), per_page=50)
-    people = db.session.execute(sa.select(User.id, User.name).order_by(User.name)).all()
+    filters = audit_trail.read_filters(request.args)
+    people = audit_trail.match_people(filters["person"])
+    page = paginate(audit_trail.events_query(filters, people), per_page=50)
     audit.record("audit.view", filters={k: v for k, v in filters.items() if v})
-    return render_template("admin/audit.html", page=page, filters=filters, people=people)
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        filters=filters,
+        chosen={key: value for key, value in filters.items() if value},
+        people=people,
+        names=audit_trail.Names(page.items),
+        actions=audit_trail.action_choices(),
+        action_label=action_label,
+        detail_text=audit_trail.detail_text,
+    )
+
+
+@bp.get("/audit.csv")
+@owner_required
+def audit_export():
+    """The audit trail as filtered on the page, as a CSV file, streamed as it is read."""
+    filters = audit_trail.read_filters(request.args)
+    people = audit_trail.match_people(filters["person"])
+    query = audit_trail.events_query(filters, people)
+    audit.record("audit.export", filters={k: v for k, v in filters.items() if v})
+    stamp = practice_today().isoformat()
+    return Response(
+        stream_with_context(audit_trail.export_rows(query)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-trail-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/outbox")
@@ -161,4 +166,36 @@ def audit_log():
 def outbox():
     """Every message the practice sent, or would have sent without SMTP."""
     page = paginate(sa.select(OutboundEmail).order_by(OutboundEmail.id.desc()), per_page=50)
-    return render_template("admin/outbox.html", page=page, smtp=smtp_configured())
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        smtp=smtp_configured(),
+        deliverable=deliverable,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/outbox/<int:email_id>/send")
+@owner_required
+def send_email(email_id: int):
+    """Send a message waiting in the outbox (after SMTP is set up, or after a failure)."""
+    message = db.get_or_404(OutboundEmail, email_id)
+    back = redirect(url_for("admin.outbox"), 303)
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.email_id == message.id))
+    if invitation is not None and invitation_problem(invitation):
+        forget_kept_links([message.id])
+        flash("Its link no longer works (used, replaced or expired); nothing was sent.", "info")
+        return back
+    if not smtp_configured():
+        flash("Email is not set up (SMTP_HOST), so nothing can be sent from here.", "warning")
+        return back
+    if not deliverable(message):
+        flash("This message was sent already, or its one-time link was not kept.", "info")
+        return back
+    if deliver(message):
+        audit.record("outbox.send", message, case_id=message.case_id)
+        flash(f"Sent to {message.to}.", "success")
+    else:
+        audit.record("outbox.send_failed", message, case_id=message.case_id)
+        flash(f"Sending failed: {message.error}", "warning")
+    return back

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from practice.audit.models import AuditEvent
 from practice.audit.values import refuse_clinical, unknown_login
@@ -25,6 +26,9 @@ def record(action: str, obj: Any = None, *, case_id: int | None = None, actor=No
     a clinical key raises ValueError (see ``practice.audit.values``).
     """
     refuse_clinical(detail)
+    # ``current_user`` is a proxy: the trail names the account behind it, not the proxy.
+    obj = _unproxied(obj)
+    actor = _unproxied(actor)
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     if case_id is None and obj is not None:
@@ -43,6 +47,12 @@ def record(action: str, obj: Any = None, *, case_id: int | None = None, actor=No
     else:
         db.session.add(event)
     return event
+
+
+def _unproxied(value):
+    if isinstance(value, LocalProxy):
+        return value._get_current_object()
+    return value
 
 
 def pending_events() -> list:

@@ -65,17 +65,10 @@ class EmptyForm(Form):
 
 
 class AcceptInvitationForm(Form):
-    """A partner setting up their portal login from an invitation link."""
+    """A partner setting up their portal login from an invitation link.
 
-    email = EmailField(
-        "Your email",
-        validators=[
-            DataRequired(message="Enter the email you will log in with."),
-            Email(message="That does not look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "username"},
-    )
+    No email field: the login is the email fixed on the invitation."""
+
     password = new_password_field("Choose a password")
     confirm = confirm_field()
     submit = SubmitField("Set password and continue")

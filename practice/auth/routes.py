@@ -27,7 +27,12 @@ from practice.auth.models import (
     verify_unknown_user,
 )
 from practice.auth.two_factor import check_code, use_recovery_code
-from practice.cases.services import find_invitation, invitation_problem
+from practice.cases.services import (
+    email_taken,
+    find_invitation,
+    forget_kept_links,
+    invitation_problem,
+)
 from practice.database import now_utc
 from practice.errors import render_error
 from practice.extensions import csrf, db, limiter, login_manager
@@ -265,22 +270,24 @@ def accept_invitation(token: str):
         status = 404 if invitation is None else 410
         return render_template("auth/invitation_problem.html", problem=problem), status
     partner = invitation.partner
+    # The login is the email the counsellor put on the invitation; the page shows it
+    # and nothing sent with the form can change it.
+    email = invitation.email or partner.email
     form = AcceptInvitationForm()
-    if request.method == "GET":
-        form.email.data = partner.email
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(sa.select(User.id).where(User.email == email)):
-            form.email.errors.append(
-                "This email already has a Mend login. Use another, or ask your counsellor."
+        if email_taken(email):
+            form.form_errors.append(
+                "This email already has a Mend login. Log in with it, or ask your counsellor."
             )
-            return form_page("auth/accept_invitation.html", form, partner=partner)
+            return form_page("auth/accept_invitation.html", form, partner=partner, email=email)
         user = User(email=email, name=partner.name, role=Role.CLIENT)
         user.set_password(form.password.data)
         db.session.add(user)
         partner.user = user
         partner.email = email
         invitation.used_at = now_utc()
+        if invitation.email_id is not None:
+            forget_kept_links([invitation.email_id])
         db.session.flush()
         audit.record("invitation.accept", invitation, actor=user)
         start_session(user)
@@ -290,4 +297,4 @@ def accept_invitation(token: str):
             "success",
         )
         return redirect(url_for("portal.home"))
-    return form_page("auth/accept_invitation.html", form, partner=partner)
+    return form_page("auth/accept_invitation.html", form, partner=partner, email=email)

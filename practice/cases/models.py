@@ -195,6 +195,12 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The login the partner will have, fixed when the link is made: whoever holds
+    # the link cannot choose another. Empty only on links made before it was kept.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The message that carries the link, whose readable copy goes once the link is
+    # used or replaced (see practice.mail).
+    email_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbound_emails.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -20,11 +20,21 @@ from practice import audit, mail
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
+from practice.cases import invitation_links
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.forms import CaseForm, CaseSearchForm, ScreeningForm
 from practice.cases.models import Case, CaseStatus, Invitation, Partner
 from practice.cases.pauses import standing_pause
-from practice.cases.services import apply_case_form, create_invitation, record_screening
+from practice.cases.services import (
+    EMAIL_TAKEN,
+    InvitationRefused,
+    apply_case_form,
+    create_invitation,
+    email_clashes,
+    invitation_problem,
+    invitation_refusal,
+    record_screening,
+)
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -38,6 +48,7 @@ from practice.homework.services import (
     set_aside_now,
 )
 from practice.idempotency import create_once
+from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
@@ -85,7 +96,7 @@ def new_case():
     form = CaseForm()
     if request.method == "GET":
         form.start_date.data = practice_today()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _emails_free(form, None):
 
         def make():
             case = Case(counsellor=current_user, label="", start_date=form.start_date.data)
@@ -102,6 +113,19 @@ def new_case():
             )
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page("cases/case_form.html", form, case=None)
+
+
+def _emails_free(form: CaseForm, case: Case | None) -> bool:
+    """Whether no partner's email belongs to another account; marks the fields that do."""
+    wanted = {
+        position: getattr(form, f"partner_{position}_email").data
+        for position in ("a", "b")
+        if (getattr(form, f"partner_{position}_name").data or "").strip()
+    }
+    clashes = email_clashes(case, wanted)
+    for position in clashes:
+        getattr(form, f"partner_{position}_email").errors.append(EMAIL_TAKEN)
+    return not clashes
 
 
 @bp.get("/<int:case_id>")
@@ -161,7 +185,7 @@ def edit(case_id: int):
         form.partner_b_name.data, form.partner_b_email.data = (b.name, b.email) if b else ("", "")
         form.concerns.data = case.concerns
         form.status.data = case.status.value
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _emails_free(form, case):
         problems = apply_case_form(case, form)
         if problems:
             db.session.rollback()
@@ -205,44 +229,76 @@ def safety(case_id: int):
     )
 
 
-@bp.post("/<int:case_id>/partners/<int:partner_id>/invite")
-@counsellor_required
-def invite(case_id: int, partner_id: int):
-    """Make a one-time portal link for a partner; email it when SMTP is set up."""
-    case = get_case_or_404(case_id)
+def _partner_or_404(case: Case, partner_id: int) -> Partner:
     partner = next((p for p in case.partners if p.id == partner_id), None)
     if partner is None:
         abort(404)
-    if partner.user_id is not None:
-        flash(f"{partner.first_name} already has a portal login.", "info")
-        return redirect(url_for("cases.show", case_id=case.id))
-    invitation, token = create_invitation(partner, current_user)
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    return partner
+
+
+@bp.post("/<int:case_id>/partners/<int:partner_id>/invite")
+@counsellor_required
+def invite(case_id: int, partner_id: int):
+    """Make a new one-time portal link (replacing any earlier one) and send it if email is
+    set up; then show it once, on a page that reloading does not repeat."""
+    case = get_case_or_404(case_id)
+    partner = _partner_or_404(case, partner_id)
+    page = url_for("cases.invitation", case_id=case.id, partner_id=partner.id)
+    try:
+        invitation, token = create_invitation(partner, current_user)
+    except InvitationRefused as refused:
+        flash(str(refused), "warning")
+        return redirect(page, 303)
+    link = invitation_links.link_for(token)
     settings = PracticeSettings.get()
-    days = current_app.config["INVITATION_DAYS"]
     body = render_template(
         "mail/invitation.txt",
         partner=partner,
         link=link,
-        days=days,
+        days=current_app.config["INVITATION_DAYS"],
         counsellor=current_user,
         settings=settings,
     )
     message = mail.send(
         "invitation",
-        partner.email,
+        invitation.email,
         f"Your portal at {settings.name}",
         body,
         case_id=case.id,
         secrets=(link,),
     )
-    expires = invitation.expires_at
+    db.session.flush()
+    invitation.email_id = message.id
+    invitation_links.remember(invitation, token)
+    return redirect(page, 303)
+
+
+@bp.get("/<int:case_id>/partners/<int:partner_id>/invitation")
+@counsellor_required
+def invitation(case_id: int, partner_id: int):
+    """A partner's invitation: the new link (to the login that made it, for a few
+    minutes), whether the email went, and a way to make a new link."""
+    case = get_case_or_404(case_id)
+    partner = _partner_or_404(case, partner_id)
+    latest = db.session.scalar(
+        sa.select(Invitation)
+        .where(Invitation.partner_id == partner.id)
+        .order_by(Invitation.id.desc())
+        .limit(1)
+    )
+    usable = latest is not None and invitation_problem(latest) is None
+    message = db.session.get(OutboundEmail, latest.email_id) if latest and latest.email_id else None
     return render_template(
         "cases/invitation.html",
         case=case,
         partner=partner,
-        link=link,
+        invitation=latest,
+        usable=usable,
+        link=invitation_links.recall(latest) if usable else None,
         message=message,
-        expires=expires,
-        valid_for=timedelta(days=days),
+        refusal=invitation_refusal(partner),
+        shown_for=invitation_links.SHOWN_FOR,
+        valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
+        form=EmptyForm(),
+        now=now_utc(),
     )

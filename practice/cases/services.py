@@ -21,6 +21,7 @@ from practice.cases.models import (
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.database import now_utc
 from practice.extensions import db
+from practice.mail.models import OutboundEmail
 
 
 def _clean_email(value: str | None) -> str | None:
@@ -53,8 +54,11 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
         if partner is None:
             partner = Partner(position=position, name=name)
             case.partners.append(partner)
+        email = _clean_email(email)
+        if partner.id is not None and partner.email != email:
+            _revoke_open_invitations(partner)
         partner.name = name
-        partner.email = _clean_email(email)
+        partner.email = email
     case.label = form.display_label()
     case.goals = (form.goals.data or "").strip()
     case.closing_note = (form.closing_note.data or "").strip() or None
@@ -71,6 +75,30 @@ def apply_case_form(case: Case, form: CaseForm) -> list[str]:
     case.concern_links += [CaseConcern(concern=c) for c in wanted_concerns if c not in have]
     case.updated_at = now_utc()
     return problems
+
+
+def email_clashes(case: Case | None, emails: dict[str, str | None]) -> list[str]:
+    """The positions ("a", "b") whose email another account already uses.
+
+    Checked when a case is opened or changed, so that the clash shows beside the
+    field rather than when the partner's link is used.
+    """
+    return [
+        position
+        for position, email in emails.items()
+        if email_taken(email, case.partner(position) if case is not None else None)
+    ]
+
+
+def _revoke_open_invitations(partner: Partner) -> None:
+    """A partner's email changed: a link made for the old one stops working."""
+    open_ones = (
+        Invitation.partner_id == partner.id,
+        Invitation.used_at.is_(None),
+        Invitation.revoked_at.is_(None),
+    )
+    forget_kept_links(sa.select(Invitation.email_id).where(*open_ones))
+    db.session.execute(sa.update(Invitation).where(*open_ones).values(revoked_at=now_utc()))
 
 
 def _has_records(partner: Partner) -> bool:
@@ -116,21 +144,59 @@ def record_screening(case: Case, form: ScreeningForm, by: User) -> SafetyScreeni
     return screening
 
 
-def create_invitation(partner: Partner, by: User) -> tuple[Invitation, str]:
-    """A fresh one-time link for ``partner``; earlier unused links stop working."""
-    now = now_utc()
-    db.session.execute(
-        sa.update(Invitation)
-        .where(
-            Invitation.partner_id == partner.id,
-            Invitation.used_at.is_(None),
-            Invitation.revoked_at.is_(None),
+class InvitationRefused(ValueError):
+    """A partner who cannot be invited as things stand; the message says what to do."""
+
+
+#: Said beside an email another account uses: which account it is, is not said.
+EMAIL_TAKEN = (
+    "This email is already used by another account. Use a different email, or leave it empty."
+)
+
+
+def email_taken(email: str | None, partner: Partner | None = None) -> bool:
+    """Whether a login other than ``partner``'s own already uses ``email``."""
+    email = _clean_email(email)
+    if email is None:
+        return False
+    query = sa.select(User.id).where(User.email == email)
+    if partner is not None and partner.user_id is not None:
+        query = query.where(User.id != partner.user_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def invitation_refusal(partner: Partner) -> str | None:
+    """Why ``partner`` cannot be sent a link now, in the counsellor's words; None if they can."""
+    if partner.user_id is not None:
+        return f"{partner.first_name} already has a portal login."
+    if not partner.email:
+        return (
+            f"Add {partner.first_name}'s email to the case first: it becomes their login, "
+            "and the link works for that email only."
         )
-        .values(revoked_at=now)
-    )
+    if email_taken(partner.email, partner):
+        return (
+            f"{partner.email} is already used by another account. Change "
+            f"{partner.first_name}'s email on the case, then invite them."
+        )
+    return None
+
+
+def create_invitation(partner: Partner, by: User) -> tuple[Invitation, str]:
+    """A fresh one-time link for ``partner``'s email; earlier unused links stop working.
+
+    Raises :class:`InvitationRefused` when the partner has no email, or one that
+    another account uses. Only the token's hash is stored; the token is returned
+    for the caller to show and send.
+    """
+    if problem := invitation_refusal(partner):
+        raise InvitationRefused(problem)
+    now = now_utc()
+    _revoke_open_invitations(partner)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         partner=partner,
+        email=partner.email,
         token_hash=hash_token(token),
         expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
         created_by_id=by.id,
@@ -139,6 +205,15 @@ def create_invitation(partner: Partner, by: User) -> tuple[Invitation, str]:
     db.session.flush()
     audit.record("invitation.create", invitation, case_id=partner.case_id)
     return invitation, token
+
+
+def forget_kept_links(email_ids) -> None:
+    """Blank the outbox's readable copy of messages whose link no longer works."""
+    db.session.execute(
+        sa.update(OutboundEmail)
+        .where(OutboundEmail.id.in_(email_ids), OutboundEmail.kept_body.is_not(None))
+        .values(kept_body=None)
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -161,4 +236,6 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
         )
     if invitation.expires_at <= now_utc():
         return "This link has expired. Please ask your counsellor for a new one."
+    if not (invitation.email or invitation.partner.email):
+        return "This link names no email to log in with. Please ask your counsellor for a new one."
     return None

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from practice.crypto import EncryptedText
 from practice.database import now_utc
 from practice.extensions import db
 
@@ -18,7 +19,11 @@ class OutboundEmail(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)
     to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
+    # What the owner reads: one-time links masked.
     body: Mapped[str] = mapped_column(sa.Text)
+    # The whole message, links and all, encrypted, while it still has to be
+    # delivered; blanked once it is sent, or once its link is used or replaced.
+    kept_body: Mapped[str | None] = mapped_column(EncryptedText)
     case_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
     sent_at: Mapped[datetime | None]

@@ -17,7 +17,7 @@ from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
-from practice.progress.csi import distressed, notable_drop
+from practice.progress.csi import Movement, movement
 from practice.progress.models import CheckIn, Review
 from practice.progress.timeline import FIVE_SESSIONS
 from practice.sessions.models import Note, Session, SessionStatus
@@ -37,14 +37,17 @@ class Overdue:
 
 @dataclass
 class Flag:
+    """A partner whose latest CSI-4 moved by a stated rule (practice.progress.csi.movement)."""
+
     case: Case
     partner: str
     total: int
-    previous: int | None
+    previous: int
+    moved: Movement
 
     @property
-    def dropped(self) -> bool:
-        return notable_drop(self.previous, self.total)
+    def reasons(self) -> tuple[str, ...]:
+        return self.moved.reasons
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Attention:
     unsigned: list[Session] = field(default_factory=list)
     unsigned_count: int = 0
     measures: list[Flag] = field(default_factory=list)
+    improved: list[Flag] = field(default_factory=list)
     reviews_due: list[Case] = field(default_factory=list)
 
 
@@ -133,7 +137,9 @@ def _unsigned(result: Attention, mine) -> None:
 
 
 def _measures(result: Attention, mine) -> None:
-    """Partners whose latest CSI-4 is below 13.5, or 3 or more below their one before."""
+    """Partners whose latest CSI-4, against the one before, crossed the 13.5 line or
+    changed reliably: falls to look at, rises as good news (two lists, one query each
+    way whatever the caseload)."""
     ranked = (
         sa.select(
             CheckIn.case_id,
@@ -150,29 +156,36 @@ def _measures(result: Attention, mine) -> None:
         .subquery()
     )
     latest: dict[int, list] = defaultdict(list)
-    for case_id, partner_id, total, _ in db.session.execute(
+    for _, partner_id, total, _ in db.session.execute(
         sa.select(ranked).where(ranked.c.n <= 2).order_by(ranked.c.partner_id, ranked.c.n)
     ):
-        latest[partner_id].append((case_id, total))
-    flagged = [
-        (rows[0][0], pid, rows[0][1], rows[1][1] if len(rows) > 1 else None)
-        for pid, rows in latest.items()
-        if distressed(rows[0][1]) or (len(rows) > 1 and notable_drop(rows[1][1], rows[0][1]))
-    ][:SHOW]
-    if not flagged:
+        latest[partner_id].append(total)
+    moves = [
+        (pid, totals[0], totals[1], moved)
+        for pid, totals in latest.items()
+        if len(totals) > 1 and (moved := movement(totals[1], totals[0])) is not None
+    ]
+    worse = [m for m in moves if m[3].worse][:SHOW]
+    better = [m for m in moves if not m[3].worse][:SHOW]
+    if not worse and not better:
         return
     partners = {
         p.id: p
         for p in db.session.scalars(
             sa.select(Partner)
-            .where(Partner.id.in_([f[1] for f in flagged]))
+            .where(Partner.id.in_([m[0] for m in worse + better]))
             .options(joinedload(Partner.case))
         )
     }
-    result.measures = [
-        Flag(partners[pid].case, partners[pid].first_name, total, previous)
-        for _, pid, total, previous in flagged
-    ]
+
+    def flags(found) -> list[Flag]:
+        return [
+            Flag(partners[pid].case, partners[pid].first_name, total, previous, moved)
+            for pid, total, previous, moved in found
+        ]
+
+    result.measures = flags(worse)
+    result.improved = flags(better)
 
 
 def _reviews_due(result: Attention, mine) -> None:

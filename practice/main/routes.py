@@ -7,9 +7,11 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
+from practice.cases.models import Case
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.main.dashboard import attention
+from practice.main.dashboard import OPEN, attention
+from practice.progress.csi import RELIABLE_CHANGE
 from practice.screening.alerts import open_alerts_of
 
 bp = Blueprint("main", __name__)
@@ -30,12 +32,22 @@ def index():
 def dashboard():
     """The counsellor's start page: what needs attention across the caseload."""
     today = practice_today()
+    mine = attention(current_user, today)
     return render_template(
         "main/dashboard.html",
-        attention=attention(current_user, today),
+        attention=mine,
         alerts=open_alerts_of(current_user),
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
+        practice_open=practice_open_cases() if current_user.is_owner and not mine.open_cases else 0,
+        reliable_change=RELIABLE_CHANGE,
+    )
+
+
+def practice_open_cases() -> int:
+    """For an owner with no cases of their own: how many the practice has open."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(Case.status.in_(OPEN))
     )
 
 

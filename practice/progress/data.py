@@ -17,7 +17,7 @@ from practice.cases.models import Case
 from practice.extensions import db
 from practice.homework.adherence import counted_periods
 from practice.homework.services import case_assignments, entry_days, people_for
-from practice.progress.csi import DISTRESS_CUTOFF, distressed, notable_drop
+from practice.progress.csi import DISTRESS_CUTOFF, distressed, movement
 from practice.progress.models import MARKERS, ChangeMarker, CheckIn, NegativeCycle, Review
 from practice.progress.timeline import (
     TIMELINE,
@@ -95,9 +95,11 @@ class PartnerMeasures:
 
     @property
     def dropped(self) -> bool:
-        return len(self.check_ins) >= 2 and notable_drop(
-            self.check_ins[-2].total, self.latest.total
-        )
+        """Whether the latest check-in crossed below 13.5 or fell reliably."""
+        if len(self.check_ins) < 2:
+            return False
+        moved = movement(self.check_ins[-2].total, self.latest.total)
+        return moved is not None and moved.worse
 
 
 @dataclass(frozen=True)
