@@ -154,6 +154,17 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
                 conn.execute(table.delete().where(table.c.origin == Origin.PRACTICE.value))
             elif "exercise_id" in table.c:
                 conn.execute(table.delete().where(table.c.exercise_id.in_(practice_own)))
+        if not keep_catalogue and conn.dialect.name == "postgresql":
+            # Emptied, the catalogue is loaded again with the ids a fresh database gives it
+            # (SQLite reuses them by itself), so a test that compares a practice generated
+            # here with one generated on a fresh database does not depend on which tests
+            # this worker ran before it.
+            for name in CATALOGUE_TABLES:
+                if "id" in db.metadata.tables[name].c:
+                    conn.execute(
+                        sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
+                        {"t": name},
+                    )
 
 
 class Client(FlaskClient):
