@@ -160,7 +160,7 @@ class AddendumForm(Form):
         description="Signed and time-stamped when you save it; the note itself is untouched.",
         render_kw={"rows": 4},
     )
-    correct = BooleanField("This addendum also corrects when the session was, or who came")
+    correct = BooleanField("Also correct the session’s record with the values below")
     day = DateField("Date", validators=[Optional(), bookable])
     time = TimeField("Start time", validators=[Optional()])
     duration = IntegerField(

@@ -229,7 +229,7 @@ def signed_facts_refusal(session: Session) -> str:
     return (
         f"This session's note was signed on {signed_on.day} {signed_on:%b %Y}, so its date, "
         "time, status and who came are locked with it. Nothing was changed. To correct them, "
-        "write an addendum below and tick “also corrects”."
+        "write an addendum below and tick “Also correct the session’s record”."
     )
 
 
