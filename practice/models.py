@@ -25,7 +25,7 @@ from practice.catalogue.models import (
     StrategyConcern,
     StrategyVersion,
 )
-from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
+from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.parking import ParkedForm
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
@@ -60,6 +60,7 @@ __all__ = [
     "CaseConcern",
     "HomeworkEntry",
     "EntryDraft",
+    "EntryRevision",
     "Invitation",
     "OutboundEmail",
     "Partner",

@@ -148,6 +148,23 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def format_spoken(value: datetime | date | str | None) -> str:
+    """A moment or a day in words, in the practice's time zone, the way a person says it:
+    "Tuesday 17 November 2026 at 15:00", "Tuesday 17 November 2026".
+
+    Also takes the ISO text of an export (``2026-11-17T20:00:00+00:00``), so that a
+    document printed from one reads the same as a page.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = local(value)
+        return f"{value:%A} {value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text as escaped paragraphs, keeping the writer's line breaks."""
     if not text:
@@ -201,6 +218,7 @@ def nav_link(endpoint: str, label: str, prefix: str | None = None) -> Markup:
 def template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["spoken"] = format_spoken
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["greeting_name"] = greeting_name

@@ -158,6 +158,8 @@ def record_check_in(tally: Tally, browser: Browser, email: str, twice: bool):
     if form is None:
         return
     hidden = form.hidden()
+    if "form_token" not in hidden:
+        return  # this session window has its check-in: the page says so, with no form
     token = hidden["form_token"]
     answers = [secrets.randbelow(6) for _ in range(4)]
     tally.note("check_ins_sent", token, (email, answers))

@@ -248,6 +248,7 @@ MATRIX: dict[str, Row] = {
     "portal.progress_report": couple(),
     "portal.entry": partner_b(entry_id="private_b"),
     "portal.sharing": partner_b(entry_id="private_b"),
+    "portal.edit_entry": partner_b(entry_id="private_b"),
     # B's safety plan and a referral letter given to B: A has neither.
     "portal_safety.plan": partner_b(),
     "portal_safety.plan_pdf": partner_b(),

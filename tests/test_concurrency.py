@@ -48,7 +48,9 @@ def test_concurrent_writers_lose_nothing_and_double_submissions_make_one_record(
     counts = check_everything_acknowledged_is_saved(live_practice, tally)
     # No worker died here, so everything sent was acknowledged.
     assert len(tally.entries_acked) == len(tally.entries_sent) > 20
-    assert len(tally.check_ins_acked) == len(tally.check_ins_sent) > 10
+    # One check-in per partner per session window: each client's first; later tries
+    # find the page saying it is done (tests/load.py) and send nothing.
+    assert len(tally.check_ins_acked) == len(tally.check_ins_sent) > 5
     assert len(tally.notes_acked) == len(tally.notes_sent) > 4
     check_server_log(live_practice)
     record_figures(

@@ -42,6 +42,7 @@ MARKERS = {
     "referral": "MARKER-A-REFERRAL",
     "self_screen": "MARKER-A-OWN-SCREEN-IN-THE-PORTAL",
     "not_safe": "MARKER-A-DOES-NOT-FEEL-SAFE",
+    "correction": "MARKER-A-CORRECTED-ENTRY",
 }
 PORTAL_PAGES = (
     "/portal/",
@@ -60,7 +61,7 @@ NOISE = (
     re.compile(r'(name="(?:csrf-token|mend-user)" content=")[^"]*'),
     re.compile(r'("exported_at": ")[^"]*'),
     re.compile(r"(DTSTAMP:)\S+"),
-    re.compile(r"(Exported )\d{4}-\d\d-\d\d \d\d:\d\d"),  # the record PDF's minute
+    re.compile(r"(Exported )\w+ \d+ \w+ \d{4} at \d\d:\d\d"),  # the record PDF's minute
 )
 
 
@@ -123,6 +124,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/homework/{i}" for i in ids["assignments"]]
     urls += [f"/portal/worksheets/{i}.pdf" for i in ids["assignments"]]
     urls += [f"/portal/entries/{i}" for i in ids["entries"]]
+    urls += [f"/portal/entries/{i}/edit" for i in ids["entries"]]
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
     seen = {url: read(browser, url) for url in urls}
@@ -203,6 +205,24 @@ def a_alone(app, counsellor, case) -> None:
             },
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    # A corrects the private entry on homework both partners have: new words, another day.
+    private = db.session.scalar(
+        sa.select(HomeworkEntry)
+        .where(HomeworkEntry.partner_id == a.id, HomeworkEntry.assignment_id == each.id)
+        .where(HomeworkEntry.shared.is_(False))
+        .order_by(HomeworkEntry.id.desc())
+        .limit(1)
+    )
+    response = as_a.post(
+        f"/portal/entries/{private.id}/edit",
+        data={
+            **{f"answers-{n}": MARKERS["correction"] for n in range(len(private.answers))},
+            "done_on": (today - timedelta(days=1)).isoformat(),
+            "helpful": "1",
+            "difficulty": "5",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     # A's unsaved draft of the next entry on homework both partners have.
     response = as_a.post(
         f"/portal/homework/{each.id}/draft",
@@ -360,7 +380,8 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     db.session.commit()
     seen = view_of(app, a, feed_token, case_ids(couple))
     everything = " ".join(text for _, text in seen.values())
-    assert MARKERS["entry"] in everything
+    assert MARKERS["entry"] in everything  # A's private entry on homework done together
+    assert MARKERS["correction"] in everything  # and the one A corrected
     assert MARKERS["draft"] in everything  # restored on A's own homework page
     assert MARKERS["solo_note"] in everything
     assert MARKERS["individual"] in everything  # A's own handout of the individual session

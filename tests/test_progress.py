@@ -11,7 +11,7 @@ from practice.auth.models import Role
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
-from practice.progress.checkins import check_in_due
+from practice.progress.checkins import check_in_due, checked_in_since
 from practice.progress.csi import (
     RELIABLE_CHANGE,
     CSIError,
@@ -278,6 +278,92 @@ def test_a_double_sent_check_in_is_kept_once(client, auth, case):
     assert client.post("/portal/checkin", data=data).status_code == 302
     assert client.post("/portal/checkin", data=data).status_code == 302
     assert len(check_ins()) == 1
+
+
+ALREADY = "You can check in again after your next session."
+
+
+def test_a_second_check_in_in_the_same_window_is_refused_clearly(client, auth, case):
+    alex = case.partners[0]
+    add_session(case, -7)
+    add_session(case, 2, status=SessionStatus.SCHEDULED)
+    auth.login(alex.user)
+    assert client.post("/portal/checkin", data=check_in_data()).status_code == 302
+    # The page now says it is done, and when, instead of asking again.
+    page = client.get("/portal/checkin")
+    text = page.data.decode()
+    assert page.status_code == 200
+    assert ALREADY in text
+    assert "You sent your check-in on" in text
+    assert 'name="csi_happiness"' not in text
+    # A second form (another tab, the back button) is refused: 409, no second row.
+    again = client.post("/portal/checkin", data=check_in_data(form_token="c-" + "1" * 30))
+    assert again.status_code == 409
+    assert "This check-in was not sent: you have already checked in." in again.data.decode()
+    assert len(check_ins()) == 1
+    # Even a bad second form is answered with the window, never a 500.
+    bad = client.post("/portal/checkin", data=check_in_data(csi_warm="9", form_token="c-2"))
+    assert bad.status_code == 409
+    assert len(check_ins()) == 1
+
+
+def test_a_double_tap_on_send_is_one_check_in_and_no_refusal(client, auth, case):
+    auth.login(case.partners[0].user)
+    data = check_in_data(form_token="tap-" + "3" * 20)
+    first = client.post("/portal/checkin", data=data)
+    second = client.post("/portal/checkin", data=data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.headers["Location"] == "/portal/"
+    assert len(check_ins()) == 1
+
+
+def test_the_next_window_opens_after_the_next_session(client, auth, case):
+    alex, jordan = case.partners
+    add_check_in(alex, -3, (3, 3, 3, 3))
+    auth.login(alex.user)
+    assert ALREADY in client.get("/portal/checkin").data.decode()
+    # Jordan's check-in is Jordan's own window.
+    auth.logout()
+    auth.login(jordan.user)
+    assert ALREADY not in client.get("/portal/checkin").data.decode()
+    auth.logout()
+    # A session Alex came to since: a new window.
+    add_session(case, -1)
+    auth.login(alex.user)
+    assert ALREADY not in client.get("/portal/checkin").data.decode()
+    assert client.post("/portal/checkin", data=check_in_data()).status_code == 302
+    assert len(check_ins()) == 2
+
+
+def test_the_other_partners_individual_session_opens_no_window(client, auth, case):
+    alex = case.partners[0]
+    add_check_in(alex, -3, (3, 3, 3, 3))
+    add_session(case, -1, attendees=("b",))  # Jordan alone
+    auth.login(alex.user)
+    assert ALREADY in client.get("/portal/checkin").data.decode()
+
+
+@pytest.mark.parametrize(
+    ("last_session_ago", "last_check_in_ago", "done"),
+    [
+        (None, None, False),
+        (None, timedelta(days=2), True),
+        (timedelta(days=5), timedelta(days=9), False),
+        (timedelta(days=5), timedelta(days=1), True),
+        (timedelta(days=5), timedelta(days=5), True),
+    ],
+    ids=["never", "before-any-session", "before-last-session", "since", "at-the-session"],
+)
+def test_whether_this_window_has_its_check_in(last_session_ago, last_check_in_ago, done):
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    last_session = now - last_session_ago if last_session_ago else None
+    last_check_in = now - last_check_in_ago if last_check_in_ago else None
+    assert checked_in_since(last_session, last_check_in) is done
+    if last_session is not None or last_check_in is None:
+        # Never both due and done, before a session that is near.
+        assert not (
+            done and check_in_due(now, now + timedelta(days=1), last_session, last_check_in)
+        )
 
 
 @pytest.mark.parametrize(

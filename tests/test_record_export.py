@@ -1,14 +1,17 @@
 """A partner downloads their own record (the right of access), as JSON and as a PDF."""
 
 import json
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.extensions import db
 from practice.sessions.models import Session
+from practice.web import format_spoken
 from tests.test_progress import add_check_in
 from tests.test_reports import pdf_text
 from tests.test_sessions import add_session, signed_note
@@ -134,3 +137,52 @@ def test_staff_and_strangers_cannot_download_a_record(client, auth, make_user, u
     assert client.get(url).status_code == 302  # to sign in
     auth.login(make_user(Role.COUNSELLOR))
     assert client.get(url).status_code == 403
+
+
+def test_every_time_in_the_pdf_is_in_the_practices_zone_in_words(client, auth, case, alex):
+    """A session at 20:00 UTC is 15:00 in New York, and reads as a day and a time."""
+    db.session.add(PracticeSettings(name="Mend Test", timezone="America/New_York"))
+    session = add_session(case, -7)
+    session.starts_at = datetime(2026, 11, 17, 20, 0, tzinfo=UTC)
+    session.ends_at = session.starts_at + timedelta(minutes=50)
+    db.session.commit()
+    auth.login(alex.user)
+    text = " ".join(pdf_text(client.get("/portal/my-record.pdf").data).split())
+    assert "Tuesday 17 November 2026 at 15:00" in text
+    assert "(America/New York)" in text
+    assert "UTC" not in text
+    assert "2026-11-17" not in text
+
+
+def test_the_json_keeps_iso_times_and_says_the_zone(client, auth, case, alex):
+    db.session.add(PracticeSettings(name="Mend Test", timezone="America/New_York"))
+    session = add_session(case, -7)
+    session.starts_at = datetime(2026, 11, 17, 20, 0, tzinfo=UTC)
+    session.ends_at = session.starts_at + timedelta(minutes=50)
+    db.session.commit()
+    auth.login(alex.user)
+    record = json.loads(client.get("/portal/my-record.json").data)
+    assert record["time_zone"] == "America/New_York"
+    assert "America/New_York" in record["times"]
+    [appointment] = record["appointments"]
+    assert appointment["starts_at"] == "2026-11-17T15:00:00-05:00"
+    moment = datetime.fromisoformat(appointment["starts_at"])
+    assert moment == datetime(2026, 11, 17, 20, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(record["exported_at"]).utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (datetime(2026, 11, 17, 20, 0, tzinfo=UTC), "Tuesday 17 November 2026 at 15:00"),
+        ("2026-11-17T20:00:00+00:00", "Tuesday 17 November 2026 at 15:00"),
+        (date(2026, 3, 8), "Sunday 8 March 2026"),
+        ("2026-03-08", "Sunday 8 March 2026"),
+        (None, ""),
+    ],
+)
+def test_spoken_times(app, value, words):
+    db.session.add(PracticeSettings(name="Mend Test", timezone="America/New_York"))
+    db.session.flush()
+    assert format_spoken(value) == words
+    db.session.rollback()

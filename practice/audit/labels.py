@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "email.change_refused": "Login email change refused",
     "entries.view": "Homework entries viewed",
     "entry.create": "Homework entry made",
+    "entry.edit": "Homework entry corrected by its author",
     "entry.share": "Homework entry shared with partner",
     "entry.unshare": "Homework entry made private again",
     "entry.view": "Homework entry viewed",

@@ -247,5 +247,8 @@ def load_catalogue(data_dir=DATA_DIR) -> LoadReport:
     db.session.flush()
     for strategy in touched:
         db.session.refresh(strategy, ["exercises", "concern_links"])
-    search.reindex(touched)
+    # The whole index, not only what changed: a few thousand rows, and an index
+    # built by an earlier analyser (before US/UK spellings were one word) is
+    # brought up to date by the next load.
+    search.reindex({*strategies.values(), *touched})
     return report

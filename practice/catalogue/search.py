@@ -2,23 +2,30 @@
 
 The catalogue keeps its own small word index (``catalogue_search_terms``):
 each strategy's words, and its exercises' words, with a weight for where they
-stand (a title counts more than a prompt). It is rebuilt for an entry whenever
-the entry changes, which happens only when the catalogue is loaded or a
-counsellor saves a practice exercise. A query is cut into words; each word is
-reduced to a stem and looked up as a prefix in the index's B-tree (so "apology"
-finds "apologise" and "apologies"), every word must match, and strategies are
-ranked by the summed weights. Anything typed is just words: quotes, ``%``,
-``_`` and operators mean nothing here.
+stand (a title counts more than a prompt). A word is indexed as its stem: its
+American spelling (``practice.catalogue.spelling``) put through the Snowball
+English stemmer, in Python, so SQLite and PostgreSQL hold and find the same.
+The index is rebuilt for an entry whenever the entry changes (a catalogue load
+rebuilds all of it, a counsellor's practice exercise its strategy's part). A
+query is cut into words; each word is reduced to its stem the same way and
+looked up as a prefix in the index's B-tree (so "apology" and "apologize" find
+"apologise", and "behav" finds "behaviour"), every word must match, and
+strategies are ranked by the summed weights. Anything typed is just words:
+quotes, ``%``, ``_`` and operators mean nothing here.
 """
 
+import functools
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import snowballstemmer
 import sqlalchemy as sa
 
 from practice.catalogue.models import SearchTerm
+from practice.catalogue.spelling import american
 from practice.extensions import db
 from practice.vocabulary import THEMES
 
@@ -32,23 +39,6 @@ so than that the their them then there these they this to was we what when where
 who will with you your
 """
 STOP_WORDS = frozenset(_STOP.split())
-_SUFFIXES = (
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ies",
-    "es",
-    "ed",
-    "ly",
-    "s",
-    "y",
-    "e",
-)
-MIN_STEM = 4
-
 #: How much a word counts for, by where it stands.
 WEIGHTS = {
     "title": 12,
@@ -67,12 +57,21 @@ def words(text: str) -> list[str]:
     return [w[:MAX_TERM] for w in _WORD.findall(text)]
 
 
+_stemmers = threading.local()  # a Snowball stemmer keeps state while it works
+
+
+@functools.lru_cache(maxsize=4096)
 def stem(word: str) -> str:
-    """A crude English stem, used as a prefix: "apologies" → "apolog"."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            return word[: -len(suffix)]
-    return word
+    """The index form of a word: its American spelling, then its Snowball English stem.
+
+    "apologise", "apologize" and "apologies" all become "apolog"; "behaviour" and
+    "behaviors" become "behavior". The same on every database: the index holds
+    these stems, and a query's stems are looked up in it.
+    """
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(american(word))[:MAX_TERM]
 
 
 def query_stems(query: str) -> list[str]:
@@ -119,12 +118,12 @@ def _term_rows(doc: Document) -> list[dict]:
     for name, text in doc.fields.items():
         for word in words(text):
             if word not in STOP_WORDS:
-                weights[(word, None)] += WEIGHTS[name]
+                weights[(stem(word), None)] += WEIGHTS[name]
     for exercise_id, texts in doc.exercises.items():
         for name, text in texts.items():
             for word in words(text):
                 if word not in STOP_WORDS:
-                    weights[(word, exercise_id)] += WEIGHTS[name]
+                    weights[(stem(word), exercise_id)] += WEIGHTS[name]
     return [
         {"term": term, "strategy_id": doc.strategy_id, "exercise_id": ex, "weight": w}
         for (term, ex), w in weights.items()
@@ -132,14 +131,35 @@ def _term_rows(doc: Document) -> list[dict]:
 
 
 def reindex(strategies: Iterable) -> None:
-    """Rebuild the index rows of ``strategies`` (retired ones simply drop out)."""
+    """Bring the index rows of ``strategies`` up to date (retired ones simply drop out).
+
+    Only strategies whose rows differ are rewritten, so a catalogue load that
+    changed nothing writes nothing, while an index built by an earlier analyser
+    is brought up to date by the next load.
+    """
     strategies = list(strategies)
     if not strategies:
         return
-    ids = [s.id for s in strategies]
-    db.session.execute(sa.delete(SearchTerm).where(SearchTerm.strategy_id.in_(ids)))
+    wanted: dict[int, set[tuple]] = {s.id: set() for s in strategies}
+    for s in strategies:
+        if s.retired_at is None:
+            for row in _term_rows(strategy_document(s)):
+                wanted[s.id].add((row["term"], row["exercise_id"], row["weight"]))
+    held: dict[int, set[tuple]] = defaultdict(set)
+    for strategy_id, term, exercise_id, weight in db.session.execute(
+        sa.select(
+            SearchTerm.strategy_id, SearchTerm.term, SearchTerm.exercise_id, SearchTerm.weight
+        ).where(SearchTerm.strategy_id.in_(wanted))
+    ):
+        held[strategy_id].add((term, exercise_id, weight))
+    stale = [sid for sid, rows in wanted.items() if rows != held[sid]]
+    if not stale:
+        return
+    db.session.execute(sa.delete(SearchTerm).where(SearchTerm.strategy_id.in_(stale)))
     rows = [
-        row for s in strategies if s.retired_at is None for row in _term_rows(strategy_document(s))
+        {"term": term, "strategy_id": sid, "exercise_id": ex, "weight": weight}
+        for sid in stale
+        for term, ex, weight in wanted[sid]
     ]
     if rows:
         db.session.execute(sa.insert(SearchTerm), rows)

@@ -190,6 +190,24 @@ class EntryForm(Form):
             raise ValidationError("That is before this homework began.")
 
 
+class EntryCorrectionForm(EntryForm):
+    """The writer's correction of a saved entry: its answers, day and ratings.
+
+    Sharing is not here: it has its own button on the entry, and a correction
+    never changes who may read it.
+    """
+
+    shared = None
+
+    def fill_from(self, entry) -> None:
+        """Show the entry as saved, its answers matched to its prompts by number."""
+        for field, kept in zip(self.answers.entries, entry.answers, strict=False):
+            field.data = kept["answer"]
+        self.done_on.data = entry.done_on
+        self.helpful.data = str(entry.helpful)
+        self.difficulty.data = str(entry.difficulty)
+
+
 class DraftForm(EntryForm):
     """What a client has typed towards an entry so far: nothing is required yet.
 

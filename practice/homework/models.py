@@ -116,9 +116,38 @@ class HomeworkEntry(db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # When its writer last corrected it (see EntryRevision); None if never.
+    edited_at: Mapped[datetime | None]
 
     assignment: Mapped[Assignment] = relationship()
     partner: Mapped[Partner] = relationship()
+    revisions: Mapped[list["EntryRevision"]] = relationship(
+        back_populates="entry", order_by="EntryRevision.id"
+    )
+
+
+class EntryRevision(db.Model):
+    """What an entry said before its writer corrected it, kept for the counsellor.
+
+    Each correction keeps the text it replaced, encrypted like the entry. The
+    counsellor reads them under the entry; the writer's partner never does, even
+    of a shared entry (they read its current text only).
+    """
+
+    __tablename__ = "homework_entry_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("homework_entries.id"), index=True)
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
+    done_on: Mapped[date]
+    helpful: Mapped[int]
+    difficulty: Mapped[int]
+    # When this text was saved (the entry's first save, or an earlier correction) ...
+    written_at: Mapped[datetime]
+    # ... and when the writer replaced it.
+    replaced_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    entry: Mapped[HomeworkEntry] = relationship(back_populates="revisions")
 
 
 class EntryDraft(db.Model):

@@ -174,7 +174,7 @@ def show(case_id: int, assignment_id: int):
     entries = db.session.scalars(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.assignment_id == assignment.id)
-        .options(joinedload(HomeworkEntry.partner))
+        .options(joinedload(HomeworkEntry.partner), selectinload(HomeworkEntry.revisions))
         .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc())
     ).all()
     # The page shows every entry in full: each read is on the trail.
@@ -261,7 +261,11 @@ def entry(case_id: int, entry_id: int):
     entry = db.session.scalar(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.id == entry_id, HomeworkEntry.case_id == case.id)
-        .options(joinedload(HomeworkEntry.partner), joinedload(HomeworkEntry.assignment))
+        .options(
+            joinedload(HomeworkEntry.partner),
+            joinedload(HomeworkEntry.assignment),
+            selectinload(HomeworkEntry.revisions),
+        )
     )
     if entry is None:
         abort(404)

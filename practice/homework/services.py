@@ -16,7 +16,13 @@ from practice.extensions import db
 from practice.homework.adherence import Adherence, adherence
 from practice.homework.drafts import discard_draft
 from practice.homework.forms import AssignForm, EntryForm
-from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+from practice.homework.models import (
+    Assignment,
+    AssignmentStatus,
+    EntryRevision,
+    ForWhom,
+    HomeworkEntry,
+)
 from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session, SessionStatus
 
@@ -123,6 +129,55 @@ def new_entry(assignment: Assignment, partner: Partner, form: EntryForm) -> Home
     db.session.add(entry)
     discard_draft(assignment, partner)
     return entry
+
+
+#: How long after saving an entry its writer may still correct it.
+CORRECTABLE_FOR = timedelta(days=1)
+
+
+def correctable_until(entry: HomeworkEntry) -> datetime:
+    """Until when the entry's writer may correct it: a day after they first saved it."""
+    return entry.created_at + CORRECTABLE_FOR
+
+
+def correctable(entry: HomeworkEntry, now: datetime) -> bool:
+    return now < correctable_until(entry)
+
+
+def correct_entry(
+    entry: HomeworkEntry,
+    *,
+    answers: list[dict],
+    done_on: date,
+    helpful: int,
+    difficulty: int,
+    now: datetime,
+) -> list[str]:
+    """Put the writer's correction in the entry, keeping the text it replaces.
+
+    Returns the names of what changed (nothing: no revision is made, so a
+    correction sent twice is one correction). The caller has checked that the
+    entry is its writer's and still :func:`correctable`.
+    """
+    new = {"answers": answers, "done_on": done_on, "helpful": helpful, "difficulty": difficulty}
+    changed = [name for name, value in new.items() if getattr(entry, name) != value]
+    if not changed:
+        return []
+    db.session.add(
+        EntryRevision(
+            entry=entry,
+            answers=entry.answers,
+            done_on=entry.done_on,
+            helpful=entry.helpful,
+            difficulty=entry.difficulty,
+            written_at=entry.edited_at or entry.created_at,
+            replaced_at=now,
+        )
+    )
+    for name, value in new.items():
+        setattr(entry, name, value)
+    entry.edited_at = now
+    return changed
 
 
 @dataclass

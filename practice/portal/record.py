@@ -10,17 +10,18 @@ keeps as clinical records: the export says so and how to ask for them.
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from practice import audience
 from practice.cases.models import Partner
 from practice.database import now_utc
+from practice.dates import utc_to_local
 from practice.extensions import db
 from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
 from practice.progress.csi import ITEMS
 from practice.progress.models import CheckIn
 from practice.sessions.models import Session
-from practice.web import settings
+from practice.web import practice_zone, settings
 
 NOT_INCLUDED = (
     "Your counsellor's session notes are clinical records kept by the practice; "
@@ -29,8 +30,15 @@ NOT_INCLUDED = (
 )
 
 
+TIMES = (
+    "Times are ISO 8601 in the practice's time zone, {zone}, with their offset from UTC; "
+    "days (done_on, from, due, started) are days in that zone."
+)
+
+
 def _when(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """A moment as ISO 8601 in the practice's zone: exact, and the clock the reader knew."""
+    return utc_to_local(moment).isoformat(timespec="seconds") if moment else None
 
 
 def partner_record(partner: Partner) -> dict:
@@ -45,6 +53,7 @@ def partner_record(partner: Partner) -> dict:
     entries = db.session.scalars(
         sa.select(HomeworkEntry)
         .where(HomeworkEntry.partner_id == partner.id)
+        .options(selectinload(HomeworkEntry.revisions))
         .order_by(HomeworkEntry.done_on, HomeworkEntry.id)
     ).all()
     drafts = db.session.scalars(
@@ -60,7 +69,9 @@ def partner_record(partner: Partner) -> dict:
         ),
     )
     return {
-        "exported_at": now_utc().isoformat(),
+        "exported_at": _when(now_utc()),
+        "time_zone": practice_zone().key,
+        "times": TIMES.format(zone=practice_zone().key),
         "practice": settings().name,
         "you": {"name": partner.name, "email": partner.email, "partner": partner.letter},
         "case": {
@@ -93,6 +104,18 @@ def partner_record(partner: Partner) -> dict:
                 "difficulty": e.difficulty,
                 "shared_with_partner": e.shared,
                 "recorded_at": _when(e.created_at),
+                "corrected_at": _when(e.edited_at),
+                "before_correction": [
+                    {
+                        "answers": r.answers,
+                        "done_on": r.done_on.isoformat(),
+                        "helpful": r.helpful,
+                        "difficulty": r.difficulty,
+                        "written_at": _when(r.written_at),
+                        "replaced_at": _when(r.replaced_at),
+                    }
+                    for r in e.revisions
+                ],
             }
             for e in entries
         ],

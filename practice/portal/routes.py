@@ -17,9 +17,16 @@ from practice.dates import practice_today, utc_to_local
 from practice.extensions import db
 from practice.forms import restoring
 from practice.homework.drafts import discard_draft, draft_for, keep_draft
-from practice.homework.forms import DraftForm, EntryForm
+from practice.homework.forms import DraftForm, EntryCorrectionForm, EntryForm
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
-from practice.homework.services import entry_days, new_entry, progress_for
+from practice.homework.services import (
+    correct_entry,
+    correctable,
+    correctable_until,
+    entry_days,
+    new_entry,
+    progress_for,
+)
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.portal.access import (
@@ -31,7 +38,7 @@ from practice.portal.access import (
 )
 from practice.portal.appointments import upcoming_for
 from practice.portal.record import partner_record
-from practice.progress.asked import check_ins_to_ask, upcoming_sessions
+from practice.progress.asked import check_in_this_window, check_ins_to_ask, upcoming_sessions
 from practice.progress.checkins import ASK_BEFORE
 from practice.progress.csi import ITEMS
 from practice.progress.forms import CheckInForm
@@ -49,7 +56,7 @@ from practice.reports.routes import (
 )
 from practice.safety.models import Referral
 from practice.sessions.models import Session, SessionStatus
-from practice.web import form_page, settings
+from practice.web import form_page, format_datetime, settings
 
 bp = Blueprint("portal", __name__)
 
@@ -242,8 +249,17 @@ def entry(entry_id: int):
     """One entry: the partner's own, or one the other partner shared."""
     partner = current_partner()
     entry = get_entry_or_404(partner, entry_id)
-    audit.record("entry.view", entry, own=entry.partner_id == partner.id)
-    return render_template("portal/entry.html", partner=partner, entry=entry, form=EmptyForm())
+    own = entry.partner_id == partner.id
+    audit.record("entry.view", entry, own=own)
+    return render_template(
+        "portal/entry.html",
+        partner=partner,
+        entry=entry,
+        form=EmptyForm(),
+        own=own,
+        # Whether it may still be corrected: its writer's alone to know.
+        until=correctable_until(entry) if own and correctable(entry, now_utc()) else None,
+    )
 
 
 @bp.post("/entries/<int:entry_id>/sharing")
@@ -263,6 +279,73 @@ def sharing(entry_id: int):
     return redirect(url_for("portal.entry", entry_id=entry.id))
 
 
+LATE = (
+    "This entry was saved on {saved}. An entry can be corrected for a day after it is "
+    "saved, so this one can't be changed now. If something in it is wrong, tell your "
+    "counsellor, or write a new entry."
+)
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@client_required
+def edit_entry(entry_id: int):
+    """Correct one's own entry within a day of saving it; the counsellor sees that it was
+    corrected and what it said before, the other partner only the entry as it now reads."""
+    partner = current_partner()
+    entry = get_entry_or_404(partner, entry_id, own=True)
+    form = EntryCorrectionForm(
+        prompts=[qa["prompt"] for qa in entry.answers], starts_on=entry.assignment.starts_on
+    )
+    if form.is_submitted():
+        # Two corrections at once are made in turn: lock the row (the bare row, as
+        # PostgreSQL will not lock the outer joins the loader adds), then read it afresh.
+        db.session.execute(
+            sa.select(HomeworkEntry.id).where(HomeworkEntry.id == entry.id).with_for_update()
+        )
+        db.session.refresh(entry)
+    now = now_utc()
+    refused = None
+    if partner.case.status is CaseStatus.CLOSED:
+        refused = "Your counselling here has ended, so entries can't be changed."
+    elif not correctable(entry, now):
+        refused = LATE.format(saved=format_datetime(entry.created_at))
+    if request.method == "GET" and not restoring():
+        form.fill_from(entry)
+    if form.is_submitted() and refused:
+        form.validate()
+        form.form_errors.append(f"{refused} What you typed is below; copy it to keep it.")
+        page, _ = form_page(
+            "portal/entry_edit.html", form, partner=partner, entry=entry, refused=refused
+        )
+        return page, 409
+    if form.validate_on_submit():
+        changed = correct_entry(
+            entry,
+            answers=form.answered(),
+            done_on=form.done_on.data,
+            helpful=int(form.helpful.data),
+            difficulty=int(form.difficulty.data),
+            now=now,
+        )
+        if changed:
+            audit.record("entry.edit", entry, changed=changed)
+            flash(
+                "Corrected. Your counsellor can see that you changed it, and what it said before.",
+                "success",
+            )
+        else:
+            flash("Nothing was changed.", "info")
+        return redirect(url_for("portal.entry", entry_id=entry.id))
+    return form_page(
+        "portal/entry_edit.html",
+        form,
+        partner=partner,
+        entry=entry,
+        refused=refused,
+        until=correctable_until(entry),
+    )
+
+
 @bp.get("/resources")
 @client_required
 def resources():
@@ -279,10 +362,17 @@ def resources():
 @bp.route("/checkin", methods=["GET", "POST"])
 @client_required
 def check_in():
-    """The CSI-4 and the building blocks, as the partner sees the relationship now."""
+    """The CSI-4 and the building blocks, as the partner sees the relationship now.
+
+    One check-in per session window: once sent, the page says when, until the
+    partner's next session; a second one sent from another tab is refused (409).
+    """
     partner = current_partner()
     form = CheckInForm()
-    if form.validate_on_submit():
+    done = check_in_this_window(partner, lock=form.is_submitted())
+    if form.is_submitted() and already_made(CheckIn, form.form_token.data):
+        return redirect(url_for("portal.home"))  # the same form sent twice: the first counts
+    if done is None and form.validate_on_submit():
         check_in, created = create_once(
             CheckIn,
             form.form_token.data,
@@ -292,9 +382,17 @@ def check_in():
             audit.record("checkin.create", check_in, by="client")
             flash("Thank you. Your counsellor will look at this with you.", "success")
         return redirect(url_for("portal.home"))
-    return form_page(
-        "portal/checkin.html", form, partner=partner, other=other_partner(partner), items=ITEMS
+    status = 409 if done is not None and form.is_submitted() else None
+    page, code = form_page(
+        "portal/checkin.html",
+        form,
+        partner=partner,
+        other=other_partner(partner),
+        items=ITEMS,
+        done=done,
+        refused=status is not None,
     )
+    return page, status or code
 
 
 def check_in_asked(partner) -> bool:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from practice import audience
 from practice.cases.models import Partner
 from practice.extensions import db
-from practice.progress.checkins import check_in_due
+from practice.progress.checkins import check_in_due, checked_in_since
 from practice.progress.models import CheckIn
 from practice.sessions.models import Session, SessionStatus
 
@@ -89,3 +89,30 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
+
+
+def check_in_this_window(partner: Partner, *, lock: bool = False) -> CheckIn | None:
+    """The partner's check-in of this session window, if they have made it: one since
+    the last session with them that they came to. A partner checks in once per window.
+
+    ``lock``: hold the partner's row until the request commits, so that two check-ins
+    sent at once (two tabs, a retry) are decided one after the other.
+    """
+    if lock:
+        db.session.execute(sa.select(Partner.id).where(Partner.id == partner.id).with_for_update())
+    latest = db.session.scalar(
+        sa.select(CheckIn)
+        .where(CheckIn.partner_id == partner.id)
+        .order_by(CheckIn.completed_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    attended = db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == partner.case_id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at.desc())
+    )
+    came = next(iter(audience.handout_sessions(partner, attended)), None)
+    last = came.starts_at if came else None
+    return latest if checked_in_since(last, _aware(latest.completed_at)) else None

@@ -18,3 +18,11 @@ def check_in_due(
     if last_check_in is None:
         return True
     return last_session is not None and last_check_in < last_session
+
+
+def checked_in_since(last_session: datetime | None, last_check_in: datetime | None) -> bool:
+    """Whether this session window already has its check-in: one since the last session
+    the partner came to (or ever, before their first). The converse of "due" above."""
+    if last_check_in is None:
+        return False
+    return last_session is None or last_check_in >= last_session

@@ -189,6 +189,32 @@ def check_accessibility(page, step: str) -> None:
     )
 
 
+#: WCAG 2.2 at levels A and AA, as axe-core tags them.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def check_accessibility_strictly(page, step: str) -> None:
+    """axe-core over the page against WCAG 2.2 AA, colour contrast included: no violation
+    of any impact, not only the serious and critical ones."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "async tags => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_AA,
+    )
+    assert not result["violations"], f"{step}: " + json.dumps(
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [(n["target"], n.get("failureSummary", "")[:200]) for n in v["nodes"][:3]],
+            }
+            for v in result["violations"]
+        ],
+        indent=1,
+    )
+
+
 @pytest.fixture
 def person(browser, live_server):
     people = []
