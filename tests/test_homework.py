@@ -782,6 +782,20 @@ def test_together_adherence_counts_either_partners_entry(
     assert "1 of 1" in rows
 
 
+def test_more_entries_than_a_period_asks_for_read_as_done_and_more(
+    client, as_counsellor, case, make_assignment, make_entry
+):
+    today = practice_today()
+    assignment = make_assignment(case, "appreciation-noticing-log", starts_on=today)
+    alex, _ = case.partners
+    make_entry(assignment, alex, done_on=today)
+    make_entry(assignment, alex, done_on=today)
+    page = client.get(f"/cases/{case.id}/homework/{assignment.id}").data.decode()
+    alex_row = page[page.index("<tbody>") : page.index("</tbody>")].split("<tr>")[1]
+    assert "1 of 1, and 1 more" in alex_row
+    assert "2 of 1" not in alex_row
+
+
 def test_homework_not_yet_started_expects_nothing(client, as_counsellor, case, make_assignment):
     assignment = make_assignment(
         case, "appreciation-noticing-log", starts_on=practice_today() + timedelta(days=2)
