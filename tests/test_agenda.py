@@ -62,6 +62,19 @@ def check_in(case, partner, at) -> CheckIn:
     return row
 
 
+def draft_note(session: Session) -> Note:
+    note = Note(
+        session_id=session.id,
+        case_id=session.case_id,
+        template=NoteTemplate.DAP,
+        body={"data": "Draft"},
+        author_id=session.counsellor_id,
+    )
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
 def visits(counsellor, now):
     return [(d.day, v.session.id) for d in agenda(counsellor, now) for v in d.visits]
 
@@ -104,16 +117,7 @@ def test_check_ins_since_the_last_attended_session_are_counted_per_partner(
 def test_the_note_button_says_what_it_will_do(counsellor, case, today, now):
     done = book(case, today, time(8, 0), status=SessionStatus.ATTENDED)
     drafted = book(case, today, time(9, 0), status=SessionStatus.ATTENDED)
-    db.session.add(
-        Note(
-            session_id=drafted.id,
-            case_id=case.id,
-            template=NoteTemplate.DAP,
-            body={"data": "Draft"},
-            author_id=counsellor.id,
-        )
-    )
-    db.session.commit()
+    draft_note(drafted)
     coming = book(case, today, time(15, 0))
     actions = {v.session.id: v.note_action for d in agenda(counsellor, now) for v in d.visits}
     assert actions == {
@@ -171,16 +175,7 @@ def test_the_case_page_shows_the_next_session_and_the_latest_notes(
 ):
     held = book(case, today - timedelta(days=14), time(9, 0), status=SessionStatus.ATTENDED)
     noted = book(case, today - timedelta(days=7), time(9, 0), status=SessionStatus.ATTENDED)
-    db.session.add(
-        Note(
-            session_id=noted.id,
-            case_id=case.id,
-            template=NoteTemplate.DAP,
-            body={"data": "Draft"},
-            author_id=counsellor.id,
-        )
-    )
-    db.session.commit()
+    draft_note(noted)
     book(case, today + timedelta(days=9), time(9, 0))  # later than the next one
     coming = book(case, today + timedelta(days=2), time(16, 0), invitees=["b"])
     auth.login(counsellor)
