@@ -373,6 +373,12 @@ def _save_or_sign(case: Case, session: Session, existing, template: NoteTemplate
 def _note_page(case: Case, session: Session, template: NoteTemplate, form):
     """The note form in ``template``, with the template chooser set to it."""
     chooser = TemplateChoiceForm(formdata=None, switch_to=template.value)
+    for field in form.section_fields():
+        # A section holding more than its box shows (text carried over from another
+        # template, a long session) opens tall enough to be seen, up to a point.
+        lines = (field.data or "").count("\n") + 2
+        if lines > (field.render_kw or {}).get("rows", 0):
+            field.render_kw = {**(field.render_kw or {}), "rows": min(lines, 20)}
     return form_page(
         "sessions/note_form.html",
         form,
