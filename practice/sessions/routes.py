@@ -18,7 +18,13 @@ from practice.forms import restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.screening.holds import joint_session_problem, joint_work_held
-from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
+from practice.sessions.forms import (
+    MAX_SECTION,
+    AddendumForm,
+    SessionForm,
+    TemplateChoiceForm,
+    note_form_class,
+)
 from practice.sessions.models import (
     SESSION_STATUSES,
     Addendum,
@@ -27,7 +33,7 @@ from practice.sessions.models import (
     Session,
     SessionStatus,
 )
-from practice.sessions.notes import TEMPLATES, homework_since
+from practice.sessions.notes import TEMPLATES, homework_since, sections, switch_template
 from practice.sessions.services import (
     add_addendum,
     apply_correction,
@@ -38,6 +44,7 @@ from practice.sessions.services import (
     sign,
     signs_the_same,
 )
+from practice.vocabulary import BUILDING_BLOCKS
 from practice.web import form_page, format_datetime
 
 bp = Blueprint("sessions", __name__)
@@ -212,6 +219,7 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
         handout_readers=handout_readers(case, session),
         refusal=refusal,
         described_corrections=described_corrections,
+        building_blocks=BUILDING_BLOCKS,
     )
 
 
@@ -324,8 +332,9 @@ def note(case_id: int, session_id: int):
         if request.method == "POST":
             return _signed_refusal(case, session)
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    chooser = TemplateChoiceForm(request.args)
     template = _template_for(existing)
+    if existing is not None and (stale := _posted_template()) not in (None, template):
+        return _stale_template(case, session, template, stale)
     form = note_form_class(template)()
     if request.method == "GET" and not restoring():
         if existing is not None:
@@ -338,19 +347,38 @@ def note(case_id: int, session_id: int):
             if f"block_{key}" in form:
                 form[f"block_{key}"].data = value
     if form.validate_on_submit():
-        signing = request.form.get("action") == "sign"
-        if signing and not form.has_text():
-            form.form_errors.append("A note needs some text before it can be signed.")
-        else:
-            note = _save_note(case, session, existing, template, form)
-            if signing:
-                sign(note, current_user)
-                flash(SIGNED, "success")
-                return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-            flash("Draft saved.", "success")
-            return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
+        write = _switch_template if request.form.get("action") == "switch" else _save_or_sign
+        if (answer := write(case, session, existing, template, form)) is not None:
+            return answer
     if existing is not None:
         audit.record("note.view", existing)
+    return _note_page(case, session, template, form)
+
+
+def _save_or_sign(case: Case, session: Session, existing, template: NoteTemplate, form):
+    """Save the draft, or sign it; the answer, or None with the reason on the form."""
+    signing = request.form.get("action") == "sign"
+    if signing and not form.has_text():
+        form.form_errors.append("A note needs some text before it can be signed.")
+        return None
+    note = _save_note(case, session, existing, template, form)
+    if signing:
+        sign(note, current_user)
+        flash(SIGNED, "success")
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    flash("Draft saved.", "success")
+    return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
+
+
+def _note_page(case: Case, session: Session, template: NoteTemplate, form):
+    """The note form in ``template``, with the template chooser set to it."""
+    chooser = TemplateChoiceForm(formdata=None, switch_to=template.value)
+    for field in form.section_fields():
+        # A section holding more than its box shows (text carried over from another
+        # template, a long session) opens tall enough to be seen, up to a point.
+        lines = (field.data or "").count("\n") + 2
+        if lines > (field.render_kw or {}).get("rows", 0):
+            field.render_kw = {**(field.render_kw or {}), "rows": min(lines, 20)}
     return form_page(
         "sessions/note_form.html",
         form,
@@ -361,6 +389,73 @@ def note(case_id: int, session_id: int):
         chooser=chooser,
         **_note_context(case, session),
     )
+
+
+def _posted_template() -> NoteTemplate | None:
+    """The template the posted form was written in, when it says."""
+    posted = request.form.get("template")
+    return NoteTemplate(posted) if posted in {t.value for t in NoteTemplate} else None
+
+
+def _stale_template(case: Case, session: Session, template: NoteTemplate, posted: NoteTemplate):
+    """A form written in another template than the draft's (switched in another tab):
+    nothing is saved over the draft, and the typed text comes back in its own form."""
+    form = note_form_class(posted)()
+    form.validate()
+    form.form_errors.append(
+        f"Since this page was opened, the draft was moved to the {template.name} template "
+        "(in another window or tab), so nothing here was saved. Copy what you need from "
+        "below, then open the note again."
+    )
+    return _note_page(case, session, posted, form)[0], 409
+
+
+def _switch_template(case: Case, session: Session, existing, template: NoteTemplate, form):
+    """Move the note, as typed, to another template; the answer, or None with the reason
+    on the form. Text whose section the new template lacks is carried into its first
+    section under a heading (``switch_template``): a counsellor who switches has written
+    something worth keeping, and sorting a few paragraphs is better than retyping them."""
+    chooser = TemplateChoiceForm()
+    if not chooser.validate():
+        form.form_errors.append("Choose one of the templates offered.")
+        return None
+    new = NoteTemplate(chooser.switch_to.data)
+    here = url_for("sessions.note", case_id=case.id, session_id=session.id)
+    if new is template:
+        # Enter in a rating box lands here too (the first submit button of the form):
+        # the counsellor asked to keep what they typed, so it is saved.
+        return _save_or_sign(case, session, existing, template, form)
+    if existing is None and not (form.has_text() or form.ratings() or form.eft_step.data):
+        return redirect(f"{here}?template={new.value}")  # nothing typed yet: no draft needed
+    switched = switch_template(form.body(), template, new)
+    first = sections(new)[0]
+    if len(switched.body[first.key]) > MAX_SECTION:
+        form.form_errors.append(
+            f"The template was not changed: with the text carried over, “{first.label}” "
+            f"would pass {MAX_SECTION:,} characters. Shorten the note first."
+        )
+        return None
+    note = _save_note(case, session, existing, new, form, body=switched.body)
+    note.template = new
+    audit.record(
+        "note.template_change", note, old=template.value, new=new.value, moved=list(switched.moved)
+    )
+    if switched.moved:
+        flash(
+            f"The note now uses the {new.name} template. The {new.name} template has no "
+            f"{_listed(switched.moved)} section, so that text is at the end of "
+            f"“{first.label}”, under a heading saying where it came from: move it where it "
+            "belongs before you sign.",
+            "warning",
+        )
+    else:
+        flash(f"The note now uses the {new.name} template; all its text came with it.", "success")
+    return redirect(here)
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    quoted = [f"“{label}”" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _repeats_signing(note: Note) -> bool:
@@ -385,10 +480,10 @@ def _template_for(existing: Note | None) -> NoteTemplate:
     return NoteTemplate.EFT
 
 
-def _save_note(case, session, existing, template, form) -> Note:
+def _save_note(case, session, existing, template, form, body: dict | None = None) -> Note:
     # The homework is read before the note joins the session, so no half-made note is
     # flushed by the queries that read it.
-    body = form.body()
+    body = dict(form.body() if body is None else body)
     body["homework_snapshot"] = [line.text for line in _note_context(case, session)["homework"]]
     note = existing or Note(
         session=session, case_id=case.id, template=template, author_id=current_user.id, body={}
@@ -411,15 +506,14 @@ def autosave(case_id: int, session_id: int):
     session = get_session_or_404(case, session_id, to_write_note=True)
     if session.note is not None and session.note.signed:
         return {"saved": False, "error": "This note is signed and can no longer change."}, 409
-    template = (
-        session.note.template
-        if session.note
-        else NoteTemplate(
-            request.form.get("template", "eft")
-            if request.form.get("template") in {t.value for t in NoteTemplate}
-            else "eft"
+    posted = _posted_template()
+    if session.note is not None and posted not in (None, session.note.template):
+        error = (
+            f"This draft was moved to the {session.note.template.name} template in another "
+            "window, so this page's text was not saved. Copy it, then open the note again."
         )
-    )
+        return {"saved": False, "error": error}, 409
+    template = session.note.template if session.note else posted or NoteTemplate.EFT
     form = note_form_class(template)()
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
