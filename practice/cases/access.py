@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from practice.bounds import id_or_none
 from practice.cases.models import Case, CaseStatus
 from practice.extensions import db
 
@@ -57,6 +58,7 @@ def case_named_in(args) -> Case | None:
     raw = args.get("case", "")
     if not raw:
         return None
-    if not raw.isdecimal() or len(raw) > 12:
+    case_id = id_or_none(raw)
+    if case_id is None:
         abort(404)
-    return get_case_or_404(int(raw))
+    return get_case_or_404(case_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from practice import audit
 from practice.auth.access import counsellor_required
+from practice.bounds import id_or_none
 from practice.cases.access import case_named_in, get_case_or_404, open_cases
 from practice.cases.models import CaseStatus
 from practice.catalogue import search
@@ -167,11 +168,11 @@ def assign_to_case(slug: str):
     cases = open_cases()
     form = CaseChoiceForm(cases=cases)
     if form.validate_on_submit():
-        raw = form.case.data
-        if not raw.isdecimal() or len(raw) > 12:
+        case_id = id_or_none(form.case.data)
+        if case_id is None:
             form.case.errors.append(NOT_A_CASE)
         else:
-            case = get_case_or_404(int(raw))
+            case = get_case_or_404(case_id)
             problem = CASE_CLOSED if case.status is CaseStatus.CLOSED else None
             problem = problem or why_not_given(case, exercise)
             if problem:

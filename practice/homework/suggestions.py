@@ -53,10 +53,11 @@ def rank(
     it suits the case's stage; ties go by title. A strategy that does neither is
     not suggested.
     """
-    wanted = set(concerns)
+    wanted = list(dict.fromkeys(k for k in concerns if k in CONCERNS))
     scored = []
     for c in candidates:
-        shared = [k for k in CONCERNS if k in wanted and k in c.concerns]
+        # In the case's own order, as its page lists its concerns.
+        shared = [k for k in wanted if k in c.concerns]
         fits = c.stage == stage
         if not shared and not fits:
             continue
