@@ -61,6 +61,7 @@ FORMS = {
     "progress.cycle": COUNSELLOR,
     "catalogue.new_exercise": COUNSELLOR,
     "catalogue.edit_exercise": COUNSELLOR,
+    "catalogue.assign_to_case": COUNSELLOR,
     "calendar.new": COUNSELLOR,
     "calendar.move_session": COUNSELLOR,
     "calendar.cancel_session": COUNSELLOR,
@@ -72,6 +73,8 @@ FORMS = {
 #: Pages that read a query string, and the parameters they know.
 QUERY_PAGES = {
     "catalogue.index": COUNSELLOR,
+    "catalogue.strategy": COUNSELLOR,  # ?case=, read for one case
+    "catalogue.exercise": COUNSELLOR,
     "homework.choose": COUNSELLOR,
     "cases.caseload_list": COUNSELLOR,
     "calendar.week": COUNSELLOR,
