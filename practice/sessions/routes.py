@@ -1,6 +1,6 @@
 """A case's sessions: scheduling, recording, notes, signing and addenda."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -9,22 +9,19 @@ from sqlalchemy.orm import joinedload
 
 from practice import audience, audit
 from practice.auth.access import counsellor_required
+from practice.calendar.booking import Booking, book, booked_message, change, slots_for
+from practice.calendar.forms import BookingForm, place_error
+from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_local
+from practice.dates import practice_today, utc_to_local
 from practice.extensions import db
 from practice.forms import restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
-from practice.screening.holds import joint_session_problem, joint_work_held
-from practice.sessions.forms import (
-    MAX_SECTION,
-    AddendumForm,
-    SessionForm,
-    TemplateChoiceForm,
-    note_form_class,
-)
+from practice.screening.holds import joint_work_held
+from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
     SESSION_STATUSES,
     Addendum,
@@ -38,14 +35,12 @@ from practice.sessions.services import (
     add_addendum,
     apply_correction,
     attended_ordinals,
-    attended_too_early,
-    clash,
     previous_attended,
     sign,
     signs_the_same,
 )
 from practice.vocabulary import BUILDING_BLOCKS
-from practice.web import form_page, format_datetime
+from practice.web import form_page, format_datetime, practice_zone, settings
 
 bp = Blueprint("sessions", __name__)
 
@@ -104,92 +99,34 @@ def index(case_id: int):
     )
 
 
-def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
-    """The UTC start and end the form asks for, or None with the reason beside the field."""
-    if (times := _when_and_status(form, case, session_id)) is None:
-        return None
-    status = SessionStatus(form.status.data)
-    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED) and (
-        problem := joint_session_problem(case, form.invitees, form.joint_reason.data)
-    ):
-        form.joint_reason.errors.append(problem)
-        return None
-    return times
-
-
-def _when_and_status(form, case: Case, session_id: int | None):
-    """The UTC start and end of a form with a session's day, time, length, status and
-    who came (recording a session, or correcting a signed one), or None with the reason
-    beside the field: a real local time, not attended before it began, no clash with
-    another booked session, and someone came to an attended one."""
-    try:
-        starts_at = local_to_utc(form.day.data, form.time.data)
-    except LocalTimeError as exc:
-        form.time.errors.append(str(exc))
-        return None
-    ends_at = starts_at + timedelta(minutes=form.duration.data)
-    status = SessionStatus(form.status.data)
-    if attended_too_early(status, starts_at):
-        form.status.errors.append("A session can only be marked attended once it has started.")
-        return None
-    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED):
-        other = clash(case.counsellor_id, starts_at, ends_at, ignore=session_id)
-        if other is not None:
-            local = utc_to_local(other.starts_at)
-            form.time.errors.append(
-                f"That overlaps your session with {other.case.label} on "
-                f"{local.day} {local:%b} at {local:%H:%M}."
-            )
-            return None
-    if status is SessionStatus.ATTENDED and not form.attendees.data:
-        form.attendees.errors.append("Tick who came.")
-        return None
-    return starts_at, ends_at
-
-
-def _apply(session: Session, form: SessionForm, starts_at, ends_at) -> None:
-    session.starts_at, session.ends_at = starts_at, ends_at
-    session.status = SessionStatus(form.status.data)
-    session.attendees = sorted(form.attendees.data or [])
-    session.invitees = form.invitees
-    if reason := (form.joint_reason.data or "").strip():
-        session.joint_reason = reason
-    session.handout_summary = (form.handout_summary.data or "").strip()
-    session.updated_at = now_utc()
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @counsellor_required
 def new(case_id: int):
-    """Schedule a session, or record one that has happened."""
+    """Book a session (once or repeating), or record one that has happened."""
     case = get_case_or_404(case_id)
-    form = SessionForm(partners=case.partners)
+    form = BookingForm.for_case(case.partners)
     if request.method == "GET" and not restoring():
         form.day.data = practice_today()
         form.attendees.data = [p.position for p in case.partners]
-    valid = form.validate_on_submit()
-    if valid and (made := already_made(Session, form.form_token.data)):
-        # A second click of the same form: back to the session the first one made.
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=made.id))
-    if valid and (times := _check_times(form, case)):
+    if form.validate_on_submit():
+        try:
+            zone = zone_named(settings().timezone)
+            made, created = book(case, form.booking(), zone, current_user, form.form_token.data)
+        except ScheduleError as exc:
+            form.place(exc)
+        else:
+            if created:
+                flash(booked_message(case, made), "success")
+            if isinstance(made, Session):
+                return redirect(url_for("sessions.show", case_id=case.id, session_id=made.id))
+            return redirect(url_for("calendar.series", case_id=case.id, series_id=made.id))
+    return booking_page(case, form, session=None)
 
-        def make():
-            session = Session(case=case, counsellor_id=case.counsellor_id)
-            _apply(session, form, *times)
-            db.session.add(session)
-            return session
 
-        session, created = create_once(Session, form.form_token.data, make)
-        if created:
-            audit.record("session.create", session, status=session.status.value)
-            fresh = session.status is SessionStatus.ATTENDED
-            flash(
-                "Session saved." + (" Write the note while it is fresh." if fresh else ""),
-                "success",
-            )
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+def booking_page(case: Case, form: BookingForm, session: Session | None):
+    """The booking form of a case: a new session, or one being changed."""
     return form_page(
-        "sessions/session_form.html", form, case=case, session=None, held=joint_work_held(case)
+        "sessions/session_form.html", form, case=case, session=session, held=joint_work_held(case)
     )
 
 
@@ -208,7 +145,7 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
     """The session page, from one place: shown, or again with a refusal or a form's errors."""
     if addendum_form is None:
         addendum_form = AddendumForm(partners=case.partners, formdata=None)
-        _fill_facts(addendum_form, session)
+        fill_facts(addendum_form, session)
     return render_template(
         "sessions/session.html",
         case=case,
@@ -223,7 +160,7 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
     )
 
 
-def _fill_facts(form, session: Session) -> None:
+def fill_facts(form, session: Session) -> None:
     """Put the session's facts as they stand into a form that has their fields."""
     local = utc_to_local(session.starts_at)
     form.day.data, form.time.data = local.date(), local.time()
@@ -276,28 +213,22 @@ def edit(case_id: int, session_id: int):
     if session.note is not None and session.note.signed:
         audit.record("session.change_refused", session)
         return session_page(case, session, refusal=signed_facts_refusal(session)), 409
-    form = SessionForm(partners=case.partners, obj=session)
+    form = BookingForm.for_change(case.partners, obj=session)
     if request.method == "GET" and not restoring():
-        local = utc_to_local(session.starts_at)
-        form.day.data, form.time.data = local.date(), local.time()
-        form.duration.data = session.duration_minutes
-        form.status.data = session.status.value
+        fill_facts(form, session)
         form.with_whom.data = session.invitees[0] if session.invitees else "all"
     elif not form.joint_reason.data:
         # A reason already given for seeing the couple together still stands.
         form.joint_reason.data = session.joint_reason
-    if form.validate_on_submit() and (times := _check_times(form, case, session.id)):
-        _apply(session, form, *times)
-        audit.record("session.change", session, status=session.status.value)
-        flash("Session updated.", "success")
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    return form_page(
-        "sessions/session_form.html",
-        form,
-        case=case,
-        session=session,
-        held=joint_work_held(case),
-    )
+    if form.validate_on_submit():
+        try:
+            change(session, form.booking(ignore=session.id), zone_named(settings().timezone))
+        except ScheduleError as exc:
+            form.place(exc)
+        else:
+            flash("Session updated.", "success")
+            return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return booking_page(case, form, session=session)
 
 
 def _note_context(case: Case, session: Session) -> dict:
@@ -558,14 +489,24 @@ def addendum(case_id: int, session_id: int):
 def _corrected_facts(form: AddendumForm, case: Case, session: Session) -> dict | None:
     """The session's facts as the addendum corrects them, or None with the reason beside
     the field. The same rules as recording a session, and something must differ."""
-    if (times := _when_and_status(form, case, session.id)) is None:
+    correction = Booking(
+        day=form.day.data,
+        start=form.time.data,
+        minutes=form.duration.data,
+        invitees=tuple(session.invitees or ()),
+        status=SessionStatus(form.status.data),
+        attendees=tuple(form.attendees.data or ()),
+        ignore=session.id,
+    )
+    try:
+        # What already happened: the hold on joint work is for sessions to come.
+        [wanted] = slots_for(case, correction, practice_zone(), hold_applies=False)
+    except ScheduleError as exc:
+        place_error(form, exc)
         return None
-    starts_at, ends_at = times
-    status = SessionStatus(form.status.data)
-    attendees = sorted(form.attendees.data or [])
-    if session.invitees and set(attendees) - set(session.invitees):
-        form.attendees.errors.append("Only the partner this session is with can have come to it.")
-        return None
+    starts_at, ends_at = wanted.starts_at, wanted.ends_at
+    status = correction.status
+    attendees = sorted(correction.attendees)
     corrected = {
         "starts_at": starts_at.astimezone(UTC).isoformat(),
         "ends_at": ends_at.astimezone(UTC).isoformat(),
