@@ -18,7 +18,7 @@ from practice.sessions.locks import locks_lifted
 from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteError
 from practice.web import format_datetime
 from tests.conftest import PASSWORD
-from tests.test_sessions import add_addendum, add_session, signed_note
+from tests.factories import add_addendum, add_session, signed_note
 
 #: What a counsellor types into each section of each template.
 TYPED = {
