@@ -165,6 +165,11 @@ def format_spoken(value: datetime | date | str | None) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
+def format_clock(value: datetime | None) -> str:
+    """The time of day of a moment, as the practice's clocks show it: "14:30"."""
+    return "" if value is None else f"{local(value):%H:%M}"
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text as escaped paragraphs, keeping the writer's line breaks."""
     if not text:
@@ -219,6 +224,7 @@ def template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["spoken"] = format_spoken
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["greeting_name"] = greeting_name

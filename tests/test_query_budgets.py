@@ -59,8 +59,19 @@ def add_cases(counsellor, count: int, *, start: int = 0) -> list[Case]:
     db.session.add_all(cases)
     db.session.flush()
     exercise = exercise_version(EXERCISES[0])
-    for case in cases:
+    for n, case in enumerate(cases, start=start):
         add_history(case, sessions=1, entries_per_session=1, exercise=exercise)
+        # A session booked in the coming week, for the dashboard's agenda.
+        starts = now_utc() + timedelta(days=n % 7, hours=1)
+        db.session.add(
+            Session(
+                case_id=case.id,
+                counsellor_id=counsellor.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=50),
+                invitees=["a"] if n % 3 == 0 else [],
+            )
+        )
     db.session.commit()
     return cases
 

@@ -26,10 +26,16 @@ def get_case_or_404(case_id: int, *options) -> Case:
     """The case, if it is the current counsellor's; 404 otherwise."""
     if not current_user.is_authenticated or not current_user.can_counsel:
         abort(404)
-    case = db.session.scalar(
-        caseload()
-        .where(Case.id == case_id)
-        .options(selectinload(Case.partners), selectinload(Case.concern_links), *options)
+    # unique() and one_or_none(): an option may join a collection in (the case page's
+    # screenings), whose rows must all be read for the collection to be whole.
+    case = (
+        db.session.scalars(
+            caseload()
+            .where(Case.id == case_id)
+            .options(selectinload(Case.partners), selectinload(Case.concern_links), *options)
+        )
+        .unique()
+        .one_or_none()
     )
     if case is None:
         abort(404)

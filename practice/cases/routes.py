@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from practice import audit, mail
 from practice.admin.models import PracticeSettings
@@ -53,6 +53,7 @@ from practice.pagination import paginate
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
+from practice.sessions.summary import at_a_glance
 from practice.web import form_page
 
 bp = Blueprint("cases", __name__)
@@ -132,7 +133,7 @@ def _emails_free(form: CaseForm, case: Case | None) -> bool:
 @counsellor_required
 def show(case_id: int):
     """The case page: partners, safety, homework and what needs attention."""
-    case = get_case_or_404(case_id, selectinload(Case.screenings))
+    case = get_case_or_404(case_id, joinedload(Case.screenings))
     today = practice_today()
     assignments = case_assignments(case)
     days = entry_days(case)
@@ -155,16 +156,18 @@ def show(case_id: int):
         )
     }
     audit.record("case.view", case)
+    now = now_utc()
     return render_template(
         "cases/case.html",
         case=case,
+        sessions=at_a_glance(case, now),
         assignments=assignments,
         progress=progress,
         recent=recent,
         today=today,
         form=EmptyForm(),
         invitations=invitations,
-        now=now_utc(),
+        now=now,
         conjoint=conjoint_problem(case),
         pause=standing_pause(case),
         set_aside=set_aside_now(assignments),

@@ -81,28 +81,26 @@ def attention(counsellor: User, today: date) -> Attention:
     result.safety = [c for c in flagged if c.safety_concerns]
     result.unscreened = [c for c in flagged if c.screened_on is None]
     since = today - timedelta(days=RECENT_DAYS)
-    recent = sa.select(HomeworkEntry).where(
-        HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= since
-    )
-    result.new_entry_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(recent.subquery())
-    )
-    # The newest few picked by id first, so the sort runs over narrow rows.
+    # The newest few picked by id first, so the sort runs over narrow rows; the
+    # window counts every recent entry before the limit keeps the few.
     newest = (
-        sa.select(HomeworkEntry.id)
+        sa.select(HomeworkEntry.id, sa.func.count().over().label("total"))
         .where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= since)
         .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
         .limit(SHOW)
+        .subquery()
     )
-    result.new_entries = db.session.scalars(
-        sa.select(HomeworkEntry)
-        .where(HomeworkEntry.id.in_(newest))
+    rows = db.session.execute(
+        sa.select(HomeworkEntry, newest.c.total)
+        .join(newest, newest.c.id == HomeworkEntry.id)
         .options(
             joinedload(HomeworkEntry.partner).joinedload(Partner.case),
             joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
         )
         .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
     ).all()
+    result.new_entry_count = rows[0].total if rows else 0
+    result.new_entries = [row.HomeworkEntry for row in rows]
     _overdue(result, mine, today)
     _unsigned(result, mine)
     _measures(result, mine)
@@ -113,27 +111,23 @@ def attention(counsellor: User, today: date) -> Attention:
 def _unsigned(result: Attention, mine) -> None:
     """Attended sessions whose note is missing or still a draft.
 
-    One pass finds the oldest few and counts them all (a window count); the
-    sessions shown are then loaded whole.
+    One statement finds the oldest few, with their cases and notes, and counts
+    them all (a window count over the same rows).
     """
-    oldest = db.session.execute(
-        sa.select(Session.id, sa.func.count().over().label("total"))
+    rows = db.session.execute(
+        sa.select(Session, sa.func.count().over().label("total"))
         .outerjoin(Note)
         .where(
             Session.case_id.in_(mine),
             Session.status == SessionStatus.ATTENDED,
             Note.signed_at.is_(None),
         )
+        .options(joinedload(Session.case), joinedload(Session.note))
         .order_by(Session.starts_at, Session.id)
         .limit(SHOW)
     ).all()
-    result.unsigned_count = oldest[0].total if oldest else 0
-    result.unsigned = db.session.scalars(
-        sa.select(Session)
-        .where(Session.id.in_([row.id for row in oldest]))
-        .options(joinedload(Session.case), joinedload(Session.note))
-        .order_by(Session.starts_at, Session.id)
-    ).all()
+    result.unsigned_count = rows[0].total if rows else 0
+    result.unsigned = [row.Session for row in rows]
 
 
 def _measures(result: Attention, mine) -> None:

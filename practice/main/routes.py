@@ -8,8 +8,10 @@ from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
 from practice.cases.models import Case
+from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.main.agenda import DAYS_AHEAD, agenda
 from practice.main.dashboard import OPEN, attention
 from practice.progress.csi import RELIABLE_CHANGE
 from practice.screening.alerts import open_alerts_of
@@ -30,11 +32,14 @@ def index():
 @bp.get("/dashboard")
 @counsellor_required
 def dashboard():
-    """The counsellor's start page: what needs attention across the caseload."""
+    """The counsellor's start page: the coming days' sessions, and what needs
+    attention across the caseload."""
     today = practice_today()
     mine = attention(current_user, today)
     return render_template(
         "main/dashboard.html",
+        agenda=agenda(current_user, now_utc()) if mine.open_cases else [],
+        days_ahead=DAYS_AHEAD,
         attention=mine,
         alerts=open_alerts_of(current_user),
         today=today,

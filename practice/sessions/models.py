@@ -126,6 +126,17 @@ class Session(db.Model):
         return not self.invitees or position in self.invitees
 
     @property
+    def expected(self) -> str:
+        """Who the session is with, by first name: "Alex and Jordan", "Alex only"."""
+        partners = self.case.partners
+        names = [p.first_name for p in partners if self.is_with(p.position)]
+        if not names:
+            return "nobody named"
+        if len(names) == 1 and len(partners) > 1:
+            return f"{names[0]} only"
+        return " and ".join(names)
+
+    @property
     def eft_stage(self) -> int | None:
         return EFT_STEPS[self.eft_step][0] if self.eft_step else None
 

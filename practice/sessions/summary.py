@@ -1,0 +1,61 @@
+"""A case's sessions at a glance, for its page: the next one booked, and the latest
+sessions held or noted with where their notes stand."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from practice.cases.models import Case
+from practice.extensions import db
+from practice.sessions.models import Note, Session, SessionStatus
+
+LATEST_NOTES = 3
+
+
+@dataclass
+class SessionsAtAGlance:
+    next: Session | None = None
+    latest_notes: list[Session] = field(default_factory=list)
+
+
+def at_a_glance(case: Case, now: datetime) -> SessionsAtAGlance:
+    """The case's next booked session and its latest few attended or noted sessions,
+    in one statement (two small ranked picks of ids, then those sessions with notes)."""
+    coming = (
+        sa.select(Session.id)
+        .where(
+            Session.case_id == case.id,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.starts_at >= now,
+        )
+        .order_by(Session.starts_at, Session.id)
+        .limit(1)
+        .subquery()
+    )
+    noted = (
+        sa.select(Session.id)
+        .outerjoin(Note, Note.session_id == Session.id)
+        .where(
+            Session.case_id == case.id,
+            sa.or_(Session.status == SessionStatus.ATTENDED, Note.id.is_not(None)),
+        )
+        .order_by(Session.starts_at.desc(), Session.id.desc())
+        .limit(LATEST_NOTES)
+        .subquery()
+    )
+    ids = sa.union_all(sa.select(coming.c.id), sa.select(noted.c.id))
+    sessions = db.session.scalars(
+        sa.select(Session)
+        .where(Session.id.in_(ids))
+        .options(joinedload(Session.note))
+        .order_by(Session.starts_at.desc(), Session.id.desc())
+    ).all()
+    glance = SessionsAtAGlance()
+    for session in sessions:
+        if session.status is SessionStatus.SCHEDULED and session.starts_at >= now:
+            glance.next = session
+        else:
+            glance.latest_notes.append(session)
+    return glance
