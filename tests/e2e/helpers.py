@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 #: The password each partner chooses when they join from their invitation.
 PASSWORD = "a partner's long password"
 COUNSELLOR_PASSWORD = "the counsellor's long password"
+#: Narrower than this (px), the navigation is folded behind "Show menu".
+FOLDED_BELOW = 768
 
 
 def log_in(page, base: str, email: str, password: str) -> None:
@@ -27,13 +29,25 @@ def log_in(page, base: str, email: str, password: str) -> None:
 
 
 def log_out(page, name: str) -> None:
-    """The way a person logs out, on a phone: the menu, their name, Log out."""
-    menu = page.get_by_role("button", name="Show menu")
-    if menu.is_visible():
+    """The way a person logs out, on a phone: the menu, their name, Log out.
+
+    Each click waits for what the one before it opens to be open: the folded menu
+    to have finished unfolding (Bootstrap's "show", set when its animation ends),
+    then the account menu. Whether the menu is folded is a matter of the page's
+    width (Bootstrap's md breakpoint), not of what is on the screen at the
+    instant of asking, which on a busy machine may still be the page before.
+    """
+    page.wait_for_load_state()
+    if page.viewport_size["width"] < FOLDED_BELOW:
+        menu = page.get_by_role("button", name="Show menu")
         menu.click()
-    page.get_by_role("button", name=name).click()
+        expect(page.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
+    account = page.get_by_role("button", name=name)
+    account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
     page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    # Logging out first sends an unsaved draft, waiting up to 3 s for it (app.js).
+    expect(page.get_by_text("You have logged out.")).to_be_visible(timeout=15_000)
 
 
 def tag() -> str:
