@@ -9,8 +9,8 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Test processes in parallel (pytest-xdist): one per CPU by default; 0 runs in one.
-# Each test file stays on one worker (--dist loadfile): the browser journeys are
-# one story told in order.
+# Each test file stays on one worker (--dist loadfile), so that a file's browser
+# journeys share one served practice (each journey builds what it needs in it).
 TEST_WORKERS ?= auto
 DEMO_PASSWORD ?= mend-demo-2026
 

@@ -37,10 +37,10 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.sessions.locks import locks_lifted
+from tests.authorization_matrix import World, build_world
+from tests.factories import PASSWORD
 from tests.live import fresh_database
 from tests.live_practice import served_practice
-
-PASSWORD = "correct horse battery"
 
 #: The moment every test starts at, unless ``--now`` (or ``MEND_TEST_NOW``) says another:
 #: a fixed one, so that no test depends on the hour or the day it runs.
@@ -440,6 +440,13 @@ def make_case(make_user):
         return case
 
     return make
+
+
+@pytest.fixture
+def world(app, make_user, make_case, make_assignment, make_entry, owner) -> World:
+    """The authorization matrix's world (tests/authorization_matrix.py): two cases, seven
+    kinds of user, and one of each record a route can name."""
+    return build_world(app, make_user, make_case, make_assignment, make_entry, owner)
 
 
 @pytest.fixture

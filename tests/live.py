@@ -35,8 +35,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(base: str, seconds: float = 20) -> bool:
-    """Whether ``base``/healthz answered within ``seconds``."""
+def wait_until_up(base: str, seconds: float = 90) -> bool:
+    """Whether ``base``/healthz answered within ``seconds``: a guard against a server that
+    never starts, not a measure (on a machine busy with other work, gunicorn's workers
+    take a while to load the app and warm the PDF renderer)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -6,6 +6,10 @@ moment (every entry with its audit event, nothing half-written), everything it
 holds is in the live database as it was, and its signed notes still verify. A
 second backup, taken when all is quiet, restores over the first (``--force``)
 and then matches the live database table for table.
+
+The load waits on what has happened (writes before, during and after the
+backup), not on the clock; how long the backup and the restore take is
+measured by bench/reliability.py.
 """
 
 import time
@@ -29,6 +33,8 @@ pytestmark = pytest.mark.reliability
 
 #: Tables the load writes to; the others must come back exactly as they were.
 WRITTEN = {"homework_entries", "check_ins", "audit_events", "notes", "sessions"}
+#: Seconds the load may take at most: a guard against a hang, never a measure.
+GUARD = 300
 
 
 def command(app, *args: str):
@@ -85,18 +91,24 @@ def test_a_backup_made_while_clients_write_restores_whole(live_practice, tmp_pat
     during = {}
 
     def back_up_midway(tally, until):
-        while tally.acknowledged < 15 and time.monotonic() < until:
-            time.sleep(0.05)
-        before = tally.acknowledged
-        started = time.monotonic()
-        during["backup"] = flask_command(practice.env, "backup", str(busy_copy))
-        during["seconds"] = time.monotonic() - started
-        during["written"] = tally.acknowledged - before
-        time.sleep(1)  # and a few more after it
-        tally.enough.set()
+        """Once fifteen writes are acknowledged, back up; stop the clients once three more
+        entries are acknowledged after the backup is made."""
+        try:
+            while tally.acknowledged < 15 and time.monotonic() < until:
+                time.sleep(0.05)
+            before = tally.acknowledged
+            during["backup"] = flask_command(practice.env, "backup", str(busy_copy))
+            during["written"] = tally.acknowledged - before
+            entries = len(tally.entries_acked)
+            while len(tally.entries_acked) < entries + 3 and time.monotonic() < until:
+                time.sleep(0.05)
+        finally:
+            tally.enough.set()
 
     # A steady trickle of writes, leaving the machine room to run the backup.
-    tally = run_load(practice, 30, 100, during=back_up_midway, clients=3, counsellors=1, pause=0.2)
+    tally = run_load(
+        practice, GUARD, None, during=back_up_midway, clients=3, counsellors=1, pause=0.2
+    )
     made = during["backup"]
     assert made.returncode == 0, made.stderr
     assert "MEND_NOTES_KEYS" in made.stdout
@@ -121,9 +133,7 @@ def test_a_backup_made_while_clients_write_restores_whole(live_practice, tmp_pat
 
         quiet = command(practice.app, "backup", str(quiet_copy))
         assert quiet.exit_code == 0, quiet.output
-        started = time.monotonic()
         replaced = command(app, "restore", "--force", str(quiet_copy))
-        restore_seconds = time.monotonic() - started
         assert replaced.exit_code == 0, replaced.output
         assert "clinical text reads with MEND_NOTES_KEYS" in replaced.output
         again = snapshot(app)
@@ -136,10 +146,8 @@ def test_a_backup_made_while_clients_write_restores_whole(live_practice, tmp_pat
         "backups",
         {
             "written_while_backing_up": during["written"],
-            "backup_command_seconds": round(during["seconds"], 1),
             "backup_said": made.stdout.splitlines()[0],
             "backup_bytes": busy_copy.stat().st_size,
-            "restore_command_seconds": round(restore_seconds, 1),
             "restore_said": replaced.output.splitlines()[0],
             "rows_restored": sum(again["counts"].values()),
             "tables_compared": len(again["counts"]),

@@ -19,17 +19,16 @@ from practice.audit.models import AuditEvent
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.sessions.models import Session
-from tests.test_authorization import (
+from tests.authorization_matrix import (
     COUNSELLOR,
     MATRIX,
     OWNER,
     PARTNER_A,
     RULES,
     methods,
-    signed_in_as,
     url_for_row,
-    world,  # noqa: F401 - the fixture
 )
+from tests.factories import sign_in
 
 HUGE_IDS = [2**31, 2**63, 10**30]
 HUGE_PAGES = ["2147483648", "9223372036854775808", "99999999999999999999999"]
@@ -71,7 +70,7 @@ def test_an_id_beyond_the_database_integer_is_not_found(app, world, huge):  # no
     wrong = []
     for endpoint in INT_ROUTES:
         rule = RULES[endpoint]
-        browser = signed_in_as(app, world.users[first_allowed(endpoint)])
+        browser = sign_in(app, world.users[first_allowed(endpoint)])
         good = url_for_row(endpoint, world)
         for arg, converter in rule._converters.items():
             if "Integer" not in type(converter).__name__ and "Id" not in type(converter).__name__:
@@ -96,7 +95,7 @@ def _arguments(rule, url: str) -> dict:
 
 
 def test_the_largest_id_is_simply_not_there(app, world):  # noqa: F811
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     assert browser.get(f"/cases/{bounds.MAX_ID}").status_code == 404
     assert browser.get(f"/cases/{bounds.MAX_ID + 1}").status_code == 404
     assert browser.get(f"/cases/{world.mine.id}").status_code == 200
@@ -104,7 +103,7 @@ def test_the_largest_id_is_simply_not_there(app, world):  # noqa: F811
 
 @pytest.mark.parametrize("endpoint", sorted(PAGINATED))
 def test_a_page_beyond_range_is_not_found(app, world, endpoint):  # noqa: F811
-    browser = signed_in_as(app, world.users[PAGINATED[endpoint]])
+    browser = sign_in(app, world.users[PAGINATED[endpoint]])
     url = url_for_row(endpoint, world)
     assert browser.get(url).status_code == 200, url
     for page in [*HUGE_PAGES, "0", "-1", "x", "1e3", "٣"]:
@@ -125,7 +124,7 @@ def test_a_page_beyond_range_is_not_found(app, world, endpoint):  # noqa: F811
 )
 def test_a_diary_date_beyond_the_calendar_says_so(app, world, endpoint, parameter, day):  # noqa: F811
     who = OWNER if endpoint == "calendar.practice_week" else COUNSELLOR
-    browser = signed_in_as(app, world.users[who])
+    browser = sign_in(app, world.users[who])
     response = browser.get(url_for_row(endpoint, world), query_string={parameter: day})
     page = response.get_data(as_text=True)
     if endpoint == "calendar.new":
@@ -140,14 +139,14 @@ def test_a_diary_date_beyond_the_calendar_says_so(app, world, endpoint, paramete
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
 def test_the_ends_of_the_range_still_show(app, world, day):  # noqa: F811
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     assert browser.get("/calendar/week", query_string={"start": day}).status_code == 200
     assert browser.get("/calendar/day", query_string={"date": day}).status_code == 200
 
 
 @pytest.mark.parametrize("day", EXTREME_DAYS)
 def test_the_audit_trail_falls_back_when_a_date_is_beyond_the_calendar(app, world, day):  # noqa: F811
-    browser = signed_in_as(app, world.users[OWNER])
+    browser = sign_in(app, world.users[OWNER])
     for parameter in ("since", "until"):
         response = browser.get("/admin/audit", query_string={parameter: day})
         page = response.get_data(as_text=True)
@@ -157,16 +156,16 @@ def test_the_audit_trail_falls_back_when_a_date_is_beyond_the_calendar(app, worl
 
 @pytest.mark.parametrize("huge", ["2147483648", "9223372036854775808", "99999999999999999999"])
 def test_an_id_filter_beyond_range_finds_nothing(app, world, huge):  # noqa: F811
-    owner = signed_in_as(app, world.users[OWNER])
+    owner = sign_in(app, world.users[OWNER])
     for parameter in ("user", "case"):
         response = owner.get("/admin/audit", query_string={parameter: huge})
         assert response.status_code == 200, (parameter, huge)
-    counsellor = signed_in_as(app, world.users[OWNER])
+    counsellor = sign_in(app, world.users[OWNER])
     response = counsellor.get("/calendar/week", query_string={"counsellor": huge})
     assert response.status_code in (400, 404)
     response = counsellor.get("/calendar/practice", query_string={"counsellor": huge})
     assert response.status_code in (200, 400)
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     url = url_for_row("safety.plan_pdf", world)
     assert browser.get(url, query_string={"version": huge}).status_code == 404
 
@@ -186,7 +185,7 @@ def _sessions() -> int:
 def test_booking_beyond_the_bookable_window_says_so_beside_the_day(app, world, day, message):  # noqa: F811
     if day == "in four years":
         day = (practice_today() + timedelta(days=4 * 366)).isoformat()
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     before = _sessions()
     sessions_new = url_for_row("sessions.new", world)
     response = browser.post(
@@ -217,7 +216,7 @@ def test_booking_beyond_the_bookable_window_says_so_beside_the_day(app, world, d
 
 
 def test_a_date_of_record_beyond_the_calendar_says_so(app, world):  # noqa: F811
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     url = url_for_row("cases.edit", world)
     page = browser.get(url).get_data(as_text=True)
     assert "start_date" in page
@@ -228,7 +227,7 @@ def test_a_date_of_record_beyond_the_calendar_says_so(app, world):  # noqa: F811
 
 def test_the_audit_trail_has_no_event_for_a_refused_page(app, world):  # noqa: F811
     """A 404 for a huge id is decided before any view runs: nothing is recorded."""
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     assert browser.get(f"/cases/{2**63}/progress").status_code == 404
     after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
@@ -254,7 +253,7 @@ def test_the_bounds_as_plain_functions():
 
 def test_a_blank_marker_of_change_is_not_yet(app, world):  # noqa: F811
     """Found by the derandomised fuzz run: " " for a marker's session was a 500."""
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     response = browser.post(
         url_for_row("progress.cycle", world),
         data={"position_a": "", "position_b": "", "description": "", "de_escalation": " "},

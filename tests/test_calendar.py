@@ -15,7 +15,7 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
-from tests.test_case_access import as_user
+from tests.factories import sign_in
 
 
 @pytest.fixture
@@ -460,7 +460,7 @@ SESSION_URLS = [
 def test_only_the_cases_counsellor_reaches_its_sessions_in_the_calendar(
     app, booked, method, url, who, expected
 ):
-    browser = as_user(app, booked["users"][who])
+    browser = sign_in(app, booked["users"][who])
     url = url.format(
         case=booked["case"].id, session=booked["session"].id, series=booked["series"].id
     )
@@ -481,7 +481,7 @@ def test_only_the_cases_counsellor_reaches_its_sessions_in_the_calendar(
 )
 @pytest.mark.parametrize("who", ["partner a", "other couple"])
 def test_clients_never_reach_the_calendar(app, booked, url, who):
-    browser = as_user(app, booked["users"][who])
+    browser = sign_in(app, booked["users"][who])
     response = browser.get(url) if not url.endswith("/new") or "feed" not in url else None
     response = response or browser.post(url, data={})
     assert response.status_code == 404
@@ -489,7 +489,7 @@ def test_clients_never_reach_the_calendar(app, booked, url, who):
 
 def test_a_counsellor_cannot_read_another_counsellors_diary(app, booked):
     other = booked["users"]["other counsellor"]
-    browser = as_user(app, other)
+    browser = sign_in(app, other)
     casey = booked["users"]["counsellor"]
     assert browser.get(f"/calendar/week?counsellor={casey.id}").status_code == 404
     assert browser.get(f"/calendar/day?counsellor={casey.id}").status_code == 404
@@ -498,7 +498,7 @@ def test_a_counsellor_cannot_read_another_counsellors_diary(app, booked):
 
 
 def test_the_owner_sees_every_diary_but_no_clinical_link(app, booked):
-    browser = as_user(app, booked["users"]["owner"])
+    browser = sign_in(app, booked["users"]["owner"])
     casey = booked["users"]["counsellor"]
     case = booked["case"]
     page = browser.get("/calendar/practice").data.decode()
@@ -530,10 +530,10 @@ def test_the_diary_reads_a_fixed_number_of_queries(app, booked, count_queries, m
             )
         )
     db.session.commit()
-    browser = as_user(app, casey)
+    browser = sign_in(app, casey)
     with count_queries() as few:
         browser.get("/calendar/week")
-    browser2 = as_user(app, booked["users"]["owner"])
+    browser2 = sign_in(app, booked["users"]["owner"])
     with count_queries() as owner_queries:
         browser2.get("/calendar/practice")
     assert len(few) <= 8, few

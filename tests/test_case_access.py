@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from practice.auth.models import Role
-from tests.conftest import PASSWORD
+from tests.factories import sign_in
 
 
 @dataclass
@@ -95,14 +95,6 @@ def call(client, method, url):
     return client.get(url) if method == "GET" else client.post(url, data={})
 
 
-def as_user(app, user):
-    browser = app.test_client()
-    if user is not None:
-        response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-    return browser
-
-
 @pytest.mark.parametrize(("method", "url"), COUNSELLOR_URLS)
 @pytest.mark.parametrize(
     ("who", "expected"),
@@ -117,7 +109,7 @@ def as_user(app, user):
     ],
 )
 def test_counsellor_pages_of_a_case(app, world, method, url, who, expected):
-    browser = as_user(app, world.users.get(who))
+    browser = sign_in(app, world.users.get(who))
     response = call(browser, method, fill(url, world))
     assert response.status_code in expected, (who, method, url)
     if who is None:
@@ -144,7 +136,7 @@ def test_another_cases_ids_under_ones_own_case_are_404(
         assignment=foreign.id,
         entry=foreign_entry.id,
     )
-    browser = as_user(app, world.users["counsellor"])
+    browser = sign_in(app, world.users["counsellor"])
     assert call(browser, method, target).status_code == 404
 
 
@@ -161,7 +153,7 @@ def test_another_cases_ids_under_ones_own_case_are_404(
     ],
 )
 def test_portal_urls(app, world, method, url, who, status):
-    browser = as_user(app, world.users.get(who))
+    browser = sign_in(app, world.users.get(who))
     response = call(browser, method, fill(url, world))
     if status is None:
         assert response.status_code in (200, 302, 400), (who, method, url)
@@ -173,7 +165,7 @@ def test_portal_urls(app, world, method, url, who, status):
 
 
 def test_partner_a_reads_b_shared_entry_but_never_b_private(app, world):
-    browser = as_user(app, world.users["partner a"])
+    browser = sign_in(app, world.users["partner a"])
     shared = browser.get(f"/portal/entries/{world.shared_b.id}")
     assert shared.status_code == 200
     assert "B shared" in shared.data.decode()
@@ -195,13 +187,13 @@ def test_partner_a_reads_b_shared_entry_but_never_b_private(app, world):
 
 
 def test_sharing_someone_elses_entry_is_404(app, world):
-    browser = as_user(app, world.users["partner a"])
+    browser = sign_in(app, world.users["partner a"])
     response = browser.post(f"/portal/entries/{world.shared_b.id}/sharing", data={"share": "0"})
     assert response.status_code == 404
 
 
 def test_clients_of_another_case_get_404_on_every_portal_id(app, world):
-    browser = as_user(app, world.users["other couple"])
+    browser = sign_in(app, world.users["other couple"])
     for url in (
         f"/portal/homework/{world.assignment.id}",
         f"/portal/entries/{world.shared_b.id}",

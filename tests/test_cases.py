@@ -12,33 +12,13 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
+from tests.factories import count, invite, new_case_data
 
 
 @pytest.fixture
 def as_counsellor(auth, counsellor):
     auth.login(counsellor)
     return counsellor
-
-
-def new_case_data(**change):
-    data = {
-        "partner_a_name": "Alex Morgan",
-        "partner_a_email": "alex@example.org",
-        "partner_b_name": "Jordan Morgan",
-        "partner_b_email": "jordan@example.org",
-        "label": "",
-        "concerns": ["poor-communication", "loss-of-connection"],
-        "goals": "Argue less; feel like a team.",
-        "status": "intake",
-        "start_date": practice_today().isoformat(),
-        "form_token": "t-1",
-    }
-    data.update(change)
-    return data
-
-
-def count(model):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_open_a_case_for_a_couple(client, as_counsellor):
@@ -199,23 +179,6 @@ def test_bad_screening_is_400(client, as_counsellor, make_case, data, message):
     assert message in response.data.decode()
     assert "kept text" in response.data.decode()
     assert count(SafetyScreening) == 0
-
-
-def invite(client, case, position="a"):
-    """Invite a partner (giving them an email first if they have none); the link shown."""
-    partner = db.session.get(Partner, case.partner(position).id)
-    if partner.email is None:
-        partner.email = f"{partner.first_name.lower()}@example.org"
-        db.session.commit()
-    response = client.post(f"/cases/{case.id}/partners/{partner.id}/invite")
-    assert response.status_code == 303
-    page = client.get(response.headers["Location"]).data.decode()
-    return link_on(page)
-
-
-def link_on(page: str) -> str:
-    link = page.split('id="link" readonly value="')[1].split('"')[0]
-    return link.replace("http://localhost", "")
 
 
 def test_invitation_without_smtp_shows_the_link_and_keeps_no_copy(client, as_counsellor, make_case):

@@ -7,6 +7,7 @@ from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.catalogue.models import Exercise, ExerciseVersion, Origin
 from practice.extensions import db
+from tests.factories import EXERCISE
 
 
 @pytest.fixture
@@ -139,18 +140,6 @@ def test_a_practice_exercise_can_be_for_one_partner(client, as_counsellor):
     exercise = db.session.scalar(sa.select(Exercise).where(Exercise.title == data["title"]))
     assert exercise.who == "one"
     assert exercise.for_one_partner
-
-
-EXERCISE = {
-    "strategy": "i-statements",
-    "title": "Our kitchen-table version",
-    "instructions": "Each evening this week, notice one complaint and rewrite it.",
-    "who": "each",
-    "cadence": "n-per-week",
-    "per_week": "3",
-    "minutes": "10",
-    "prompts": "What did you rewrite?\nHow did your partner respond?",
-}
 
 
 def test_counsellor_writes_a_practice_exercise(client, as_counsellor):

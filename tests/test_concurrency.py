@@ -6,6 +6,10 @@ record homework entries and check-ins while two counsellors sign notes; some
 forms go twice at once. Afterwards every write the server acknowledged is in
 the database exactly once, the server never answered 500, and its log never
 says "database is locked". The figures of each run go to ``build/reliability-*.json``.
+
+Each test gives a fixed amount of work, or works until what it checks is done,
+however long the machine takes: time limits here only stop a hang. How many
+writes a second the server acknowledges is measured by bench/reliability.py.
 """
 
 import time
@@ -23,15 +27,17 @@ from tests.reliability import record_figures
 
 pytestmark = pytest.mark.reliability
 
-SECONDS = 12  # of load, at most, per test
-MOST = 14  # writes per client, at most
+#: Seconds a test's load may take at most: a guard against a hang, never a measure.
+GUARD = 300
+MOST = 14  # writes per person
 KILLS = 3
+#: Writes acknowledged before the first kill, and again after the last.
+SETTLED = 10
 
 
-def _wait_for_replacement(live_practice, pid: int) -> None:
+def _wait_for_replacement(live_practice, pid: int, until: float) -> None:
     """Wait for gunicorn's master to notice the death and start a new worker."""
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    while time.monotonic() < until:
         now = worker_pids(live_practice.server)
         if len(now) == WORKERS and pid not in now:
             return
@@ -39,8 +45,14 @@ def _wait_for_replacement(live_practice, pid: int) -> None:
     raise AssertionError(f"worker {pid} was not replaced")
 
 
+def _wait_for(done, until: float) -> None:
+    """Wait until ``done()`` (or the guard's end)."""
+    while not done() and time.monotonic() < until:
+        time.sleep(0.05)
+
+
 def test_concurrent_writers_lose_nothing_and_double_submissions_make_one_record(live_practice):
-    tally = run_load(live_practice, SECONDS, MOST)
+    tally = run_load(live_practice, GUARD, MOST)
 
     assert not tally.problems, tally.problems[:10]
     assert 500 not in tally.statuses
@@ -72,30 +84,36 @@ def test_a_killed_worker_loses_nothing_acknowledged(live_practice):
     kills, after = [], {}
 
     def kill_workers(tally, until):
-        """Three times, SIGKILL a worker in the middle of a write transaction; then let
-        everyone carry on until ten more writes are acknowledged."""
-        time.sleep(1)
-        while time.monotonic() < until - 5 and len(kills) < KILLS:
-            pid = kill_mid_write(live_practice.server, live_practice.url, 5)
-            if pid is None:
-                continue
-            kills.append(pid)
-            _wait_for_replacement(live_practice, pid)
-            time.sleep(0.5)
-        # The replacements take a moment to start; then writes are acknowledged again.
-        acknowledged, deadline = tally.acknowledged, time.monotonic() + 20
-        while tally.acknowledged < acknowledged + 10 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        after["acknowledged"] = tally.acknowledged - acknowledged
-        tally.enough.set()
+        """Once the clients are under way, three times SIGKILL a worker in the middle of a
+        write transaction; then let everyone carry on until ten more writes are
+        acknowledged, and stop them.
 
-    tally = run_load(live_practice, 30, 100, during=kill_workers)
+        The steps wait on what has happened, not on the clock: on a machine slowed by
+        other work, the replacement workers take longer to start and the writes after
+        the last kill come later, and the clients keep writing until they do."""
+        try:
+            _wait_for(lambda: tally.acknowledged >= SETTLED, until)
+            while time.monotonic() < until and len(kills) < KILLS:
+                pid = kill_mid_write(live_practice.server, live_practice.url, 5)
+                if pid is None:
+                    continue
+                kills.append(pid)
+                _wait_for_replacement(live_practice, pid, until)
+                time.sleep(0.5)
+            # The replacements take a moment to start; then writes are acknowledged again.
+            acknowledged = tally.acknowledged
+            _wait_for(lambda: tally.acknowledged >= acknowledged + SETTLED, until)
+            after["acknowledged"] = tally.acknowledged - acknowledged
+        finally:
+            tally.enough.set()
+
+    tally = run_load(live_practice, GUARD, None, during=kill_workers)
 
     assert len(kills) == KILLS
     # Each killed worker dropped the request it was serving; its sender sent it again.
     assert tally.cut >= len(kills)
     assert after["acknowledged"] > 0, "nothing was saved after the last kill"
-    assert wait_until_up(live_practice.base, 5), "the app stopped answering"
+    assert wait_until_up(live_practice.base), "the app stopped answering"
     assert not tally.problems, tally.problems[:10]
     assert 500 not in tally.statuses
     counts = check_everything_acknowledged_is_saved(live_practice, tally)

@@ -13,7 +13,7 @@ from practice.calendar.models import CalendarFeed
 from practice.database import now_utc
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
-from tests.test_case_access import as_user
+from tests.factories import sign_in
 
 ADDRESS = re.compile(r'id="feed-address"[^>]*value="http://localhost(/calendar/feeds/[^"]+\.ics)"')
 
@@ -147,7 +147,7 @@ def test_a_client_feed_holds_only_their_own_sessions(app, diary, make_case, make
     partner_a, partner_b = case.partners
     other = make_case(make_user(Role.COUNSELLOR), ("Sam Other", "Robin Other"))
     theirs = _session(other, 3)
-    browser = as_user(app, partner_a.user)
+    browser = sign_in(app, partner_a.user)
     path = make_feed(browser, "/portal/appointments/feed/new")
     found = events(app.test_client().get(path))
     assert f"session-{diary['next'].id}@localhost" in found
@@ -157,7 +157,7 @@ def test_a_client_feed_holds_only_their_own_sessions(app, diary, make_case, make
     summary = str(found[f"session-{diary['next'].id}@localhost"]["SUMMARY"])
     assert summary.startswith("Counselling with Casey Counsellor")
     # Partner B's feed has B's individual session.
-    path_b = make_feed(as_user(app, partner_b.user), "/portal/appointments/feed/new")
+    path_b = make_feed(sign_in(app, partner_b.user), "/portal/appointments/feed/new")
     assert f"session-{diary['only_b'].id}@localhost" in events(app.test_client().get(path_b))
     # Revoking A's address leaves B's working.
     assert browser.post("/portal/appointments/feed/revoke").status_code == 302
@@ -175,14 +175,14 @@ def test_a_client_feed_holds_only_their_own_sessions(app, diary, make_case, make
     ],
 )
 def test_clients_get_404_on_feed_admin(app, diary, method, url):
-    browser = as_user(app, diary["case"].partners[0].user)
+    browser = sign_in(app, diary["case"].partners[0].user)
     response = browser.get(url) if method == "GET" else browser.post(url)
     assert response.status_code == 404
 
 
 def test_counsellors_cannot_use_the_client_feed_pages(app, counsellor, diary):
     """As for the rest of the portal: the page exists, a staff account may not use it."""
-    browser = as_user(app, counsellor)
+    browser = sign_in(app, counsellor)
     assert browser.get("/portal/appointments/").status_code == 403
     assert browser.post("/portal/appointments/feed/new").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0

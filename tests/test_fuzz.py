@@ -29,16 +29,15 @@ from markupsafe import escape
 
 from practice.extensions import db
 from practice.web import CONTROL_CHARACTERS
-from tests.test_authorization import (
+from tests.authorization_matrix import (
     COUNSELLOR,
     MATRIX,
     OWNER,
     PARTNER_A,
     SIGNED_OUT,
-    signed_in_as,
     url_for_row,
-    world,  # noqa: F401 - the fixture
 )
+from tests.factories import sign_in
 
 MARKUP = "<script>mend()</script>"
 
@@ -272,7 +271,7 @@ def test_any_form_input_gets_a_sane_answer(app, world, endpoint):  # noqa: F811
     url = url_for_row(endpoint, world)
     if endpoint == "calendar.new":  # the booking form follows the choice of case
         url += f"?case={world.mine.id}"
-    browser = signed_in_as(app, world.users[FORMS[endpoint]])
+    browser = sign_in(app, world.users[FORMS[endpoint]])
     page = browser.get(url)
     assert page.status_code == 200, url
     fields = form_fields(page.data.decode())
@@ -307,7 +306,7 @@ def test_any_form_input_gets_a_sane_answer(app, world, endpoint):  # noqa: F811
 def test_any_query_string_gets_a_sane_answer(app, world, endpoint):  # noqa: F811
     assert endpoint in MATRIX
     url = url_for_row(endpoint, world)
-    browser = signed_in_as(app, world.users[QUERY_PAGES[endpoint]])
+    browser = sign_in(app, world.users[QUERY_PAGES[endpoint]])
 
     @FUZZ
     @given(st.dictionaries(st.sampled_from(PARAMETERS), odd_values, max_size=4))
@@ -323,7 +322,7 @@ def test_any_query_string_gets_a_sane_answer(app, world, endpoint):  # noqa: F81
 
 
 def test_markup_in_a_query_is_escaped_where_it_is_shown(app, world):  # noqa: F811
-    browser = signed_in_as(app, world.users[COUNSELLOR])
+    browser = sign_in(app, world.users[COUNSELLOR])
     body = browser.get("/catalogue/", query_string={"q": MARKUP}).get_data(as_text=True)
     assert MARKUP not in body
     assert re.search(re.escape(str(escape(MARKUP))), body)

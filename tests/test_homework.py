@@ -12,7 +12,7 @@ from practice.catalogue.models import Exercise, ExerciseVersion, Origin
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
-from tests.test_catalogue_pages import EXERCISE
+from tests.factories import EXERCISE
 
 NOTE = "Try this gently, after the children are asleep."
 

@@ -11,7 +11,7 @@ from practice.auth.models import Role, User
 from practice.cases.models import Case, Invitation, Partner
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
-from tests.test_cases import count, invite, link_on, new_case_data
+from tests.factories import count, invite, link_on, new_case_data
 
 
 @pytest.fixture

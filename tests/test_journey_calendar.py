@@ -16,7 +16,7 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
 from practice.sessions.models import Session, SessionStatus
-from tests.test_case_access import as_user
+from tests.factories import sign_in
 
 
 def test_a_weekly_series_moved_cancelled_subscribed_and_reminded(
@@ -85,7 +85,7 @@ def test_a_weekly_series_moved_cancelled_subscribed_and_reminded(
     }
 
     # The couple see their sessions in the portal, the cancelled one marked.
-    partner = as_user(app, case.partners[0].user)
+    partner = sign_in(app, case.partners[0].user)
     home = partner.get("/portal/").data.decode()
     assert "Your next sessions" in home
     appointments = partner.get("/portal/appointments/").data.decode()

@@ -11,13 +11,10 @@ control: A's own view does carry A's markers, so the markers were really made.
 
 import difflib
 import json
-import re
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
-from pypdf import PdfReader
 
 from practice.calendar.feeds import issue_feed
 from practice.database import now_utc
@@ -29,7 +26,7 @@ from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
 from practice.sessions.models import Session, SessionStatus
-from tests.conftest import PASSWORD
+from tests.factories import pdf_text, quiet, sign_in
 
 MARKERS = {
     "entry": "MARKER-A-PRIVATE-ENTRY",
@@ -56,30 +53,6 @@ PORTAL_PAGES = (
     "/portal/questions",
     "/portal/contact",
 )
-NOISE = (
-    re.compile(r'(name="(?:csrf_token|form_token)"[^>]*value=")[^"]*'),
-    re.compile(r'(name="(?:csrf-token|mend-user)" content=")[^"]*'),
-    re.compile(r'("exported_at": ")[^"]*'),
-    re.compile(r"(DTSTAMP:)\S+"),
-    re.compile(r"(Exported )\w+ \d+ \w+ \d{4} at \d\d:\d\d"),  # the record PDF's minute
-)
-
-
-def sign_in(app, user):
-    browser = app.test_client()
-    response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return browser
-
-
-def pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(data)).pages)
-
-
-def quiet(text: str) -> str:
-    for pattern in NOISE:
-        text = pattern.sub(r"\1…", text)
-    return text
 
 
 def read(browser, url: str) -> tuple[int, str]:

@@ -19,7 +19,7 @@ from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteErr
 from practice.sessions.notes import switch_template
 from practice.web import format_datetime
 from tests.conftest import PASSWORD
-from tests.test_sessions import add_addendum, add_session, signed_note
+from tests.factories import add_addendum, add_session, signed_note
 
 #: What a counsellor types into each section of each template.
 TYPED = {

@@ -25,7 +25,7 @@ from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycl
 from practice.sessions.models import Session, SessionStatus
 from practice.web import format_date
 from tests.conftest import PASSWORD
-from tests.test_sessions import add_session, at, signed_note
+from tests.factories import add_check_in, add_session, signed_note
 
 #: The CSI-4 as the brief gives it (Funk & Rogge, 2007): wording and answer labels.
 CSI_ITEMS = [
@@ -101,24 +101,6 @@ def check_in_data(answers=(4, 3, 3, 3), **change) -> dict:
 
 def check_ins() -> list[CheckIn]:
     return list(db.session.scalars(sa.select(CheckIn).order_by(CheckIn.id)))
-
-
-def add_check_in(partner, days, answers, blocks=None, by=None) -> CheckIn:
-    check_in = CheckIn(
-        case_id=partner.case_id,
-        partner_id=partner.id,
-        completed_at=at(days, 9),
-        csi_happiness=answers[0],
-        csi_warm=answers[1],
-        csi_rewarding=answers[2],
-        csi_satisfied=answers[3],
-        csi_total=score(answers),
-        blocks=blocks or {},
-        entered_by_id=(by or partner.user).id,
-    )
-    db.session.add(check_in)
-    db.session.commit()
-    return check_in
 
 
 def attended(case, days, step=None, blocks=None) -> Session:

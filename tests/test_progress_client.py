@@ -13,7 +13,13 @@ from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.progress.models import ChangeMarker, Marker, Review
 from practice.sessions.models import SessionStatus
-from tests.test_reports import NOTE_TEXT, add_session, check_in, login, pdf_text
+from tests.factories import (
+    CLINICAL_NOTE,
+    add_reported_session,
+    check_in_days_ago,
+    pdf_text,
+    sign_in,
+)
 
 ALEX_LOW = (1, 2, 2, 2)  # 7, below 13.5
 JORDAN_HIGH = (6, 5, 4, 4)  # 19
@@ -26,11 +32,11 @@ def couple(counsellor, make_case, make_assignment):
     """The Morgans: two joint sessions and a check-in each, their homework, Alex's solo one."""
     case = make_case(counsellor)
     make_assignment(case, "i-statement-rewrites", "each")
-    add_session(case, days_ago=14, step=2)
-    add_session(case, days_ago=7, step=6)
+    add_reported_session(case, days_ago=14, step=2)
+    add_reported_session(case, days_ago=7, step=6)
     alex, jordan = case.partners
-    check_in(case, alex, ALEX_LOW, days_ago=8)
-    check_in(case, jordan, JORDAN_HIGH, days_ago=8)
+    check_in_days_ago(case, alex, ALEX_LOW, days_ago=8)
+    check_in_days_ago(case, jordan, JORDAN_HIGH, days_ago=8)
     return case
 
 
@@ -43,7 +49,7 @@ def copy_text(browser, url="/portal/progress.pdf") -> str:
 
 def preview(app, case, position: str) -> str:
     url = f"/cases/{case.id}/progress/client/{position}.pdf"
-    return copy_text(login(app, case.counsellor), url)
+    return copy_text(sign_in(app, case.counsellor), url)
 
 
 def shares(browser, agree: bool):
@@ -54,7 +60,7 @@ def shares(browser, agree: bool):
 
 def test_a_copy_has_its_readers_scores_and_the_partners_only_while_they_agree(app, couple):
     alex, jordan = couple.partners
-    jordan_portal = login(app, jordan.user)
+    jordan_portal = sign_in(app, jordan.user)
     text = preview(app, couple, "a")
     assert "For Alex Morgan" in text
     assert re.search(r"You 7\*", text)  # Alex's own total, marked below 13.5
@@ -83,7 +89,7 @@ def test_a_copy_has_its_readers_scores_and_the_partners_only_while_they_agree(ap
 
 
 def test_a_copy_speaks_plainly_and_holds_nothing_of_the_counsellors(app, couple, counsellor):
-    attended = add_session(couple, days_ago=3, step=7)
+    attended = add_reported_session(couple, days_ago=3, step=7)
     db.session.add_all(
         [
             ChangeMarker(case_id=couple.id, marker=marker, session_id=attended.id)
@@ -107,7 +113,7 @@ def test_a_copy_speaks_plainly_and_holds_nothing_of_the_counsellors(app, couple,
         assert "Where you are" in text
         for jargon in (r"\bstages?\b", r"\bsteps?\b", "EFT", "softening", "re-engagement"):
             assert not re.search(jargon, text, re.IGNORECASE), (position, jargon)
-        for private in (NOTE_TEXT, REVIEW_TEXT, SCREENING_NOTE, "safety", "counsellor rates"):
+        for private in (CLINICAL_NOTE, REVIEW_TEXT, SCREENING_NOTE, "safety", "counsellor rates"):
             assert private not in text, (position, private)
 
 
@@ -119,9 +125,9 @@ def test_the_other_partners_own_doings_change_nothing_in_a_copy(
     before = preview(app, couple, "b")
     assert "You have come to 2 sessions" in before
 
-    alone = add_session(couple, days_ago=2, step=8)
+    alone = add_reported_session(couple, days_ago=2, step=8)
     alone.invitees, alone.attendees = ["a"], ["a"]
-    check_in(couple, alex, (0, 0, 0, 0), days_ago=1)
+    check_in_days_ago(couple, alex, (0, 0, 0, 0), days_ago=1)
     solo = make_assignment(couple, "appreciation-noticing-log", "a", note="For Alex alone")
     make_entry(solo, alex, answer="Alex's private answer")
     db.session.commit()
@@ -135,8 +141,8 @@ def test_the_other_partners_own_doings_change_nothing_in_a_copy(
 
 def test_sharing_is_a_confirmed_act_and_each_partner_gets_their_own_copy(app, couple):
     alex, jordan = couple.partners
-    alex_portal, jordan_portal = login(app, alex.user), login(app, jordan.user)
-    counsellor = login(app, couple.counsellor)
+    alex_portal, jordan_portal = sign_in(app, alex.user), sign_in(app, jordan.user)
+    counsellor = sign_in(app, couple.counsellor)
     assert alex_portal.get("/portal/progress.pdf").status_code == 404
 
     page = counsellor.get(f"/cases/{couple.id}/progress/sharing")
@@ -190,7 +196,7 @@ def test_sharing_is_a_confirmed_act_and_each_partner_gets_their_own_copy(app, co
 
 
 def test_the_progress_page_offers_a_preview_of_each_copy(app, couple):
-    counsellor = login(app, couple.counsellor)
+    counsellor = sign_in(app, couple.counsellor)
     page = counsellor.get(f"/cases/{couple.id}/progress").data.decode()
     assert "Preview Alex’s copy" in page
     assert "Preview Jordan’s copy" in page
@@ -204,7 +210,7 @@ def consent_box(page: str) -> str:
 
 def test_the_check_in_page_says_who_reads_the_answers(app, couple):
     jordan = couple.partners[1]
-    portal = login(app, jordan.user)
+    portal = sign_in(app, jordan.user)
     page = portal.get("/portal/checkin").data.decode()
     assert "Your counsellor reads this; Alex does not." in page
     documents = portal.get("/portal/documents").data.decode()
@@ -221,8 +227,8 @@ def test_the_check_in_page_says_who_reads_the_answers(app, couple):
 
 def test_a_partner_alone_in_their_work_has_no_one_to_share_with(app, counsellor, make_case):
     case = make_case(counsellor, ("Lee Park",))
-    add_session(case, days_ago=3)
-    portal = login(app, case.partners[0].user)
+    add_reported_session(case, days_ago=3)
+    portal = sign_in(app, case.partners[0].user)
     assert "Let " not in portal.get("/portal/documents").data.decode()
     assert "Your counsellor reads this." in portal.get("/portal/checkin").data.decode()
     assert portal.post("/portal/sharing/scores", data={"share": "y"}).status_code == 404
@@ -232,8 +238,8 @@ def test_a_partner_alone_in_their_work_has_no_one_to_share_with(app, counsellor,
 
 
 def test_a_scheduled_or_missed_session_is_not_counted(app, couple):
-    add_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
-    missed = add_session(couple, days_ago=1, note=None)
+    add_reported_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
+    missed = add_reported_session(couple, days_ago=1, note=None)
     missed.attendees = ["a"]
     db.session.commit()
     assert "You have come to 2 sessions" in preview(app, couple, "b")

@@ -12,9 +12,7 @@ from practice.auth.models import Role
 from practice.extensions import db
 from practice.sessions.models import Session
 from practice.web import format_spoken
-from tests.test_progress import add_check_in
-from tests.test_reports import pdf_text
-from tests.test_sessions import add_session, signed_note
+from tests.factories import add_check_in, add_session, pdf_text, signed_note
 
 ALEX_PRIVATE = "Alex kept this to themself"
 ALEX_SHARED = "Alex chose to share this one"

@@ -10,7 +10,7 @@ from practice.audit.models import AuditEvent
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.safety.models import Referral
-from tests.test_non_interference import pdf_text, quiet, sign_in
+from tests.factories import pdf_text, quiet, sign_in
 
 REASON = "Maria would like support of her own while we pause joint sessions."
 SERVICE = "Riverside Family Safety Service"

@@ -18,6 +18,7 @@ from practice.reminders.due import due_reminders
 from practice.reminders.models import Reminder, ReminderKind, ReminderOptOut, ReminderStatus
 from practice.reminders.sending import LEASE, send_reminders
 from practice.sessions.models import Session, SessionStatus
+from tests.factories import sign_in
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)  # a Monday, noon in London (GMT)
 
@@ -303,10 +304,9 @@ def test_a_claim_whose_run_died_is_taken_up_after_its_lease(app, due_now):
 
 
 def test_a_client_turns_reminders_off_and_on_in_the_portal(app, case):
-    from tests.test_case_access import as_user
 
     a = case.partners[0]
-    browser = as_user(app, a.user)
+    browser = sign_in(app, a.user)
     page = browser.get("/portal/appointments/").data.decode()
     assert "Reminders by email" in page
     assert page.count("checked") == 3

@@ -2,7 +2,6 @@
 
 import gc
 import runpy
-from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,87 +16,19 @@ from practice.audit.models import AuditEvent
 from practice.cases.models import CaseStatus
 from practice.database import now_utc
 from practice.extensions import db
-from practice.progress.models import CheckIn
 from practice.reports.pdf import StaticOnlyFetcher
-from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
-from tests.conftest import PASSWORD
-
-NOTE_TEXT = "Clinical note text that must never reach a handout"
-SUMMARY = "We practised slowing the pattern down when plans change."
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of every page, white space folded so wrapped lines still match."""
-    reader = PdfReader(BytesIO(data))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+from practice.sessions.models import SessionStatus
+from tests.factories import (
+    CLINICAL_NOTE,
+    add_reported_session,
+    check_in_days_ago,
+    pdf_text,
+    sign_in,
+)
 
 
 def pdf_pages(data: bytes):
     return PdfReader(BytesIO(data)).pages
-
-
-def login(app, user):
-    browser = app.test_client()
-    assert (
-        browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
-    return browser
-
-
-def add_session(
-    case,
-    *,
-    days_ago=7,
-    status=SessionStatus.ATTENDED,
-    summary=SUMMARY,
-    step=3,
-    blocks=None,
-    note=NOTE_TEXT,
-):
-    start = now_utc() - timedelta(days=days_ago)
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=50),
-        status=status,
-        attendees=["a", "b"],
-        eft_step=step,
-        block_ratings=blocks or {"trust": 5, "support": 6},
-        handout_summary=summary,
-    )
-    db.session.add(session)
-    db.session.flush()
-    if note:
-        db.session.add(
-            Note(
-                session_id=session.id,
-                case_id=case.id,
-                template=NoteTemplate.DAP,
-                body={"data": note},
-                author_id=case.counsellor_id,
-            )
-        )
-    db.session.commit()
-    return session
-
-
-def check_in(case, partner, answers=(3, 3, 3, 3), days_ago=8):
-    db.session.add(
-        CheckIn(
-            case_id=case.id,
-            partner_id=partner.id,
-            completed_at=now_utc() - timedelta(days=days_ago),
-            csi_happiness=answers[0],
-            csi_warm=answers[1],
-            csi_rewarding=answers[2],
-            csi_satisfied=answers[3],
-            csi_total=sum(answers),
-            blocks={"trust": 6},
-            entered_by_id=partner.user_id,
-        )
-    )
-    db.session.commit()
 
 
 @pytest.fixture
@@ -114,12 +45,12 @@ def handout_url(case, session, position="a"):
 def test_handout_carries_the_summary_homework_and_next_appointment_never_the_note(
     app, counsellor, couple, make_assignment
 ):
-    session = add_session(couple)
+    session = add_reported_session(couple)
     make_assignment(
         couple, "i-statement-rewrites", "each", note="Bring one rewrite next time.", session=session
     )
-    add_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
-    response = login(app, counsellor).get(handout_url(couple, session))
+    add_reported_session(couple, days_ago=-3, status=SessionStatus.SCHEDULED, note=None)
+    response = sign_in(app, counsellor).get(handout_url(couple, session))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
@@ -130,7 +61,7 @@ def test_handout_carries_the_summary_homework_and_next_appointment_never_the_not
     assert "Rewrite three complaints" in text
     assert "Bring one rewrite next time." in text
     assert "Next appointment" in text
-    assert NOTE_TEXT not in text
+    assert CLINICAL_NOTE not in text
     assert "page 1 of" in text
     assert "Confidential" in text
 
@@ -143,8 +74,8 @@ def test_every_handout_prints_the_support_resources_alike_whatever_the_screening
     texts = []
     for screening in ("concerns", "no-concerns"):
         case = make_case(counsellor, screening=screening)
-        session = add_session(case)
-        text = pdf_text(login(app, counsellor).get(handout_url(case, session)).data)
+        session = add_reported_session(case)
+        text = pdf_text(sign_in(app, counsellor).get(handout_url(case, session)).data)
         texts.append(text.split("Support", 1)[1])
     concerns, none = texts
     assert "1-800-799-7233" in concerns
@@ -153,12 +84,12 @@ def test_every_handout_prints_the_support_resources_alike_whatever_the_screening
 
 def test_progress_report_has_the_charts_numbers_and_review(app, counsellor, couple):
     for n in range(5):
-        add_session(couple, days_ago=40 - 7 * n, step=n + 1)
+        add_reported_session(couple, days_ago=40 - 7 * n, step=n + 1)
     a, b = couple.partners
-    check_in(couple, a, (2, 2, 2, 2), days_ago=41)
-    check_in(couple, a, (4, 3, 3, 3), days_ago=5)
-    check_in(couple, b, (1, 1, 1, 1), days_ago=41)
-    response = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
+    check_in_days_ago(couple, a, (2, 2, 2, 2), days_ago=41)
+    check_in_days_ago(couple, a, (4, 3, 3, 3), days_ago=5)
+    check_in_days_ago(couple, b, (1, 1, 1, 1), days_ago=41)
+    response = sign_in(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
     assert response.status_code == 200
     text = pdf_text(response.data)
     for expected in (
@@ -180,10 +111,12 @@ def test_a_long_case_is_printed_five_sessions_at_a_time(app, counsellor, couple)
     a, b = couple.partners
     for n in range(17):
         days_ago = 7 * (17 - n)
-        add_session(couple, days_ago=days_ago, step=1 + n // 4, blocks={"trust": n % 5 + 4})
-        check_in(couple, a, (1, 1, 1, 1 + n % 3), days_ago=days_ago + 1)
-    check_in(couple, b, (5, 4, 4, 4), days_ago=2)
-    response = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
+        add_reported_session(
+            couple, days_ago=days_ago, step=1 + n // 4, blocks={"trust": n % 5 + 4}
+        )
+        check_in_days_ago(couple, a, (1, 1, 1, 1 + n % 3), days_ago=days_ago + 1)
+    check_in_days_ago(couple, b, (5, 4, 4, 4), days_ago=2)
+    response = sign_in(app, counsellor).get(f"/cases/{couple.id}/progress.pdf")
     assert response.status_code == 200
     text = pdf_text(response.data)
     for expected in (
@@ -217,14 +150,14 @@ def test_page_size_follows_the_practice_setting(app, counsellor, couple, size, w
         )
     )
     db.session.commit()
-    data = login(app, counsellor).get(f"/cases/{couple.id}/progress.pdf").data
+    data = sign_in(app, counsellor).get(f"/cases/{couple.id}/progress.pdf").data
     box = pdf_pages(data)[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (width, height)
     assert "Harbour" in pdf_text(data)
 
 
 def test_worksheets_blank_and_for_the_couple(app, counsellor, couple):
-    browser = login(app, counsellor)
+    browser = sign_in(app, counsellor)
     blank = pdf_text(browser.get("/catalogue/exercises/rituals-date-night/worksheet.pdf").data)
     assert "A different date every week" in blank
     assert "How helpful was it?" in blank
@@ -236,10 +169,10 @@ def test_worksheets_blank_and_for_the_couple(app, counsellor, couple):
 
 
 def test_closing_summary(app, counsellor, couple, make_entry):
-    add_session(couple, days_ago=30)
+    add_reported_session(couple, days_ago=30)
     a, _ = couple.partners
-    check_in(couple, a, (2, 2, 2, 2), days_ago=31)
-    check_in(couple, a, (5, 4, 4, 4), days_ago=2)
+    check_in_days_ago(couple, a, (2, 2, 2, 2), days_ago=31)
+    check_in_days_ago(couple, a, (5, 4, 4, 4), days_ago=2)
     assignment = db.session.scalar(sa.text("SELECT id FROM assignments LIMIT 1"))
     from practice.homework.models import Assignment
 
@@ -247,7 +180,7 @@ def test_closing_summary(app, counsellor, couple, make_entry):
     couple.status, couple.closed_at = CaseStatus.CLOSED, now_utc()
     couple.closing_note = "Keep your Sunday walks."
     db.session.commit()
-    text = pdf_text(login(app, counsellor).get(f"/cases/{couple.id}/closing-summary.pdf").data)
+    text = pdf_text(sign_in(app, counsellor).get(f"/cases/{couple.id}/closing-summary.pdf").data)
     assert "The course of treatment" in text
     assert "Measures, first and last" in text
     assert "+9" in text
@@ -259,7 +192,7 @@ def test_closing_summary(app, counsellor, couple, make_entry):
 
 def test_reports_render_for_an_empty_case(app, counsellor, make_case):
     case = make_case(counsellor, screening=None)
-    browser = login(app, counsellor)
+    browser = sign_in(app, counsellor)
     for url, says in (
         (f"/cases/{case.id}/progress.pdf", "No check-ins were recorded."),
         (f"/cases/{case.id}/closing-summary.pdf", "No homework entries"),
@@ -273,7 +206,7 @@ def test_hostile_and_unusual_text_prints_as_text(app, counsellor, make_case, mon
     names = ("زينب الحسيني 🙂", "Zoë <img src='file:///etc/passwd'> O'Brien")
     case = make_case(counsellor, names)
     long_summary = ("A long summary with no breaks " * 400)[:10_000]
-    session = add_session(case, summary=long_summary + "<script>alert(1)</script>")
+    session = add_reported_session(case, summary=long_summary + "<script>alert(1)</script>")
     refused = []
     original = StaticOnlyFetcher.fetch
 
@@ -285,7 +218,7 @@ def test_hostile_and_unusual_text_prints_as_text(app, counsellor, make_case, mon
             raise
 
     monkeypatch.setattr(StaticOnlyFetcher, "fetch", watching)
-    response = login(app, counsellor).get(handout_url(case, session, "b"))
+    response = sign_in(app, counsellor).get(handout_url(case, session, "b"))
     assert response.status_code == 200
     assert refused == []  # nothing the user typed was ever fetched
     text = pdf_text(response.data)
@@ -307,8 +240,8 @@ def test_reports_print_in_the_fonts_the_readme_names(app, counsellor, make_case)
     # Without them WeasyPrint falls back to whatever the server has, and searches for
     # the missing family on every report: a handout took 0.61 s instead of 0.14 s.
     case = make_case(counsellor, ("Amara 🙂 Obi", "Sol Obi"))
-    session = add_session(case, summary="Le cœur a ses raisons 🌱")
-    data = login(app, counsellor).get(handout_url(case, session)).data
+    session = add_reported_session(case, summary="Le cœur a ses raisons 🌱")
+    data = sign_in(app, counsellor).get(handout_url(case, session)).data
     fonts = pdf_fonts(data)
     named = {f.replace("-", " ") for f in fonts}
     missing = {
@@ -349,27 +282,27 @@ def test_the_fetcher_reads_only_static_files():
 def test_partners_get_handouts_and_worksheets_not_the_report_until_shared(
     app, counsellor, couple, make_case, make_user
 ):
-    session = add_session(couple)
+    session = add_reported_session(couple)
     a = couple.partners[0]
-    client = login(app, a.user)
+    client = sign_in(app, a.user)
     page = client.get("/portal/documents").data.decode()
     assert f"/portal/handouts/{session.id}.pdf" in page
     handout = client.get(f"/portal/handouts/{session.id}.pdf")
     assert handout.status_code == 200
-    assert NOTE_TEXT not in pdf_text(handout.data)
+    assert CLINICAL_NOTE not in pdf_text(handout.data)
     assignment_id = db.session.scalar(sa.text("SELECT id FROM assignments LIMIT 1"))
     assert client.get(f"/portal/worksheets/{assignment_id}.pdf").status_code == 200
     assert client.get("/portal/progress.pdf").status_code == 404
     assert "/portal/progress.pdf" not in page
     # The counsellor shares it; now the partner may have it.
-    login(app, counsellor).post(f"/cases/{couple.id}/progress/sharing", data={"confirmed": "y"})
+    sign_in(app, counsellor).post(f"/cases/{couple.id}/progress/sharing", data={"confirmed": "y"})
     assert client.get("/portal/progress.pdf").status_code == 200
     # Another couple reaches none of it, nor do counsellors of other cases.
     other = make_case(make_user(), ("Sam Other", "Robin Other"))
-    stranger = login(app, other.partners[0].user)
+    stranger = sign_in(app, other.partners[0].user)
     for url in (f"/portal/handouts/{session.id}.pdf", f"/portal/worksheets/{assignment_id}.pdf"):
         assert stranger.get(url).status_code == 404, url
-    outsider = login(app, other.counsellor)
+    outsider = sign_in(app, other.counsellor)
     for url in (
         handout_url(couple, session),
         f"/cases/{couple.id}/progress.pdf",
@@ -381,15 +314,15 @@ def test_partners_get_handouts_and_worksheets_not_the_report_until_shared(
 
 
 def test_a_scheduled_session_has_no_handout_for_partners(app, couple):
-    session = add_session(couple, days_ago=-2, status=SessionStatus.SCHEDULED, note=None)
-    client = login(app, couple.partners[0].user)
+    session = add_reported_session(couple, days_ago=-2, status=SessionStatus.SCHEDULED, note=None)
+    client = sign_in(app, couple.partners[0].user)
     assert client.get(f"/portal/handouts/{session.id}.pdf").status_code == 404
 
 
 def test_downloads_are_on_the_audit_trail(app, counsellor, couple):
-    session = add_session(couple)
-    login(app, counsellor).get(handout_url(couple, session))
-    login(app, couple.partners[0].user).get(f"/portal/handouts/{session.id}.pdf")
+    session = add_reported_session(couple)
+    sign_in(app, counsellor).get(handout_url(couple, session))
+    sign_in(app, couple.partners[0].user).get(f"/portal/handouts/{session.id}.pdf")
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "report.download")
     ).all()

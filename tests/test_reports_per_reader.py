@@ -8,28 +8,10 @@ from practice.cases.models import CaseStatus
 from practice.database import now_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
-from practice.sessions.models import Session, SessionStatus
-from tests.test_non_interference import pdf_text, sign_in
+from tests.factories import add_session_with, pdf_text, sign_in
 
 SOLO_NOTE = "Alex, try leaving two short notes this week."
 EACH_NOTE = "One rewrite each, before we meet."
-
-
-def session(case, *, days_ago=3, with_whom=(), came=("a", "b"), summary="We slowed it down."):
-    start = now_utc() - timedelta(days=days_ago)
-    made = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=50),
-        status=SessionStatus.ATTENDED,
-        invitees=list(with_whom),
-        attendees=list(came),
-        handout_summary=summary,
-    )
-    db.session.add(made)
-    db.session.commit()
-    return made
 
 
 @pytest.fixture
@@ -40,7 +22,7 @@ def couple(counsellor, make_case):
 def test_a_joint_handout_gives_each_partner_only_their_homework(
     app, counsellor, couple, make_assignment
 ):
-    joint = session(couple)
+    joint = add_session_with(couple)
     make_assignment(couple, "appreciation-noticing-log", "a", note=SOLO_NOTE, session=joint)
     make_assignment(couple, "i-statement-rewrites", "each", note=EACH_NOTE, session=joint)
     # Given later, at no session: on no handout of this one.
@@ -65,8 +47,10 @@ def test_a_joint_handout_gives_each_partner_only_their_homework(
 
 
 def test_an_individual_session_is_one_partners_alone(app, counsellor, couple, make_assignment):
-    joint = session(couple, days_ago=10)
-    alone = session(couple, days_ago=3, with_whom=("a",), came=("a",), summary="Alex alone.")
+    joint = add_session_with(couple, days_ago=10)
+    alone = add_session_with(
+        couple, days_ago=3, with_whom=("a",), came=("a",), summary="Alex alone."
+    )
     make_assignment(couple, "appreciation-noticing-log", "a", note=SOLO_NOTE, session=alone)
     alex, jordan = (sign_in(app, p.user) for p in couple.partners)
     assert jordan.get(f"/portal/handouts/{alone.id}.pdf").status_code == 404
@@ -123,8 +107,8 @@ def test_the_closing_summary_is_written_for_its_reader(
     app, counsellor, couple, make_assignment, make_entry
 ):
     alex, jordan = couple.partners
-    session(couple, days_ago=30)
-    session(couple, days_ago=20, with_whom=("a",), came=("a",))
+    add_session_with(couple, days_ago=30)
+    add_session_with(couple, days_ago=20, with_whom=("a",), came=("a",))
     solo = make_assignment(couple, "appreciation-noticing-log", "a", note=SOLO_NOTE)
     each = make_assignment(couple, "i-statement-rewrites", "each")
     make_entry(solo, alex, helpful=5)

@@ -27,7 +27,7 @@ from practice.screening.alerts import SafetyAlert
 from practice.screening.items import ITEMS
 from practice.screening.models import PartnerScreen
 from practice.sessions.models import Session
-from tests.test_non_interference import quiet, sign_in
+from tests.factories import quiet, sign_in
 
 ANSWERS = {f"q_{item.key.replace('-', '_')}": "no" for item in ITEMS}
 

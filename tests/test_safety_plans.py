@@ -8,7 +8,7 @@ from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.extensions import db
 from practice.safety.models import SafetyPlan
-from tests.test_non_interference import pdf_text, quiet, sign_in
+from tests.factories import pdf_text, quiet, sign_in
 
 SIGNS = "When he goes quiet and starts checking my messages."
 SAFE = "Keep my phone charged; leave by the back door and go to my sister's."

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
-from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.models import Addendum, Note, Session, SessionStatus
 from tests.conftest import PASSWORD
+from tests.factories import ADDENDUM_TEXT, NOTE_TEXT, add_addendum, add_session, at, signed_note
 
 HANDOUT = "We practised slowing the cycle down and noticing the pause"
 
@@ -24,28 +24,6 @@ HANDOUT = "We practised slowing the cycle down and noticing the pause"
 def as_counsellor(auth, counsellor):
     auth.login(counsellor)
     return counsellor
-
-
-def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
-    """A UTC moment ``days`` from today (the practice's zone is UTC unless a test sets one)."""
-    return datetime.combine(practice_today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
-
-
-def add_session(
-    case, days, hour=10, *, status=SessionStatus.ATTENDED, attendees=("a", "b"), minutes=50
-) -> Session:
-    """A session row made directly, for tests that are not about the form."""
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=at(days, hour),
-        ends_at=at(days, hour) + timedelta(minutes=minutes),
-        status=status,
-        attendees=list(attendees) if status is SessionStatus.ATTENDED else [],
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
 
 
 def session_data(**change) -> dict:
@@ -447,9 +425,6 @@ SESSION_URLS = [
     ("POST", "/cases/{case}/sessions/{session}/note/addenda"),
 ]
 
-NOTE_TEXT = "Alex spoke of feeling invisible at home"
-ADDENDUM_TEXT = "Correction: the weekend in question was in March"
-
 
 def posted() -> dict:
     """A form every sessions URL can take: a session, a note and an addendum at once."""
@@ -458,37 +433,6 @@ def posted() -> dict:
         "body": "An addendum from someone who should not reach it",
         "action": "save",
     }
-
-
-def signed_note(session, text=NOTE_TEXT, template=NoteTemplate.DAP) -> Note:
-    note = Note(
-        session_id=session.id,
-        case_id=session.case_id,
-        template=template,
-        body={"data": text, "assessment": "", "plan": ""},
-        author_id=session.counsellor_id,
-    )
-    db.session.add(note)
-    db.session.flush()
-    note.signed_by_id = session.counsellor_id
-    note.signed_at = now_utc()
-    note.content_hash = note.compute_hash()
-    db.session.commit()
-    return note
-
-
-def add_addendum(note, text=ADDENDUM_TEXT):
-    addendum = Addendum(
-        note_id=note.id,
-        case_id=note.case_id,
-        body=text,
-        signed_by_id=note.signed_by_id,
-        signed_at=now_utc(),
-    )
-    addendum.content_hash = addendum.compute_hash()
-    db.session.add(addendum)
-    db.session.commit()
-    return addendum
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.reminders.due import due_reminders
 from practice.screening.alerts import SafetyAlert
-from tests.test_non_interference import pdf_text, quiet, sign_in
-from tests.test_reports_per_reader import session
+from tests.factories import add_session_with, pdf_text, quiet, sign_in
 
 HOUR = "self-care-protected-hour"  # each; "agree the time with your partner"
 VOICE = "betrayal-voice-the-fear"  # one partner; "let your partner know"
@@ -205,7 +204,7 @@ def test_a_partners_alert_holds_it_too(app, counsellor, make_case):
 def given(counsellor, make_case, make_assignment):
     """A couple with homework given at a session: some that involves the partner, some not."""
     case = make_case(counsellor)
-    at = session(case, days_ago=2)
+    at = add_session_with(case, days_ago=2)
     due = practice_today() + timedelta(days=1)
     return (
         case,

@@ -12,17 +12,16 @@ import json
 import os
 import re
 import shutil
-import uuid
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import expect
 
 from practice.auth.models import LoginSession, User
 from practice.database import FixedClock
+from tests.e2e.helpers import Couple, Homework, join, new_counsellor, open_case, tag
 from tests.live import ROOT, flask_command, start_gunicorn, stop, wait_until_up
 
 SHOTS = ROOT / "build" / "screenshots"
@@ -108,11 +107,12 @@ def live_server(live_instance, _screenshot_folder, server_clock):
         OWNER[1],
         check=True,
     )
-    log = ROOT / "build" / "e2e-server.log"
+    # One server per test process (pytest-xdist), each with its own log.
+    log = ROOT / "build" / f"e2e-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
     server, base = start_gunicorn(env, log, workers=2)
-    if not wait_until_up(base, 30):
+    if not wait_until_up(base):
         stop(server)
-        pytest.fail("the server did not start; see build/e2e-server.log")
+        pytest.fail(f"the server did not start; see {log}")
     yield base
     stop(server)
 
@@ -231,93 +231,32 @@ def person(browser, live_server):
 
 # --- A couple on the journeys' server, made through the pages --------------------------
 
-PASSWORD = "a partner's long password"
+#: The exercise the ``couple`` fixture's partners do together.
 EXERCISE = "A different date every week"
-
-
-def log_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
-
-
-def log_out(page, name: str) -> None:
-    """The way a person logs out, on a phone: the menu, their name, Log out."""
-    menu = page.get_by_role("button", name="Show menu")
-    if menu.is_visible():
-        menu.click()
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You have logged out.")).to_be_visible()
 
 
 @pytest.fixture
 def couple(person):
     """A couple with portal logins and an exercise to do together; names made unique."""
-    tag = uuid.uuid4().hex[:8]
-    counsellor = (f"c-{tag}@e2e.example.org", "the counsellor's long password")
-    names = {"a": f"Alex {tag}", "b": f"Jordan {tag}"}
-    emails = {p: f"{p}-{tag}@e2e.example.org" for p in names}
-
-    owner = person(f"shared-{tag}-owner")
-    page = owner.page
-    log_in(page, owner.base, *OWNER)
-    page.goto(owner.base + "/admin/accounts")
-    page.get_by_role("link", name="New counsellor").click()
-    page.get_by_label("Name").fill(f"Casey {tag}")
-    page.get_by_label("Email").fill(counsellor[0])
-    page.get_by_label("First password").fill(counsellor[1])
-    page.get_by_label("Type it again").fill(counsellor[1])
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"can now log in as {counsellor[0]}")).to_be_visible()
-    owner.close()
-
-    desk = person(f"shared-{tag}-counsellor")
-    page = desk.page
-    log_in(page, desk.base, *counsellor)
-    page.get_by_role("link", name="Open a case").first.click()
-    for position, label in (("a", "Partner A"), ("b", "Partner B")):
-        page.get_by_label(f"{label}'s name").fill(names[position])
-        page.get_by_label(f"{label}'s email").fill(emails[position])
-    page.get_by_label("Status").select_option("active")
-    page.get_by_role("button", name="Open case").click()
-    case_url = page.url.removeprefix(desk.base)
-    page.get_by_role("link", name="Record a screening").first.click()
-    page.get_by_label("No safety concerns identified").check()
-    page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_text("Saved: no safety concerns identified")).to_be_visible()
-    links = []
-    for _ in names:
-        page.get_by_role("button", name="Invite to the portal").first.click()
-        links.append(page.get_by_label(re.compile("One-time link")).input_value())
-        page.get_by_role("link", name="Back to the case").click()
-    page.get_by_role("link", name="Assign homework").first.click()
-    page.get_by_role("searchbox", name="Find an exercise").fill("date night")
-    page.get_by_role("button", name="Search").click()
-    page.locator(".list-group-item", has_text=EXERCISE).get_by_role("link", name="Choose").click()
-    page.get_by_label("Both together").check()
-    page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text(f"“{EXERCISE}” is assigned.")).to_be_visible()
-    desk.close()
-
+    mark = tag()
+    counsellor = new_counsellor(person, OWNER, f"Casey {mark}", f"c-{mark}@e2e.example.org")
+    made = Couple(
+        names={"a": f"Alex {mark}", "b": f"Jordan {mark}"},
+        emails={p: f"{p}-{mark}@e2e.example.org" for p in "ab"},
+        counsellor=counsellor,
+    )
+    open_case(person, made, [Homework("date night", EXERCISE, "Both together")])
     homework = None
-    for link in links:  # each partner joins on a phone of their own first
-        phone = person(f"shared-{tag}-joining", PHONE)
-        page = phone.page
-        page.goto(link)
-        page.get_by_label("Choose a password").fill(PASSWORD)
-        page.get_by_label("Type it again").fill(PASSWORD)
-        page.get_by_role("button", name="Set password and continue").click()
-        expect(page.get_by_role("heading", name=re.compile("Hello,"))).to_be_visible()
-        homework = page.get_by_role("link", name=re.compile(EXERCISE)).get_attribute("href")
+    for position in "ab":  # each partner joins on a phone of their own first
+        phone = join(person, made, position, PHONE)
+        link = phone.page.get_by_role("link", name=re.compile(EXERCISE))
+        homework = link.get_attribute("href")
         phone.close()
     return {
-        "names": names,
-        "emails": emails,
+        "names": made.names,
+        "emails": made.emails,
         "homework": homework,
-        "tag": tag,
-        "counsellor": (f"Casey {tag}", *counsellor),
-        "case_url": case_url,
+        "tag": mark,
+        "counsellor": counsellor,
+        "case_url": made.case_url,
     }

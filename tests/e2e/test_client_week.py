@@ -10,16 +10,24 @@ box with a visible edge, on a 44 px row that is itself the target.
 """
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, OWNER, PHONE, check_accessibility_strictly
+from tests.e2e.helpers import (
+    PASSWORD,
+    Couple,
+    Homework,
+    join,
+    log_in,
+    new_counsellor,
+    open_case,
+    tag,
+)
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a partner's long password"
 EXERCISE = "Turn a criticism into a question"
 #: Radio buttons and checkboxes as a thumb finds them.
 MEASURE = """() => Array.from(document.querySelectorAll('.form-check')).map(row => {
@@ -31,68 +39,27 @@ MEASURE = """() => Array.from(document.querySelectorAll('.form-check')).map(row 
 })"""
 
 
-def log_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
-
-
 @pytest.fixture
 def couple(person):
     """A couple with portal logins and an exercise each does daily; names made unique."""
-    tag = uuid.uuid4().hex[:8]
-    counsellor = (f"w-{tag}@e2e.example.org", "the counsellor's long password")
-    emails = {p: f"week-{p}-{tag}@e2e.example.org" for p in "ab"}
-
-    owner = person(f"week-{tag}-owner")
-    page = owner.page
-    log_in(page, owner.base, *OWNER)
-    page.goto(owner.base + "/admin/accounts")
-    page.get_by_role("link", name="New counsellor").click()
-    page.get_by_label("Name").fill(f"Casey {tag}")
-    page.get_by_label("Email").fill(counsellor[0])
-    page.get_by_label("First password").fill(counsellor[1])
-    page.get_by_label("Type it again").fill(counsellor[1])
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text(f"can now log in as {counsellor[0]}")).to_be_visible()
-    owner.close()
-
-    desk = person(f"week-{tag}-counsellor")
-    page = desk.page
-    log_in(page, desk.base, *counsellor)
-    page.get_by_role("link", name="Open a case").first.click()
-    for position, label, name in (("a", "Partner A", "Alex"), ("b", "Partner B", "Jordan")):
-        page.get_by_label(f"{label}'s name").fill(f"{name} {tag}")
-        page.get_by_label(f"{label}'s email").fill(emails[position])
-    page.get_by_label("Status").select_option("active")
-    page.get_by_role("button", name="Open case").click()
-    case_url = page.url.removeprefix(desk.base)
-    links = []
-    for _ in emails:
-        page.get_by_role("button", name="Invite to the portal").first.click()
-        links.append(page.get_by_label(re.compile("One-time link")).input_value())
-        page.get_by_role("link", name="Back to the case").click()
-    page.get_by_role("link", name="Assign homework").first.click()
+    mark = tag()
+    counsellor = new_counsellor(person, OWNER, f"Casey {mark}", f"w-{mark}@e2e.example.org")
+    made = Couple(
+        names={"a": f"Alex {mark}", "b": f"Jordan {mark}"},
+        emails={p: f"week-{p}-{mark}@e2e.example.org" for p in "ab"},
+        counsellor=counsellor,
+    )
     # The catalogue is British; the counsellor types the American spelling.
-    page.get_by_role("searchbox", name="Find an exercise").fill("criticize")
-    page.get_by_role("button", name="Search").click()
-    page.locator(".list-group-item", has_text=EXERCISE).get_by_role("link", name="Choose").click()
-    page.get_by_label("Each partner, separately").check()
-    page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text(f"“{EXERCISE}” is assigned.")).to_be_visible()
-    desk.close()
-
-    for link in links:
-        phone = person(f"week-{tag}-joining", PHONE)
-        phone.page.goto(link)
-        phone.page.get_by_label("Choose a password").fill(PASSWORD)
-        phone.page.get_by_label("Type it again").fill(PASSWORD)
-        phone.page.get_by_role("button", name="Set password and continue").click()
-        expect(phone.page.get_by_role("heading", name=re.compile("Hello,"))).to_be_visible()
-        phone.close()
-    return {"tag": tag, "emails": emails, "counsellor": counsellor, "case_url": case_url}
+    given = Homework("criticize", EXERCISE, "Each partner, separately")
+    open_case(person, made, [given], screened=False)
+    for position in "ab":
+        join(person, made, position, PHONE).close()
+    return {
+        "tag": mark,
+        "emails": made.emails,
+        "counsellor": counsellor[1:],
+        "case_url": made.case_url,
+    }
 
 
 def strictly(phone, step: str) -> None:

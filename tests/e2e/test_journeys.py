@@ -1,55 +1,85 @@
 """The five journeys of the practice, clicking only what a person would click.
 
-They run in order against one server and build on each other: the owner sets
-the practice up, a counsellor opens a case and gives homework, both partners
-join from their phones, the counsellor records and signs a session and hands
-out its PDFs, and finally someone tries what they should not.
+The owner sets the practice up, a counsellor opens a case and gives homework,
+both partners join from their phones, the counsellor records and signs a
+session and hands out its PDFs, and finally someone tries what they should not.
+Each journey builds what the ones before it would have left (a counsellor, a
+case with homework, partners who joined and did it) through the pages, under
+emails of its own, so that each runs alone, in any order, on the one server.
 """
 
 import re
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.e2e.conftest import OWNER, PHONE
+from tests.e2e.helpers import PASSWORD as CLIENT_PASSWORD
+from tests.e2e.helpers import Couple, Homework, join, log_in, new_counsellor, open_case, tag
+from tests.factories import pdf_text
 
 COUNSELLOR = ("casey@e2e.example.org", "casey's long password")
-PARTNERS = {
-    "a": ("Alex Morgan", "alex@e2e.example.org"),
-    "b": ("Jordan Morgan", "jordan@e2e.example.org"),
-}
-CLIENT_PASSWORD = "a partner's long password"
+PARTNERS = {"a": "Alex Morgan", "b": "Jordan Morgan"}
 NOTE_WORDS = "Alex pursued, Jordan withdrew; we slowed the cycle down together."
+HOMEWORK = [
+    Homework("I-statements", "Rewrite three complaints"),
+    Homework("date night", "A different date every week"),
+    Homework("appreciation", "Notice what usually goes unthanked"),
+]
 
-# The journeys are one story, in order: `make test` gives each test file to one
-# pytest-xdist worker (--dist loadfile), so one worker runs them all, in order.
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def story():
-    """What one journey leaves for the next: links, ids, addresses."""
-    return {}
+@pytest.fixture
+def casey_account(person):
+    """Casey Counsellor's account, with an email of this journey's own."""
+    return new_counsellor(person, OWNER, "Casey Counsellor", f"casey-{tag()}@e2e.example.org")
 
 
-def log_in(who, email, password):
-    page = who.go("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    return page
+@pytest.fixture
+def invited(person, casey_account, practice_day):
+    """What the counsellor's first journey leaves: the Morgans' case, screened, with
+    three exercises, the next session booked in two days, and both partners invited."""
+    mark = tag()
+    couple = Couple(
+        names=PARTNERS,
+        emails={p: f"{PARTNERS[p].split()[0].lower()}-{mark}@e2e.example.org" for p in "ab"},
+        counsellor=casey_account,
+    )
+    open_case(person, couple, HOMEWORK, next_session=practice_day + timedelta(days=2))
+    return couple
 
 
-def pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(data)).pages)
+@pytest.fixture
+def joined(person, invited):
+    """...and what the partners' journey leaves: each joined, wrote a rewrite (Jordan
+    shared theirs) and checked in."""
+    for position in "ab":
+        phone = join(person, invited, position, PHONE)
+        page = phone.page
+        page.get_by_role("link", name=re.compile("Rewrite three complaints")).click()
+        page.get_by_label(re.compile("Write your best rewrite")).fill(f"A rewrite ({position}).")
+        page.locator("fieldset", has_text="How helpful was it?").get_by_label("4").check()
+        page.locator("fieldset", has_text="How hard was it?").get_by_label("2").check()
+        if position == "b":
+            page.get_by_label("Share this entry with my partner").check()
+        page.get_by_role("button", name="Save my entry").click()
+        expect(page.get_by_text("Saved. Well done for doing it.")).to_be_visible()
+        page.get_by_role("link", name="Check in").click()
+        for question in ("happiness", "warm and comfortable", "rewarding", "satisfied"):
+            page.locator("fieldset", has_text=question).get_by_label(re.compile("^3")).check()
+        page.get_by_label("Trust").fill("6")
+        page.get_by_role("button", name="Send my check-in").click()
+        expect(page.get_by_text("Thank you.")).to_be_visible()
+        phone.close()
+    return invited
 
 
 def test_1_owner_sets_up_the_practice(person):
     owner = person("owner")
-    page = log_in(owner, *OWNER)
+    page = owner.page
+    log_in(page, owner.base, *OWNER)
     expect(page.get_by_role("heading", name=re.compile("Good to see you"))).to_be_visible()
     expect(page.get_by_role("heading", name="Setting up the practice")).to_be_visible()
     owner.look("dashboard-first-time")
@@ -72,22 +102,23 @@ def test_1_owner_sets_up_the_practice(person):
     owner.look("accounts")
 
 
-def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_day):
+def test_2_counsellor_opens_a_case_and_gives_homework(person, casey_account, practice_day):
+    mark = tag()
     casey = person("counsellor")
-    page = log_in(casey, *COUNSELLOR)
+    page = casey.page
+    log_in(page, casey.base, *casey_account[1:])
     casey.look("dashboard-empty")
     page.get_by_role("link", name="Open a case").first.click()
-    page.get_by_label("Partner A's name").fill(PARTNERS["a"][0])
-    page.get_by_label("Partner A's email").fill(PARTNERS["a"][1])
-    page.get_by_label("Partner B's name").fill(PARTNERS["b"][0])
-    page.get_by_label("Partner B's email").fill(PARTNERS["b"][1])
+    page.get_by_label("Partner A's name").fill(PARTNERS["a"])
+    page.get_by_label("Partner A's email").fill(f"alex-{mark}@e2e.example.org")
+    page.get_by_label("Partner B's name").fill(PARTNERS["b"])
+    page.get_by_label("Partner B's email").fill(f"jordan-{mark}@e2e.example.org")
     page.get_by_label("Poor communication").check()
     page.get_by_label("Goals").fill("Fewer rows about plans; more time as a couple.")
     page.get_by_label("Status").select_option("active")
     casey.look("new-case")
     page.get_by_role("button", name="Open case").click()
     expect(page.get_by_text("Case opened for Alex Morgan & Jordan Morgan")).to_be_visible()
-    story["case_url"] = page.url.removeprefix(casey.base)
     casey.look("case-new")
 
     page.get_by_role("link", name="Record a screening").first.click()
@@ -99,12 +130,10 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_da
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Saved: no safety concerns identified.")).to_be_visible()
 
-    story["links"] = {}
     for position in ("a", "b"):
         page.get_by_role("button", name="Invite to the portal").first.click()
         expect(page.get_by_role("heading", name=re.compile("Invitation for"))).to_be_visible()
-        link = page.get_by_label(re.compile("One-time link")).input_value()
-        story["links"][position] = link.removeprefix(casey.base)
+        expect(page.get_by_label(re.compile("One-time link"))).to_have_value(re.compile("/invite/"))
         casey.look(f"invitation-{position}")
         page.get_by_role("link", name="Back to the case").click()
 
@@ -138,11 +167,11 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_da
 
 
 @pytest.mark.parametrize(("position", "share"), [("a", False), ("b", True)])
-def test_3_each_partner_joins_from_a_phone(person, story, position, share):
-    name, email = PARTNERS[position]
+def test_3_each_partner_joins_from_a_phone(person, invited, position, share):
+    name, email = PARTNERS[position], invited.emails[position]
     first = name.split()[0]
     phone = person(f"partner-{position}", PHONE)
-    page = phone.go(story["links"][position])
+    page = phone.go(invited.links[position])
     expect(page.get_by_role("heading", name=f"Welcome, {first}")).to_be_visible()
     phone.look("invitation")
     expect(page.get_by_label("Your email")).to_have_value(email)
@@ -182,17 +211,17 @@ def test_3_each_partner_joins_from_a_phone(person, story, position, share):
         page.get_by_role("button", name="Show menu").click()
         page.get_by_role("link", name="My entries").click()
         phone.look("my-entries")
-    story.setdefault("entries", []).append(phone.page.url)
 
 
-def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
+def test_4_counsellor_records_signs_and_hands_out(person, joined, practice_day):
     casey = person("counsellor-session")
-    page = log_in(casey, *COUNSELLOR)
+    page = casey.page
+    log_in(page, casey.base, *joined.counsellor[1:])
     casey.look("dashboard")
     page.get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", name=re.compile("Week of"))).to_be_visible()
     casey.look("calendar-week")
-    page.goto(casey.base + story["case_url"])
+    page.goto(casey.base + joined.case_url)
     page.get_by_role("link", name="Sessions").click()
     page.get_by_role("link", name="Add a session").first.click()
     # Today at midnight on the server's clock: started, whatever the hour (it booked
@@ -205,7 +234,6 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
     )
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_text("Write the note while it is fresh.")).to_be_visible()
-    story["session_url"] = page.url.removeprefix(casey.base)
 
     page.get_by_role("link", name="Write the note").click()
     expect(page.get_by_label("Template", exact=True)).to_have_value("eft")
@@ -228,7 +256,7 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
 
     # One handout for each partner, headed with their own name. (Its homework is what
     # was given at the session; this couple's was given from the case page.)
-    for name, _ in PARTNERS.values():
+    for name in PARTNERS.values():
         first = name.split()[0]
         with page.expect_download() as handout:
             page.get_by_role("link", name=f"{first}’s handout (PDF)").click()
@@ -241,7 +269,7 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
         assert "practised pausing it" in text
         assert NOTE_WORDS not in text
 
-    page.goto(casey.base + story["case_url"])
+    page.goto(casey.base + joined.case_url)
     page.get_by_role("link", name="Progress", exact=True).click()
     expect(page.get_by_role("heading", name="Relationship satisfaction (CSI-4)")).to_be_visible()
     casey.look("progress")
@@ -253,9 +281,11 @@ def test_4_counsellor_records_signs_and_hands_out(person, story, practice_day):
     assert "1 session attended" in text
 
 
-def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_logins):
+def test_5_what_nobody_should_be_able_to_do(person, joined, practice_day, end_logins):
+    _, counsellor_email, counsellor_password = joined.counsellor
     casey = person("counsellor-abuse")
-    page = log_in(casey, *COUNSELLOR)
+    page = casey.page
+    log_in(page, casey.base, counsellor_email, counsellor_password)
     # Another couple, with homework of their own.
     page.get_by_role("link", name="New case").first.click()
     page.get_by_label("Partner A's name").fill("Sam Other")
@@ -274,14 +304,15 @@ def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_log
 
     # Alex's private entry, and Alex's view of everything that is not theirs.
     alex = person("partner-a-abuse", PHONE)
-    page = log_in(alex, PARTNERS["a"][1], CLIENT_PASSWORD)
+    page = alex.page
+    log_in(page, alex.base, joined.emails["a"], CLIENT_PASSWORD)
     page.goto(alex.base + "/portal/entries")
     private_entry = page.locator("a[href^='/portal/entries/']").first.get_attribute("href")
     foreign = other_homework.replace(f"{other_case}/homework/", "/portal/homework/")
     for url in (
         other_case,
-        story["case_url"],
-        story["case_url"] + "/progress",
+        joined.case_url,
+        joined.case_url + "/progress",
         "/dashboard",
         "/catalogue/",
         foreign,
@@ -293,7 +324,8 @@ def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_log
 
     # Jordan never reaches Alex's private entry.
     jordan = person("partner-b-abuse", PHONE)
-    page = log_in(jordan, PARTNERS["b"][1], CLIENT_PASSWORD)
+    page = jordan.page
+    log_in(page, jordan.base, joined.emails["b"], CLIENT_PASSWORD)
     page.goto(jordan.base + private_entry)
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
 
@@ -312,7 +344,7 @@ def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_log
 
     # A note typed while the login timed out is kept, not lost.
     page = casey.page
-    page.goto(casey.base + story["case_url"] + "/sessions/new")
+    page.goto(casey.base + joined.case_url + "/sessions/new")
     page.get_by_label("Date").fill((practice_day - timedelta(days=2)).isoformat())
     page.get_by_label("Start time").fill("08:00")
     page.get_by_label("Status").select_option("attended")
@@ -329,13 +361,13 @@ def test_5_what_nobody_should_be_able_to_do(person, story, practice_day, end_log
     # The login ends on the server (the idle timeout, or the owner ending it) while the
     # browser keeps its cookie, which names the login that ended.
     cookies = casey.context.cookies()
-    assert end_logins(COUNSELLOR[0]) >= 1
+    assert end_logins(counsellor_email) >= 1
     assert casey.context.cookies() == cookies
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your login had ended, so nothing was saved yet.")).to_be_visible()
     casey.look("login-after-timeout")
-    page.get_by_label("Email").fill(COUNSELLOR[0])
-    page.get_by_label("Password").fill(COUNSELLOR[1])
+    page.get_by_label("Email").fill(counsellor_email)
+    page.get_by_label("Password").fill(counsellor_password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("This is what you had typed before your login ended.")).to_be_visible()
     expect(page.get_by_label("Data")).to_have_value(words)

@@ -13,7 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, PHONE, SHOTS, log_in
+from tests.e2e.conftest import PHONE, SHOTS
+from tests.e2e.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import EXERCISE, PASSWORD, PHONE, log_in, log_out
+from tests.e2e.conftest import EXERCISE, PHONE
+from tests.e2e.helpers import PASSWORD, log_in, log_out
 
 pytestmark = pytest.mark.browser
 

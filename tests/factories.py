@@ -1,0 +1,278 @@
+"""Builders the tests share: rows made directly, form data, signing in, reading PDFs.
+
+Test modules take what they share from here (and fixtures from ``conftest.py``);
+no test module imports from another, so each can be read and run on its own.
+Rows are made directly, for tests that are not about the form that makes them.
+"""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from io import BytesIO
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from practice.cases.models import Partner
+from practice.database import now_utc
+from practice.dates import practice_today
+from practice.extensions import db
+from practice.progress.csi import score
+from practice.progress.models import CheckIn
+from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+
+#: Every account the tests make has this password (conftest.py's ``make_user``).
+PASSWORD = "correct horse battery"
+
+
+# --- Signing in and reading what comes back ---------------------------------------
+
+
+def sign_in(app, user):
+    """A test client signed in as ``user`` (with the tests' password); signed out for None."""
+    browser = app.test_client()
+    if user is not None:
+        response = browser.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, f"{user.email} could not sign in"
+    return browser
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page, white space folded so wrapped lines still match."""
+    reader = PdfReader(BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+#: What differs between two fetches of the same page without anyone changing anything.
+NOISE = (
+    re.compile(r'(name="(?:csrf_token|form_token)"[^>]*value=")[^"]*'),
+    re.compile(r'(name="(?:csrf-token|mend-user)" content=")[^"]*'),
+    re.compile(r'("exported_at": ")[^"]*'),
+    re.compile(r"(DTSTAMP:)\S+"),
+    re.compile(r"(Exported )\w+ \d+ \w+ \d{4} at \d\d:\d\d"),  # the record PDF's minute
+)
+
+
+def quiet(text: str) -> str:
+    """``text`` with its noise (form tokens, export times) blanked out."""
+    for pattern in NOISE:
+        text = pattern.sub(r"\1…", text)
+    return text
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+# --- Cases and invitations ---------------------------------------------------------
+
+
+def new_case_data(**change) -> dict:
+    """A valid "open a case" form for Alex and Jordan Morgan, with ``change`` applied."""
+    data = {
+        "partner_a_name": "Alex Morgan",
+        "partner_a_email": "alex@example.org",
+        "partner_b_name": "Jordan Morgan",
+        "partner_b_email": "jordan@example.org",
+        "label": "",
+        "concerns": ["poor-communication", "loss-of-connection"],
+        "goals": "Argue less; feel like a team.",
+        "status": "intake",
+        "start_date": practice_today().isoformat(),
+        "form_token": "t-1",
+    }
+    data.update(change)
+    return data
+
+
+def invite(client, case, position="a") -> str:
+    """Invite a partner (giving them an email first if they have none); the link shown."""
+    partner = db.session.get(Partner, case.partner(position).id)
+    if partner.email is None:
+        partner.email = f"{partner.first_name.lower()}@example.org"
+        db.session.commit()
+    response = client.post(f"/cases/{case.id}/partners/{partner.id}/invite")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).data.decode()
+    return link_on(page)
+
+
+def link_on(page: str) -> str:
+    """The one-time link an invitation page shows, as a path."""
+    link = page.split('id="link" readonly value="')[1].split('"')[0]
+    return link.replace("http://localhost", "")
+
+
+#: A practice's own exercise, as the "new exercise" form sends it.
+EXERCISE = {
+    "strategy": "i-statements",
+    "title": "Our kitchen-table version",
+    "instructions": "Each evening this week, notice one complaint and rewrite it.",
+    "who": "each",
+    "cadence": "n-per-week",
+    "per_week": "3",
+    "minutes": "10",
+    "prompts": "What did you rewrite?\nHow did your partner respond?",
+}
+
+
+# --- Sessions, notes and check-ins ---------------------------------------------------
+
+NOTE_TEXT = "Alex spoke of feeling invisible at home"
+ADDENDUM_TEXT = "Correction: the weekend in question was in March"
+#: The draft note of :func:`add_reported_session`: clinical, never in a handout.
+CLINICAL_NOTE = "Clinical note text that must never reach a handout"
+SUMMARY = "We practised slowing the pattern down when plans change."
+
+
+def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
+    """A UTC moment ``days`` from today (the practice's zone is UTC unless a test sets one)."""
+    return datetime.combine(practice_today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
+
+
+def add_session(
+    case, days, hour=10, *, status=SessionStatus.ATTENDED, attendees=("a", "b"), minutes=50
+) -> Session:
+    """A session ``days`` from today at ``hour``."""
+    session = Session(
+        case_id=case.id,
+        counsellor_id=case.counsellor_id,
+        starts_at=at(days, hour),
+        ends_at=at(days, hour) + timedelta(minutes=minutes),
+        status=status,
+        attendees=list(attendees) if status is SessionStatus.ATTENDED else [],
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def add_reported_session(
+    case,
+    *,
+    days_ago=7,
+    status=SessionStatus.ATTENDED,
+    summary=SUMMARY,
+    step=3,
+    blocks=None,
+    note=CLINICAL_NOTE,
+) -> Session:
+    """A session as the reports read it: an EFT step, building-block ratings, a handout
+    summary and (unless ``note`` is empty) a draft DAP note."""
+    start = now_utc() - timedelta(days=days_ago)
+    session = Session(
+        case_id=case.id,
+        counsellor_id=case.counsellor_id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=50),
+        status=status,
+        attendees=["a", "b"],
+        eft_step=step,
+        block_ratings=blocks or {"trust": 5, "support": 6},
+        handout_summary=summary,
+    )
+    db.session.add(session)
+    db.session.flush()
+    if note:
+        db.session.add(
+            Note(
+                session_id=session.id,
+                case_id=case.id,
+                template=NoteTemplate.DAP,
+                body={"data": note},
+                author_id=case.counsellor_id,
+            )
+        )
+    db.session.commit()
+    return session
+
+
+def add_session_with(
+    case, *, days_ago=3, with_whom=(), came=("a", "b"), summary="We slowed it down."
+) -> Session:
+    """An attended session to which ``with_whom`` were invited (nobody named: both) and
+    ``came`` came."""
+    start = now_utc() - timedelta(days=days_ago)
+    made = Session(
+        case_id=case.id,
+        counsellor_id=case.counsellor_id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=50),
+        status=SessionStatus.ATTENDED,
+        invitees=list(with_whom),
+        attendees=list(came),
+        handout_summary=summary,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def signed_note(session, text=NOTE_TEXT, template=NoteTemplate.DAP) -> Note:
+    """The session's note, written and signed by its counsellor."""
+    note = Note(
+        session_id=session.id,
+        case_id=session.case_id,
+        template=template,
+        body={"data": text, "assessment": "", "plan": ""},
+        author_id=session.counsellor_id,
+    )
+    db.session.add(note)
+    db.session.flush()
+    note.signed_by_id = session.counsellor_id
+    note.signed_at = now_utc()
+    note.content_hash = note.compute_hash()
+    db.session.commit()
+    return note
+
+
+def add_addendum(note, text=ADDENDUM_TEXT) -> Addendum:
+    """A signed addendum to a signed note, by the note's signer."""
+    addendum = Addendum(
+        note_id=note.id,
+        case_id=note.case_id,
+        body=text,
+        signed_by_id=note.signed_by_id,
+        signed_at=now_utc(),
+    )
+    addendum.content_hash = addendum.compute_hash()
+    db.session.add(addendum)
+    db.session.commit()
+    return addendum
+
+
+def add_check_in(partner, days, answers, blocks=None, by=None) -> CheckIn:
+    """A CSI-4 check-in by ``partner`` (or entered by ``by``) at 09:00, ``days`` from today."""
+    check_in = CheckIn(
+        case_id=partner.case_id,
+        partner_id=partner.id,
+        completed_at=at(days, 9),
+        csi_happiness=answers[0],
+        csi_warm=answers[1],
+        csi_rewarding=answers[2],
+        csi_satisfied=answers[3],
+        csi_total=score(answers),
+        blocks=blocks or {},
+        entered_by_id=(by or partner.user).id,
+    )
+    db.session.add(check_in)
+    db.session.commit()
+    return check_in
+
+
+def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
+    """A CSI-4 check-in by ``partner`` ``days_ago`` days before now, with a trust rating."""
+    db.session.add(
+        CheckIn(
+            case_id=case.id,
+            partner_id=partner.id,
+            completed_at=now_utc() - timedelta(days=days_ago),
+            csi_happiness=answers[0],
+            csi_warm=answers[1],
+            csi_rewarding=answers[2],
+            csi_satisfied=answers[3],
+            csi_total=sum(answers),
+            blocks={"trust": 6},
+            entered_by_id=partner.user_id,
+        )
+    )
+    db.session.commit()
