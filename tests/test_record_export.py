@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
+from practice.dates import format_spoken
 from practice.extensions import db
 from practice.sessions.models import Session
-from practice.web import format_spoken
 from tests.test_progress import add_check_in
 from tests.test_reports import pdf_text
 from tests.test_sessions import add_session, signed_note

@@ -22,20 +22,20 @@ from practice.calendar.recurrence import (
 from practice.calendar.services import SeriesPlan, book, book_series, series_sessions
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case, CaseStatus
-from practice.dates import practice_today
+from practice.dates import practice_today, practice_zone
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.idempotency import create_once
 from practice.screening.holds import joint_session_problem
 from practice.sessions.models import Session
-from practice.web import form_page, practice_zone, settings
+from practice.settings import practice_settings
 
 OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 
 
 def _zone_problem() -> str | None:
     try:
-        zone_named(settings().timezone)
+        zone_named(practice_settings().timezone)
     except ScheduleError as exc:
         return str(exc)
     return None
@@ -138,7 +138,7 @@ def new():
             return _book(form, case)
         except ScheduleError as exc:
             place_error(form, exc)
-    return form_page("calendar/new.html", form, zone=settings().timezone)
+    return form_page("calendar/new.html", form, zone=practice_settings().timezone)
 
 
 def place_error(form, error: ScheduleError) -> None:
@@ -151,7 +151,7 @@ def place_error(form, error: ScheduleError) -> None:
 
 
 def _book(form: ScheduleForm, case: Case):
-    zone = zone_named(settings().timezone)
+    zone = zone_named(practice_settings().timezone)
     invitees = _invitees(form, case)
     reason = (form.joint_reason.data or "").strip() or None
     if problem := joint_session_problem(case, invitees, reason):

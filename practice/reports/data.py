@@ -17,6 +17,7 @@ from practice import audience
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, CaseStatus, Partner
 from practice.catalogue.models import ExerciseContent
+from practice.dates import format_date, format_datetime, local
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.progress.data import Progress, progress_for_case
@@ -29,7 +30,6 @@ from practice.progress.periods import (
     in_fives,
 )
 from practice.sessions.models import Session, SessionStatus
-from practice.web import format_date, format_datetime, local
 
 CONFIDENTIAL = "Confidential: prepared for {who} by {practice}. Please keep it private."
 

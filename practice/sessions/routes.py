@@ -12,9 +12,9 @@ from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import LocalTimeError, local_to_utc, practice_today, utc_to_local
+from practice.dates import LocalTimeError, format_datetime, local, local_to_utc, practice_today
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.screening.holds import joint_session_problem, joint_work_held
@@ -38,7 +38,6 @@ from practice.sessions.services import (
     sign,
     signs_the_same,
 )
-from practice.web import form_page, format_datetime
 
 bp = Blueprint("sessions", __name__)
 
@@ -128,10 +127,10 @@ def _when_and_status(form, case: Case, session_id: int | None):
     if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED):
         other = clash(case.counsellor_id, starts_at, ends_at, ignore=session_id)
         if other is not None:
-            local = utc_to_local(other.starts_at)
+            starts = local(other.starts_at)
             form.time.errors.append(
                 f"That overlaps your session with {other.case.label} on "
-                f"{local.day} {local:%b} at {local:%H:%M}."
+                f"{starts.day} {starts:%b} at {starts:%H:%M}."
             )
             return None
     if status is SessionStatus.ATTENDED and not form.attendees.data:
@@ -217,15 +216,15 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
 
 def _fill_facts(form, session: Session) -> None:
     """Put the session's facts as they stand into a form that has their fields."""
-    local = utc_to_local(session.starts_at)
-    form.day.data, form.time.data = local.date(), local.time()
+    starts = local(session.starts_at)
+    form.day.data, form.time.data = starts.date(), starts.time()
     form.duration.data = session.duration_minutes
     form.status.data = session.status.value
     form.attendees.data = list(session.attendees or [])
 
 
 def signed_facts_refusal(session: Session) -> str:
-    signed_on = utc_to_local(session.note.signed_at)
+    signed_on = local(session.note.signed_at)
     return (
         f"This session's note was signed on {signed_on.day} {signed_on:%b %Y}, so its date, "
         "time, status and who came are locked with it. Nothing was changed. To correct them, "
@@ -270,8 +269,8 @@ def edit(case_id: int, session_id: int):
         return session_page(case, session, refusal=signed_facts_refusal(session)), 409
     form = SessionForm(partners=case.partners, obj=session)
     if request.method == "GET" and not restoring():
-        local = utc_to_local(session.starts_at)
-        form.day.data, form.time.data = local.date(), local.time()
+        starts = local(session.starts_at)
+        form.day.data, form.time.data = starts.date(), starts.time()
         form.duration.data = session.duration_minutes
         form.status.data = session.status.value
         form.with_whom.data = session.invitees[0] if session.invitees else "all"
@@ -294,8 +293,8 @@ def edit(case_id: int, session_id: int):
 
 def _note_context(case: Case, session: Session) -> dict:
     previous = previous_attended(session)
-    until = utc_to_local(session.starts_at).date()
-    since = utc_to_local(previous.starts_at).date() if previous else None
+    until = local(session.starts_at).date()
+    since = local(previous.starts_at).date() if previous else None
     return {"homework": homework_since(case, since, until), "previous": previous}
 
 
@@ -304,7 +303,7 @@ def _signed_refusal(case: Case, session: Session):
     note = session.note
     audit.record("note.change_refused", note)
     refusal = (
-        f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
+        f"This note was signed on {local(note.signed_at):%d %b %Y} and can no "
         "longer be changed. Nothing was saved. To correct or add to it, write an addendum."
     )
     return session_page(case, session, refusal=refusal), 409
@@ -424,7 +423,7 @@ def autosave(case_id: int, session_id: int):
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
     _save_note(case, session, session.note, template, form)
-    return {"saved": True, "at": utc_to_local(now_utc()).strftime("%H:%M:%S")}
+    return {"saved": True, "at": local(now_utc()).strftime("%H:%M:%S")}
 
 
 @bp.post("/<int:session_id>/note/addenda")
