@@ -24,7 +24,7 @@ from practice.progress.data import Progress, progress_for_case
 from practice.progress.figures import csi_chart, figures, period_figures
 from practice.progress.periods import (
     CheckInsInPeriod,
-    Period,
+    SessionPeriod,
     check_ins_by_period,
     grouped,
     in_fives,
@@ -180,7 +180,7 @@ class ProgressReport:
     p: Progress
     charts: dict[str, Markup | None]
     # Set when a long case is printed five sessions at a time (see practice.progress.periods).
-    periods: tuple[Period, ...] = ()
+    periods: tuple[SessionPeriod, ...] = ()
     check_ins: tuple[CheckInsInPeriod, ...] = ()
     # Work together is paused (practice.cases.pauses): the timeline and staging wait.
     paused: bool = False
