@@ -80,7 +80,7 @@ def configure_secrets(app: Flask) -> None:
     """Refuse to start without required secrets; in development, make them."""
     if app.config["GENERATE_MISSING_KEYS"]:
         ensure_instance_keys(app)
-    missing = [name for name in ("SECRET_KEY", "NOTES_KEYS") if not app.config.get(name)]
+    missing = [name for name in app.config["REQUIRED_SETTINGS"] if not app.config.get(name)]
     if missing:
         raise RuntimeError(
             f"Mend will not start without {' and '.join(missing)}: set "
