@@ -154,10 +154,11 @@ def share_progress(case_id: int):
     case = get_case_or_404(case_id)
     form = ShareProgressForm()
     held = joint_work_held(case)
+    confirmed = form.validate_on_submit()
     if held and form.is_submitted():
-        form.validate()
+        # Refused whether or not the box was ticked; the box's own message shows too.
         form.form_errors.append(f"Sharing with the couple is held. {held}")
-    elif form.validate_on_submit():
+    elif confirmed:
         if not case.progress_shared:
             case.progress_shared = True
             audit.record("progress.share", case)
