@@ -181,8 +181,11 @@ def correct_entry(
 
 
 @dataclass
-class Progress:
-    """One person's (or the couple's) keeping up with one assignment."""
+class KeepingUp:
+    """One person's (or the couple's) keeping up with one assignment.
+
+    (Not the case's progress over its sessions: that is ``practice.progress.data.Progress``.)
+    """
 
     who: str  # a partner's first name, or "Together"
     partner: Partner | None
@@ -217,7 +220,7 @@ def entry_days(case: Case, reader: Partner | None = None) -> dict[tuple[int, int
     return days
 
 
-def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[Progress]:
+def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[KeepingUp]:
     """Adherence of each person the assignment is for, as of ``today``."""
     end = assignment.due_on
     if not assignment.is_active and assignment.withdrawn_at:
@@ -232,7 +235,7 @@ def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[
             made = days.get((assignment.id, partner.id), [])
             who = partner.first_name
         result.append(
-            Progress(
+            KeepingUp(
                 who,
                 partner,
                 adherence(
