@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from practice import audience
-from practice.admin.models import PracticeSettings
+from practice.admin.models import DEFAULT_SUPPORT_RESOURCES, PracticeSettings
 from practice.auth.models import Role, User
 from practice.calendar.recurrence import occurrence_days, series_slots
 from practice.calendar.services import SeriesPlan, book_series, series_sessions
@@ -36,7 +36,6 @@ from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.items import KEYS
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
-from practice.settings import practice_settings
 from practice.vocabulary import BUILDING_BLOCKS
 
 OWNER = ("owner@demo.mend", "Dr Ruth Okafor")
@@ -224,7 +223,7 @@ def seed(password: str) -> list[tuple[str, str]]:
                 address="12 Mill Lane\nSpringfield, IL 62701",
                 timezone="America/Chicago",
                 page_size="Letter",
-                support_resources=practice_settings().support_resources,
+                support_resources=DEFAULT_SUPPORT_RESOURCES,
             )
         )
     logins = [("owner", OWNER[0])]

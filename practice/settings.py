@@ -6,7 +6,7 @@ database once. The row itself, and the owner's form for it, live in
 ``practice.admin``.
 """
 
-from flask import g, has_request_context
+from flask import g
 from sqlalchemy.exc import SQLAlchemyError
 
 from practice.admin.models import PracticeSettings
@@ -14,13 +14,12 @@ from practice.extensions import db
 
 
 def practice_settings() -> PracticeSettings:
-    """The practice settings: read once per request, afresh each time outside one.
+    """The practice settings, read once per request (once per app context outside one).
 
-    Outside a request (a command, a test's own code) an app context can last long
-    enough for the owner to change the settings in it, so nothing is kept there.
+    A command runs in one app context: it reads the settings once, as a request
+    does, and never holds a transaction open just to look up the time zone again.
+    Code that changes the settings outside a request drops ``g.practice_settings``.
     """
-    if not has_request_context():
-        return PracticeSettings.get()
     if "practice_settings" not in g:
         try:
             g.practice_settings = PracticeSettings.get()
