@@ -174,6 +174,9 @@ MATRIX: dict[str, Row] = {
     "catalogue.strategy": staff(),
     "catalogue.exercise": staff(),
     "catalogue.print_exercise": staff(),
+    # Offers only the user's own open cases; a case id not theirs is a 404 (see
+    # tests/test_assign_from_catalogue.py), an empty choice a 400.
+    "catalogue.assign_to_case": staff(),
     "catalogue.new_exercise": staff(),
     "reports.worksheet": staff(),
     "catalogue.edit_exercise": own_exercise(),

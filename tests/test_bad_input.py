@@ -207,8 +207,8 @@ def test_booking_beyond_the_bookable_window_says_so_beside_the_day(app, world, d
             "form_token": "c-" + "1" * 30,
             "case": str(world.mine.id),
             "day": day,
-            "start": "23:30",
-            "end": "23:59",
+            "time": "23:30",
+            "duration": "29",
         },
     )
     assert response.status_code == 400

@@ -79,10 +79,13 @@ def test_searching_a_strategy_by_name_offers_all_its_exercises(client, as_counse
     assert links[2] > max(links[:2])
 
 
-def test_search_without_a_query_lists_nothing(client, as_counsellor, case):
+def test_without_a_query_the_page_suggests_rather_than_searches(client, as_counsellor, case):
     page = client.get(f"/cases/{case.id}/homework/new").data.decode()
     assert "Find an exercise" in page
-    assert f"/cases/{case.id}/homework/new/" not in page
+    assert "No exercise matches" not in page
+    # What it offers are suggestions (tests/test_assign_from_catalogue.py), each saying why.
+    assert "Suggested for" in page
+    assert "fits stage 1" in page
 
 
 def test_together_exercises_cannot_be_chosen_when_safety_concerns(client, as_counsellor, make_case):

@@ -30,7 +30,10 @@ def test_a_weekly_series_moved_cancelled_subscribed_and_reminded(
     # The calendar's empty week offers to book; the form books six weekly sessions.
     assert "Book a session" in client.get("/calendar/week").data.decode()
     first_day = practice_today() + timedelta(days=1)
-    form = client.get(f"/calendar/new?date={first_day.isoformat()}").data.decode()
+    # Who can be expected depends on the case, so the case is chosen first.
+    choose = client.get(f"/calendar/new?date={first_day.isoformat()}").data.decode()
+    assert 'name="case"' in choose
+    form = client.get(f"/calendar/new?date={first_day.isoformat()}&case={case.id}").data.decode()
     token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', form).group(1)
     response = client.post(
         "/calendar/new",
@@ -38,8 +41,8 @@ def test_a_weekly_series_moved_cancelled_subscribed_and_reminded(
             "form_token": token,
             "case": str(case.id),
             "day": first_day.isoformat(),
-            "start": "10:00",
-            "end": "10:50",
+            "time": "10:00",
+            "duration": "50",
             "with_whom": "all",
             "repeat": "1",
             "count": "6",
@@ -56,7 +59,7 @@ def test_a_weekly_series_moved_cancelled_subscribed_and_reminded(
     moved_day = (second.starts_at + timedelta(days=1)).date()
     response = client.post(
         f"/calendar/cases/{case.id}/sessions/{second.id}/move",
-        data={"day": moved_day.isoformat(), "start": "12:00", "end": "12:50"},
+        data={"day": moved_day.isoformat(), "time": "12:00", "duration": "50"},
     )
     assert response.status_code == 302
     response = client.post(

@@ -394,3 +394,39 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     # What A sent their counsellor is not shown back, even to A (phones are shared).
     assert MARKERS["self_screen"] not in everything
     assert MARKERS["not_safe"] not in everything
+
+
+def test_the_counsellors_note_and_ratings_change_nothing_either_partner_sees(
+    app, counsellor, couple
+):
+    """Building-block ratings are counsellor-only clinical data, like the note they are
+    entered with: rating and signing leave both partners' views exactly as they were."""
+    joint = db.session.scalar(
+        sa.select(Session).where(
+            Session.case_id == couple.id, Session.status == SessionStatus.ATTENDED
+        )
+    )
+    feeds = {p.id: issue_feed(partner=p)[1] for p in couple.partners}
+    db.session.commit()
+    ids = case_ids(couple)
+    before = {p.id: view_of(app, p, feeds[p.id], ids) for p in couple.partners}
+    as_counsellor = sign_in(app, counsellor)
+    response = as_counsellor.post(
+        f"/cases/{couple.id}/sessions/{joint.id}/note?template=dap",
+        data={
+            "template": "dap",
+            "action": "sign",
+            "data": "MARKER-COUNSELLOR-NOTE",
+            **{f"block_{key}": "9" for key in ("communication", "trust", "teamwork")},
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.refresh(joint)
+    assert joint.block_ratings == {"communication": 9, "trust": 9, "teamwork": 9}
+    for partner in couple.partners:
+        after = view_of(app, partner, feeds[partner.id], ids)
+        for url, seen in after.items():
+            assert "MARKER-COUNSELLOR-NOTE" not in seen[1], url
+            assert seen == before[partner.id][url], f"{partner.position} at {url}:\n" + difference(
+                before[partner.id][url], seen
+            )

@@ -16,6 +16,7 @@ from practice.extensions import db
 from practice.parking import SESSION_KEY, ParkedForm
 from practice.sessions.locks import locks_lifted
 from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteError
+from practice.sessions.notes import switch_template
 from tests.conftest import PASSWORD
 from tests.test_sessions import add_addendum, add_session, signed_note
 
@@ -193,6 +194,179 @@ def test_a_template_cannot_be_swapped_once_a_draft_exists(client, as_counsellor,
     assert note.template is NoteTemplate.SOAP
     assert note.body["subjective"] == TYPED["soap"]["subjective"]
     assert "data" not in note.body
+
+
+# --- Switching a draft to another template -----------------------------------
+
+
+def test_a_draft_shows_its_template_and_offers_a_switch(client, as_counsellor, session):
+    client.post(note_url(session, "?template=soap"), data=note_data("soap"))
+    page = client.get(note_url(session)).data.decode()
+    assert "This draft uses the SOAP (subjective, objective, assessment, plan) template." in page
+    assert re.search(r'<select[^>]*form="note-form"[^>]*name="switch_to"', page)
+    assert '<option selected value="soap">' in page
+    assert re.search(r'form="note-form" name="action" value="switch">Switch<', page)
+
+
+def test_switching_a_draft_loses_nothing(client, as_counsellor, session):
+    ticked = ["Validation", "Heightening"]
+    client.post(
+        note_url(session, "?template=eft"),
+        data=note_data("eft", block_trust="4", eft_step="3") | {"ticked_interventions": ticked},
+    )
+    # Typed since the last save, then switched: the typed text goes with the switch.
+    typed = note_data(
+        "eft", action="switch", cycle="Typed just now, never saved", block_trust="5"
+    ) | {"switch_to": "dap", "ticked_interventions": ticked, "eft_step": "3"}
+    response = client.post(note_url(session), data=typed)
+    assert response.status_code == 302
+    assert response.headers["Location"] == note_url(session)
+    [note] = notes()
+    assert note.template is NoteTemplate.DAP
+    assert note.signed_at is None
+    assert note.body["plan"] == TYPED["eft"]["plan"]  # both templates have a plan
+    assert note.body["assessment"] == ""
+    assert "interventions_used" not in note.body
+    data = note.body["data"]
+    for key in TYPED["eft"]:
+        if key != "plan":
+            assert typed[key] in data
+    assert "[From “Cycle observed” in the EFT template]\nTyped just now, never saved" in data
+    assert "[From “Interventions, ticked” in the EFT template]\nValidation, Heightening" in data
+    db.session.refresh(session)
+    assert (session.eft_step, session.block_ratings) == (3, {"trust": 5})
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "The note now uses the DAP template." in page
+    assert "move it where it belongs before you sign" in page
+    assert textarea(page, "data") == escaped(data).replace("'", "&#39;")
+    change = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "note.template_change")
+    )
+    assert (change.detail["old"], change.detail["new"]) == ("eft", "dap")
+
+
+def test_switching_back_and_forth_keeps_every_word(client, as_counsellor, session):
+    client.post(note_url(session, "?template=soap"), data=note_data("soap"))
+    for there, back in (("eft", "soap"), ("dap", "eft"), ("soap", "dap")):
+        [note] = notes()
+        typed = {key: note.body[key] for key in note.body if key in TYPED[note.template.value]}
+        response = client.post(
+            note_url(session),
+            data=typed | {"template": note.template.value, "action": "switch", "switch_to": there},
+        )
+        assert response.status_code == 302, back
+        db.session.expire_all()
+    [note] = notes()
+    assert note.template is NoteTemplate.SOAP
+    everything = " ".join(note.body[key] for key in TYPED["soap"])
+    for text in TYPED["soap"].values():
+        assert text in everything
+
+
+def test_switching_with_no_draft_and_nothing_typed_makes_no_draft(client, as_counsellor, session):
+    response = client.post(
+        note_url(session), data={"template": "eft", "action": "switch", "switch_to": "soap"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == note_url(session, "?template=soap")
+    assert notes() == []
+
+
+def test_switching_before_the_first_save_keeps_what_was_typed(client, as_counsellor, session):
+    response = client.post(
+        note_url(session), data=note_data("dap", action="switch") | {"switch_to": "soap"}
+    )
+    assert response.status_code == 302
+    [note] = notes()
+    assert note.template is NoteTemplate.SOAP
+    assert note.body["assessment"] == TYPED["dap"]["assessment"]
+    assert note.body["plan"] == TYPED["dap"]["plan"]
+    assert TYPED["dap"]["data"] in note.body["subjective"]
+
+
+def test_switching_to_the_same_template_saves_the_draft(client, as_counsellor, session):
+    client.post(note_url(session, "?template=dap"), data=note_data("dap"))
+    response = client.post(
+        note_url(session),
+        data=note_data("dap", action="switch", plan="Newer") | {"switch_to": "dap"},
+    )
+    assert response.status_code == 302
+    [note] = notes()
+    assert (note.template, note.body["plan"]) == (NoteTemplate.DAP, "Newer")
+
+
+def test_an_unknown_template_to_switch_to_is_400_and_kept(client, as_counsellor, session):
+    client.post(note_url(session, "?template=dap"), data=note_data("dap"))
+    response = client.post(
+        note_url(session), data=note_data("dap", action="switch", plan="Kept") | {"switch_to": "x"}
+    )
+    assert response.status_code == 400
+    page = response.data.decode()
+    assert "Choose one of the templates offered." in page
+    assert textarea(page, "plan") == "Kept"
+    [note] = notes()
+    assert note.template is NoteTemplate.DAP
+
+
+def test_a_switch_that_would_overfill_a_section_is_refused(client, as_counsellor, session):
+    client.post(note_url(session, "?template=soap"), data=note_data("soap"))
+    long = "x" * 150_000
+    response = client.post(
+        note_url(session),
+        data=note_data("soap", action="switch", subjective=long, objective=long)
+        | {"switch_to": "dap"},
+    )
+    assert response.status_code == 400
+    assert "The template was not changed" in response.data.decode()
+    [note] = notes()
+    assert note.template is NoteTemplate.SOAP
+
+
+def test_a_signed_notes_template_never_changes(client, as_counsellor, session):
+    note = signed_note(session)
+    response = client.post(
+        note_url(session), data=note_data("dap", action="switch") | {"switch_to": "eft"}
+    )
+    assert response.status_code == 409
+    assert "can no longer be changed" in response.data.decode()
+    db.session.refresh(note)
+    assert note.template is NoteTemplate.DAP
+    assert note.intact
+
+
+def test_a_form_from_before_a_switch_saves_nothing_over_the_draft(client, as_counsellor, session):
+    client.post(note_url(session, "?template=soap"), data=note_data("soap"))
+    client.post(note_url(session), data=note_data("soap", action="switch") | {"switch_to": "dap"})
+    [note] = notes()
+    before = dict(note.body)
+    # Another tab still shows the SOAP form and saves it.
+    stale = note_data("soap", plan="Typed in the old tab")
+    response = client.post(note_url(session), data=stale)
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "the draft was moved to the DAP template" in page
+    assert textarea(page, "plan") == "Typed in the old tab"
+    response = client.post(note_url(session, "/autosave"), data=stale)
+    assert response.status_code == 409
+    assert "moved to the DAP template" in response.json["error"]
+    db.session.expire_all()
+    [note] = notes()
+    assert (note.template, note.body) == (NoteTemplate.DAP, before)
+
+
+def test_switch_template_keeps_shared_sections_and_heads_the_rest():
+    body = {"data": "What they said", "assessment": "", "plan": "Next time"}
+    switched = switch_template(body, NoteTemplate.DAP, NoteTemplate.EFT)
+    assert switched.moved == ("Data",)
+    assert switched.body["cycle"] == "[From “Data” in the DAP template]\nWhat they said"
+    assert switched.body["plan"] == "Next time"
+    assert switched.body["interventions_used"] == []
+    assert {k for k, v in switched.body.items() if v} == {"cycle", "plan"}
+    same = switch_template(
+        {"assessment": "A", "plan": "P", "data": ""}, NoteTemplate.DAP, NoteTemplate.SOAP
+    )
+    assert same.moved == ()
+    assert same.body == {"subjective": "", "objective": "", "assessment": "A", "plan": "P"}
 
 
 def test_eft_interventions_text_survives_a_reopen(client, as_counsellor, session):
@@ -519,6 +693,28 @@ def test_step_and_ratings_are_kept_on_the_session(client, as_counsellor, session
     assert session.block_ratings == {"trust": 4, "communication": 6}
     page = client.get(f"/cases/{session.case_id}/sessions/{session.id}").data.decode()
     assert "Stage 1 (de-escalation), step 3: Access the emotions" in page
+
+
+@pytest.mark.parametrize("action", ["save", "sign"])
+def test_the_session_page_shows_the_notes_ratings(client, as_counsellor, session, action):
+    client.post(
+        note_url(session, "?template=dap"),
+        data=note_data("dap", action=action, block_trust="4", block_communication="7"),
+    )
+    [note] = notes()
+    assert note.signed == (action == "sign")
+    page = client.get(f"/cases/{session.case_id}/sessions/{session.id}").data.decode()
+    ratings = page[page.index("Building blocks this session, rated 0–10") :]
+    assert re.search(r">Communication</th><td>7<", ratings)
+    assert re.search(r">Trust</th><td>4<", ratings)
+    assert "Mutual respect" not in ratings  # not rated, not shown
+    assert "DAP template" in page
+
+
+def test_no_ratings_no_ratings_table(client, as_counsellor, session):
+    client.post(note_url(session, "?template=dap"), data=note_data("dap", action="sign"))
+    page = client.get(f"/cases/{session.case_id}/sessions/{session.id}").data.decode()
+    assert "Building blocks this session" not in page
 
 
 def test_markup_in_a_note_is_shown_escaped(client, as_counsellor, session):

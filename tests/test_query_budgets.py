@@ -12,8 +12,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
-from practice.catalogue.models import Exercise
+from practice.cases.models import (
+    Case,
+    CaseConcern,
+    CaseStatus,
+    Partner,
+    SafetyScreening,
+    ScreeningOutcome,
+)
+from practice.catalogue.models import Exercise, Origin, Strategy, StrategyConcern
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -246,6 +253,57 @@ def test_catalogue_browse_and_search_stay_within_budget(
     client, as_counsellor, count_queries, query
 ):
     assert statements(client, count_queries, f"/catalogue/{query}") <= BUDGET
+
+
+def add_practice_exercises(count: int) -> None:
+    """``count`` practice-own exercises under strategies for broken trust, as if the
+    practice had written many (they are removed after each test, as all practice ones are)."""
+    strategies = db.session.scalars(
+        sa.select(Strategy)
+        .join(StrategyConcern)
+        .where(StrategyConcern.concern == "broken-trust")
+        .order_by(Strategy.id)
+    ).all()
+    for n in range(count):
+        db.session.add(
+            Exercise(
+                slug=f"practice-budget-{n}",
+                origin=Origin.PRACTICE,
+                strategy_id=strategies[n % len(strategies)].id,
+                position=n,
+                title=f"Practice exercise {n}",
+                instructions="Do it.",
+                who="each",
+                cadence="weekly",
+                minutes=10,
+                prompts=["How was it?", "What next?"],
+                content_hash=f"{n:064d}",
+            )
+        )
+    db.session.commit()
+
+
+def test_the_assign_page_with_suggestions_runs_the_same_queries_as_the_catalogue_grows(
+    client, as_counsellor, make_case, count_queries
+):
+    """Suggestions, has/had marks and the held-work rule in a fixed number of statements,
+    however many exercises the catalogue holds and however much homework the couple had."""
+    case = make_case(as_counsellor, portal=False)
+    case.concern_links = [
+        CaseConcern(concern="broken-trust"),
+        CaseConcern(concern="poor-communication"),
+    ]
+    add_history(case, sessions=2)
+    db.session.commit()
+    url = f"/cases/{case.id}/homework/new"
+    few = statements(client, count_queries, url)
+    add_practice_exercises(60)
+    add_history(case, sessions=6)
+    db.session.commit()
+    many = statements(client, count_queries, url)
+    assert "Suggested for" in client.get(url).data.decode()
+    assert few == many, (few, many)
+    assert many <= BUDGET, many
 
 
 # --- The client portal -------------------------------------------------------

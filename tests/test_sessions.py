@@ -107,7 +107,8 @@ def test_scheduling_a_session(client, as_counsellor, case):
     assert session.ends_at == at(3, 15, 30)
     assert session.attendees == []
     assert session.handout_summary == HANDOUT
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "session.create"))
+    # Booked for later: the same audit event as a booking from the calendar.
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "session.schedule"))
     assert (event.object_id, event.case_id, event.actor_id) == (
         session.id,
         case.id,
@@ -202,7 +203,7 @@ def test_the_ordinal_is_never_typed(client, as_counsellor, case):
         ({"day": ""}, "day", "Enter the date."),
         ({"time": ""}, "time", "Enter the start time."),
         ({"day": "", "time": ""}, "day", "Enter the date."),
-        ({"day": "2026-02-31"}, "day", "Not a valid date value."),
+        ({"day": "2026-02-31"}, "day", "Give the date as YYYY-MM-DD"),
         ({"duration": "5"}, "duration", "Between 10 and 300 minutes."),
         ({"duration": "400"}, "duration", "Between 10 and 300 minutes."),
         ({"duration": ""}, "duration", "Enter the length in minutes."),
@@ -273,7 +274,7 @@ def test_an_overlapping_session_is_refused_and_named(
     label = other.label.replace("&", "&amp;")
     assert (
         f'id="time-error" class="invalid-feedback d-block">That overlaps your session with '
-        f"{label} on {day_month(booked.starts_at)} at 10:00." in page
+        f"{label} on {day_month(booked.starts_at)} at 10:00–10:50. Choose another time." in page
     )
     assert HANDOUT in page
     assert sessions() == [booked]

@@ -364,7 +364,7 @@ def test_the_diary_will_not_move_cancel_or_no_show_a_session_whose_note_is_signe
     later = local(session.starts_at) + timedelta(days=7)
     moved = client.post(
         base + "/move",
-        data={"day": later.date().isoformat(), "start": "10:00", "end": "10:50"},
+        data={"day": later.date().isoformat(), "time": "10:00", "duration": "50"},
     )
     assert moved.status_code == 400
     assert "note is signed, so it cannot be moved" in moved.data.decode()

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "note.create": "Session note started",
     "note.save": "Session note saved",
     "note.sign": "Session note signed",
+    "note.template_change": "Session note draft moved to another template",
     "note.view": "Session note viewed",
     "outbox.send": "Message sent from the outbox",
     "outbox.send_failed": "Message from the outbox failed to send",

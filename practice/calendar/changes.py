@@ -6,10 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
 from practice.calendar.blueprint import bp
-from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm
+from practice.calendar.booking import slot_at
+from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm, place_error
 from practice.calendar.models import SeriesOccurrence, SessionSeries
-from practice.calendar.recurrence import ScheduleError, slot, zone_named
-from practice.calendar.routes import place_error, week_of
+from practice.calendar.recurrence import ScheduleError, zone_named
+from practice.calendar.routes import week_of
 from practice.calendar.services import (
     cancel,
     end_series,
@@ -66,12 +67,12 @@ def move_session(case_id: int, session_id: int):
     form = TimesForm()
     if request.method == "GET" and not restoring():
         starts = local(found.starts_at)
-        form.day.data, form.start.data = starts.date(), starts.time()
-        form.end.data = local(found.ends_at).time()
+        form.day.data, form.time.data = starts.date(), starts.time()
+        form.duration.data = found.duration_minutes
     if form.validate_on_submit():
         try:
             zone = zone_named(practice_settings().timezone)
-            move(found, slot(form.day.data, form.start.data, form.end.data, zone))
+            move(found, slot_at(form.day.data, form.time.data, form.duration.data, zone))
         except ScheduleError as exc:
             place_error(form, exc)
         else:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from practice.auth.models import Role, User
 from practice.calendar.models import SeriesOccurrence
 from practice.calendar.recurrence import day_bounds
+from practice.cases.models import Case
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 
@@ -72,7 +73,7 @@ def entries(
             Session.starts_at >= since,
             Session.starts_at < until,
         )
-        .options(joinedload(Session.case))
+        .options(joinedload(Session.case).selectinload(Case.partners))
         .order_by(Session.starts_at, Session.id)
     )
     found: dict[int, dict[date, list[Entry]]] = defaultdict(lambda: defaultdict(list))

@@ -1,4 +1,5 @@
-"""Forms for the diary: which week, booking, moving, cancelling, ending a series, feeds."""
+"""Forms for the diary: which week, booking (the one form, also used from a case), moving,
+cancelling, ending a series, feeds."""
 
 from wtforms import (
     BooleanField,
@@ -11,18 +12,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from practice.bounds import MAX_ID
+from practice.calendar.booking import LENGTH_RANGE, MAX_MINUTES, MIN_MINUTES, Booking
+from practice.calendar.recurrence import ScheduleError
+from practice.cases.forms import MultiCheckboxField
 from practice.forms import DateField, Form, bookable, choices
 from practice.idempotency import form_token_field
+from practice.sessions.models import SESSION_STATUSES, SessionStatus
 
 DATE_HINT = "Give the date as YYYY-MM-DD, for example 2026-03-02."
-WITH_WHOM = {"all": "Everyone in the case", "a": "Partner A only", "b": "Partner B only"}
 REPEAT_CHOICES = {"0": "Does not repeat", "1": "Every week", "2": "Every other week"}
 
 
 def _plain_date_errors(form) -> None:
     """WTForms says "Not a valid date value"; say what to type instead."""
     for field in form:
-        unreadable = field.raw_data and field.data is None
+        unreadable = any(field.raw_data or ()) and field.data is None
         if isinstance(field, DateField) and field.errors and unreadable:
             field.errors[:] = [DATE_HINT]
 
@@ -49,15 +53,35 @@ class DiaryForm(PlainDatesForm):
 
 
 class TimesForm(PlainDatesForm):
+    """When a session is: its date, start time and length, in the practice's time zone."""
+
     day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
-    start = TimeField("Starts", validators=[InputRequired(message="Enter the start time.")])
-    end = TimeField("Ends", validators=[InputRequired(message="Enter the end time.")])
+    time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
+    duration = IntegerField(
+        "Length in minutes",
+        default=50,
+        validators=[
+            InputRequired(message="Enter the length in minutes."),
+            NumberRange(min=MIN_MINUTES, max=MAX_MINUTES, message=LENGTH_RANGE),
+        ],
+        render_kw={"inputmode": "numeric", "min": MIN_MINUTES, "max": MAX_MINUTES},
+    )
 
 
-class ScheduleForm(TimesForm):
+class BookingForm(TimesForm):
+    """The one booking form, from the calendar (which asks for the case) and from a case
+    (which asks, for a session already held, its status and who came). Build it with
+    :meth:`for_calendar`, :meth:`for_case` or :meth:`for_change`."""
+
     form_token = form_token_field()
     case = SelectField("Case", validators=[InputRequired(message="Choose the case.")])
-    with_whom = RadioField("With", choices=choices(WITH_WHOM), default="all")
+    with_whom = RadioField(
+        "Who is expected",
+        default="all",
+        validate_choice=False,  # the booking service says which partners a case has
+        description="A session with one partner is theirs alone: the other partner sees "
+        "nothing of it, not even that it took place.",
+    )
     joint_reason = TextAreaField(
         "Why see them together now",
         validators=[Length(max=5000)],
@@ -76,10 +100,92 @@ class ScheduleForm(TimesForm):
         validators=[Optional(), NumberRange(min=2, max=52, message="Between 2 and 52.")],
         render_kw={"inputmode": "numeric", "min": 2, "max": 52},
     )
+    status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
+    attendees = MultiCheckboxField("Who came", description="For attended sessions.")
+    handout_summary = TextAreaField(
+        "For the couple’s handout",
+        validators=[Length(max=5000)],
+        description="What the session worked on, in words you are happy for the partners to "
+        "read and take home. Never copied from the note.",
+        render_kw={"rows": 3},
+    )
 
-    def __init__(self, *args, cases=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.case.choices = choices({"": "Choose a case…"} | {str(c.id): c.label for c in cases})
+    @classmethod
+    def for_calendar(cls, cases, partners=(), **kwargs) -> "BookingForm":
+        """Booking from the diary: the case is chosen here; sessions to come only."""
+        form = cls(**kwargs)
+        form.case.choices = choices({"": "Choose a case…"} | {str(c.id): c.label for c in cases})
+        del form.status, form.attendees, form.handout_summary
+        form._expected(partners)
+        return form
+
+    @classmethod
+    def for_case(cls, partners, **kwargs) -> "BookingForm":
+        """Booking or recording a session of one case."""
+        form = cls(**kwargs)
+        del form.case
+        form._expected(partners)
+        return form
+
+    @classmethod
+    def for_change(cls, partners, **kwargs) -> "BookingForm":
+        """Changing one session of a case: no case to choose, nothing to repeat."""
+        form = cls.for_case(partners, **kwargs)
+        del form.repeat, form.until, form.count
+        return form
+
+    def _expected(self, partners) -> None:
+        self.with_whom.choices = choices(expected_choices(partners))
+        if self.attendees is not None:
+            self.attendees.choices = choices({p.position: p.name for p in partners})
+
+    @property
+    def invitees(self) -> tuple[str, ...]:
+        """The partners the session is with, as stored: none named means the whole case."""
+        return () if self.with_whom.data in (None, "all") else (self.with_whom.data,)
+
+    def booking(self, ignore: int | None = None) -> Booking:
+        """What the counsellor asked for, as plain values for the booking service."""
+        repeat = self.repeat is not None
+        return Booking(
+            day=self.day.data,
+            start=self.time.data,
+            minutes=self.duration.data,
+            invitees=self.invitees,
+            status=SessionStatus(self.status.data)
+            if self.status is not None
+            else SessionStatus.SCHEDULED,
+            attendees=tuple(self.attendees.data or ()) if self.attendees is not None else (),
+            joint_reason=(self.joint_reason.data or "").strip() or None,
+            handout_summary=(self.handout_summary.data or "").strip()
+            if self.handout_summary is not None
+            else "",
+            every_weeks=int(self.repeat.data) if repeat else 0,
+            until=self.until.data if repeat else None,
+            count=self.count.data if repeat else None,
+            ignore=ignore,
+        )
+
+    def place(self, error: ScheduleError) -> None:
+        """Put a refusal beside the field it is about, or above the form."""
+        place_error(self, error)
+
+
+def expected_choices(partners) -> dict[str, str]:
+    """Who a session can be with, by name: "Alex and Jordan", "Alex only", "Jordan only"."""
+    names = [p.first_name for p in partners]
+    if len(names) < 2:
+        return {"all": names[0] if names else "Everyone in the case"}
+    return {"all": " and ".join(names)} | {p.position: f"{p.first_name} only" for p in partners}
+
+
+def place_error(form, error: ScheduleError) -> None:
+    """Put a refusal beside the field it names, or above the form."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is None:
+        form.form_errors.append(str(error))
+    else:
+        field.errors = [*field.errors, str(error)]
 
 
 class CancelForm(Form):

@@ -5,28 +5,19 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from practice import audit
 from practice.auth.access import counsellor_required, owner_required
+from practice.bounds import is_id
 from practice.calendar import diary
 from practice.calendar.blueprint import bp
-from practice.calendar.forms import DiaryForm, ScheduleForm
-from practice.calendar.models import SessionSeries
-from practice.calendar.recurrence import (
-    ScheduleError,
-    occurrence_days,
-    series_slots,
-    slot,
-    week_start,
-    zone_named,
-)
-from practice.calendar.services import SeriesPlan, book, book_series, series_sessions
+from practice.calendar.booking import book, booked_message, local_day
+from practice.calendar.forms import BookingForm, DiaryForm
+from practice.calendar.recurrence import ScheduleError, week_start, zone_named
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case, CaseStatus
 from practice.dates import practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
-from practice.idempotency import create_once
-from practice.screening.holds import joint_session_problem
+from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
 from practice.settings import practice_settings
 
@@ -125,85 +116,50 @@ def _open_cases() -> list[Case]:
 @counsellor_required
 def new():
     """Book a session for a case, once or every week or fortnight up to an end."""
-    form = ScheduleForm(cases=_open_cases())
+    cases = _open_cases()
+    chosen = _chosen_case(cases)
+    form = BookingForm.for_calendar(cases, chosen.partners if chosen else ())
     if request.method == "GET" and not restoring():
         prefill = DiaryForm(request.args)
         if not prefill.validate() and prefill.date.errors:
             flash(f"{prefill.date.errors[0]} Today is offered instead.", "warning")
         form.day.data = (prefill.date.data if not prefill.date.errors else None) or practice_today()
-        form.case.data = request.args.get("case", "")
+        form.case.data = str(chosen.id) if chosen else ""
     if form.validate_on_submit():
         case = get_case_or_404(int(form.case.data))
         try:
-            return _book(form, case)
+            made, created = book(
+                case,
+                form.booking(),
+                zone_named(practice_settings().timezone),
+                current_user,
+                form.form_token.data,
+            )
         except ScheduleError as exc:
-            place_error(form, exc)
-    return form_page("calendar/new.html", form, zone=practice_settings().timezone)
-
-
-def place_error(form, error: ScheduleError) -> None:
-    """Put the refusal beside the field it is about, or above the form."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is None:
-        form.form_errors.append(str(error))
-    else:
-        field.errors = [*field.errors, str(error)]
-
-
-def _book(form: ScheduleForm, case: Case):
-    zone = zone_named(practice_settings().timezone)
-    invitees = _invitees(form, case)
-    reason = (form.joint_reason.data or "").strip() or None
-    if problem := joint_session_problem(case, invitees, reason):
-        raise ScheduleError(problem, "joint_reason")
-    every = int(form.repeat.data)
-    if every == 0:
-
-        def make():
-            made = book(case, slot(form.day.data, form.start.data, form.end.data, zone), invitees)
-            made.joint_reason = reason
-            return made
-
-        session, created = create_once(Session, form.form_token.data, make)
-        if created:
-            audit.record("session.schedule", session, invitees=invitees)
-            flash(f"Session booked with {case.label}.", "success")
-        return redirect(week_of(session))
-    if form.until.data and form.count.data:
-        raise ScheduleError(
-            "Give either the date of the last session or a number of sessions, not both.", "count"
-        )
-    days = occurrence_days(form.day.data, every, form.until.data, form.count.data)
-    slots = series_slots(days, form.start.data, form.end.data, zone)
-    plan = SeriesPlan(
-        every, form.start.data, form.end.data, zone.key, form.until.data, form.count.data
+            form.place(exc)
+        else:
+            if created:
+                flash(booked_message(case, made), "success")
+            return redirect(url_for("calendar.week", start=local_day(made).isoformat()))
+    return form_page(
+        "calendar/new.html",
+        form,
+        zone=practice_settings().timezone,
+        chosen=chosen,
+        held=chosen is not None and joint_work_held(chosen),
     )
 
-    def make_series():
-        made = book_series(case, slots, plan, invitees, current_user)
-        db.session.flush()
-        for session in series_sessions(made):
-            session.joint_reason = reason
-        return made
 
-    series, created = create_once(SessionSeries, form.form_token.data, make_series)
-    if created:
-        audit.record("series.create", series, sessions=len(slots), every_weeks=every)
-        flash(
-            f"{len(slots)} sessions booked with {case.label}, "
-            f"{series.repeat_label.lower()} until {days[-1].day} {days[-1]:%b %Y}.",
-            "success",
-        )
-    return redirect(url_for("calendar.week", start=series.first_day.isoformat()))
-
-
-def _invitees(form: ScheduleForm, case: Case) -> list[str]:
-    if form.with_whom.data == "all":
-        return []
-    if case.partner(form.with_whom.data) is None:
-        raise ScheduleError("This case has only one partner.", "with_whom")
-    return [form.with_whom.data]
+def _chosen_case(cases: list[Case]) -> Case | None:
+    """The case being booked, once chosen: sent with the form, or named in the address
+    (someone else's case answers 404 there)."""
+    wanted = request.values.get("case", type=int)
+    if wanted is None or not is_id(wanted):
+        return None
+    if request.method == "GET":
+        get_case_or_404(wanted)
+    return next((c for c in cases if c.id == wanted), None)
 
 
 def week_of(session: Session) -> str:
-    return url_for("calendar.week", start=session.starts_at.astimezone(practice_zone()).date())
+    return url_for("calendar.week", start=local_day(session))

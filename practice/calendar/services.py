@@ -26,32 +26,20 @@ SERIES_ENDED = "The series was ended early."
 
 
 def refuse_clashes(counsellor_id: int, slots: list[Slot], ignore: int | None = None) -> None:
-    """Refuse, naming the session in the way, any slot the counsellor already has booked."""
+    """The one clash rule, whoever books or moves: a counsellor's booked sessions never
+    overlap. The refusal names the session in the way, in the practice's time."""
     for wanted in slots:
         other = clash(counsellor_id, wanted.starts_at, wanted.ends_at, ignore=ignore)
         if other is not None:
-            when = local(other.starts_at)
-            raise ScheduleError(
-                f"On {wanted.day.day} {wanted.day:%b} that overlaps the session with "
-                f"{other.case.label} at {when:%H:%M}–{local(other.ends_at):%H:%M}. "
-                "Choose another time.",
-                "start",
-            )
+            raise ScheduleError(clash_message(other), "time")
 
 
-def book(case: Case, wanted: Slot, invitees: list[str]) -> Session:
-    """A scheduled session of ``case`` in ``wanted``, if the counsellor is free then."""
-    refuse_clashes(case.counsellor_id, [wanted])
-    session = Session(
-        case=case,
-        counsellor_id=case.counsellor_id,
-        starts_at=wanted.starts_at,
-        ends_at=wanted.ends_at,
-        status=SessionStatus.SCHEDULED,
-        invitees=invitees,
+def clash_message(other: Session) -> str:
+    starts, ends = local(other.starts_at), local(other.ends_at)
+    return (
+        f"That overlaps your session with {other.case.label} on {starts.day} {starts:%b} "
+        f"at {starts:%H:%M}–{ends:%H:%M}. Choose another time."
     )
-    db.session.add(session)
-    return session
 
 
 @dataclass

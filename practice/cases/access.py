@@ -12,7 +12,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from practice.cases.models import Case
+from practice.bounds import id_or_none
+from practice.cases.models import Case, CaseStatus
 from practice.extensions import db
 
 
@@ -40,3 +41,30 @@ def get_case_or_404(case_id: int, *options) -> Case:
     if case is None:
         abort(404)
     return case
+
+
+def open_cases() -> list[Case]:
+    """The current counsellor's cases that are not closed, by label: the cases homework can
+    be given to from outside a case (the catalogue's "Assign to a case…")."""
+    if not current_user.is_authenticated or not current_user.can_counsel:
+        return []
+    return list(
+        db.session.scalars(
+            caseload()
+            .where(Case.status != CaseStatus.CLOSED)
+            .options(selectinload(Case.partners), selectinload(Case.open_alerts))
+            .order_by(Case.label, Case.id)
+        )
+    )
+
+
+def case_named_in(args) -> Case | None:
+    """The case a catalogue page is being read for (``?case=<id>``), checked like any other
+    load: None when no case is named, 404 when it is not the counsellor's."""
+    raw = args.get("case", "")
+    if not raw:
+        return None
+    case_id = id_or_none(raw)
+    if case_id is None:
+        abort(404)
+    return get_case_or_404(case_id)

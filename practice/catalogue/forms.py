@@ -15,6 +15,22 @@ from practice.forms import Form, choices
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
 
+class CaseChoiceForm(Form):
+    """Which of the counsellor's open cases an exercise from the catalogue is for."""
+
+    # The choices are the open cases, but a posted id is checked by the view through the
+    # access helper (another counsellor's case is a 404, not a "not a valid choice").
+    case = RadioField(
+        "Which couple",
+        validators=[InputRequired(message="Choose the case to give it to.")],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case.choices = [(str(c.id), c.label) for c in cases]
+
+
 class BrowseForm(Form):
     """The catalogue's search and filters, read from the query string."""
 

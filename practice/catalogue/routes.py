@@ -10,14 +10,18 @@ from sqlalchemy.orm import selectinload
 
 from practice import audit
 from practice.auth.access import counsellor_required
+from practice.bounds import id_or_none
+from practice.cases.access import case_named_in, get_case_or_404, open_cases
+from practice.cases.models import CaseStatus
 from practice.catalogue import search
-from practice.catalogue.forms import BrowseForm, ExerciseForm
+from practice.catalogue.forms import BrowseForm, CaseChoiceForm, ExerciseForm
 from practice.catalogue.loader import content_hash, snapshot_exercise
 from practice.catalogue.models import Exercise, Origin, Strategy, StrategyConcern
 from practice.catalogue.schema import read_guides
 from practice.database import now_utc
 from practice.extensions import db
 from practice.forms import choices, form_page
+from practice.homework.services import why_not_given
 from practice.pagination import paginate, paginate_list
 from practice.vocabulary import THEMES
 
@@ -80,11 +84,12 @@ def find_strategies(form: BrowseForm):
 @counsellor_required
 def index():
     """Browse the catalogue by theme, or search it; filter by concern and EFT stage."""
+    case = case_named_in(request.args)
     form = BrowseForm(request.args)
     if not form.validate():
-        return form_page("catalogue/index.html", form, page=None, matches={})
+        return form_page("catalogue/index.html", form, page=None, matches={}, case=case)
     page, matches = find_strategies(form)
-    return render_template("catalogue/index.html", form=form, page=page, matches=matches)
+    return render_template("catalogue/index.html", form=form, page=page, matches=matches, case=case)
 
 
 def get_strategy_or_404(slug: str) -> Strategy:
@@ -119,7 +124,21 @@ def get_exercise_or_404(slug: str, *, editable: bool = False) -> Exercise:
 def strategy(slug: str):
     """One strategy: why it helps, how to practise it, and its exercises."""
     strategy = get_strategy_or_404(slug)
-    return render_template("catalogue/strategy.html", strategy=strategy, guides=read_guides())
+    case = case_named_in(request.args)
+    return render_template(
+        "catalogue/strategy.html",
+        strategy=strategy,
+        guides=read_guides(),
+        case=case,
+        blocked=_blocked(case, strategy.live_exercises),
+    )
+
+
+def _blocked(case, exercises) -> dict[int, str]:
+    """{exercise id: why it cannot be given to ``case`` now}, for the exercises that cannot."""
+    if case is None:
+        return {}
+    return {ex.id: why for ex in exercises if (why := why_not_given(case, ex))}
 
 
 @bp.get("/exercises/<slug>")
@@ -127,7 +146,45 @@ def strategy(slug: str):
 def exercise(slug: str):
     """One exercise as the client will read it."""
     exercise = get_exercise_or_404(slug)
-    return render_template("catalogue/exercise.html", exercise=exercise)
+    case = case_named_in(request.args)
+    return render_template(
+        "catalogue/exercise.html", exercise=exercise, case=case, blocked=_blocked(case, [exercise])
+    )
+
+
+CASE_CLOSED = "That case is closed: homework can no longer be given to it."
+NOT_A_CASE = "Choose one of the cases listed."
+
+
+@bp.route("/exercises/<slug>/assign", methods=["GET", "POST"])
+@counsellor_required
+def assign_to_case(slug: str):
+    """Give an exercise from the catalogue: choose one of one's open cases, then go on to
+    that case's own assign form with the exercise chosen, where its checks all apply."""
+    exercise = get_exercise_or_404(slug)
+    if exercise.retired_at is not None:
+        abort(404)
+    cases = open_cases()
+    form = CaseChoiceForm(cases=cases)
+    if form.validate_on_submit():
+        case_id = id_or_none(form.case.data)
+        if case_id is None:
+            form.case.errors.append(NOT_A_CASE)
+        else:
+            case = get_case_or_404(case_id)
+            problem = CASE_CLOSED if case.status is CaseStatus.CLOSED else None
+            problem = problem or why_not_given(case, exercise)
+            if problem:
+                form.case.errors.append(problem)
+            else:
+                return redirect(url_for("homework.assign", case_id=case.id, slug=exercise.slug))
+    return form_page(
+        "catalogue/assign_to_case.html",
+        form,
+        exercise=exercise,
+        cases=cases,
+        blocked={c.id: why for c in cases if (why := why_not_given(c, exercise))},
+    )
 
 
 @bp.get("/exercises/<slug>/print")

@@ -59,7 +59,7 @@ class AssignForm(Form):
         self.original_start = original_start
         # Work written for one partner (``who`` "one") goes to partner A or B, never both.
         self.one_partner = who == "one"
-        options = {p.position: f"{p.first_name} (partner {p.letter}) alone" for p in partners}
+        options = {p.position: f"{p.first_name} alone" for p in partners}
         if len(partners) > 1 and not self.one_partner:
             options |= {"each": "Each partner, separately", "together": "Both together"}
         elif len(partners) > 1:

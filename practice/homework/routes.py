@@ -29,10 +29,13 @@ from practice.homework.services import (
     progress_for,
     sessions_to_give_at,
     set_aside_now,
+    why_not_given,
     withdraw,
 )
+from practice.homework.suggestions import given_marks, suggest
 from practice.idempotency import create_once
 from practice.pagination import paginate_list
+from practice.progress.stage import stage_of, step_reached
 from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
 
@@ -54,10 +57,12 @@ def get_assignment_or_404(case: Case, assignment_id: int) -> Assignment:
 @bp.get("/new")
 @counsellor_required
 def choose(case_id: int):
-    """Step 1 of assigning: find an exercise in the catalogue."""
+    """Step 1 of assigning: exercises suggested for the couple, or found in the catalogue."""
     case = get_case_or_404(case_id)
     query = request.args.get("q", "")[:200]
     exercises = []
+    suggestions = []
+    stage = stage_of(step_reached(case))
     if query.strip():
         hits = search.search(query)
         strategies = {
@@ -77,12 +82,20 @@ def choose(case_id: int):
             # The exercises whose own words matched first, then the rest of the strategy's.
             live = sorted(strategy.live_exercises, key=lambda e: e.id not in hit.exercise_ids)
             exercises += [(strategy, e) for e in live]
+    else:
+        # Where EFT begins, for a case with no stage recorded yet.
+        suggestions = suggest(case, stage or 1)
     page = paginate_list(exercises, 15)
+    shown = [e for _, e in page.items] + [s.exercise for s in suggestions]
     return render_template(
         "homework/choose.html",
         case=case,
         q=query,
         page=page,
+        suggestions=suggestions,
+        stage=stage,
+        marks=given_marks(case, practice_today()),
+        blocked={e.id: why for e in shown if (why := why_not_given(case, e))},
         conjoint=conjoint_problem(case),
         **_holds(case),
     )

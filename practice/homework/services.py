@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from practice import audience, audit
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
-from practice.catalogue.models import Exercise, ExerciseVersion
+from practice.catalogue.models import Exercise, ExerciseContent, ExerciseVersion
 from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.adherence import Adherence, adherence
@@ -41,6 +41,21 @@ def conjoint_problem(case: Case) -> str | None:
 
 
 WITH_PARTNER_HELD = "This exercise asks them to involve their partner. {held}"
+
+
+def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
+    """Why ``exercise`` cannot be given to ``case`` now, whoever it would be for; None if it can.
+
+    The one rule behind every place an exercise is offered (search results, suggestions,
+    the catalogue's "Assign to a case…"): work done together needs a screened case whose
+    joint work is not held, and an exercise that involves the partner needs joint work
+    not held. The assign form then checks the partner chosen (:func:`check_assignment`).
+    """
+    if exercise.together and (problem := conjoint_problem(case)):
+        return problem
+    if exercise.with_partner and (held := joint_work_held(case)):
+        return WITH_PARTNER_HELD.format(held=held)
+    return None
 
 
 def check_assignment(case: Case, who: str, form: AssignForm, *, with_partner: bool = False) -> bool:

@@ -20,6 +20,7 @@ from practice.homework.adherence import counted_periods
 from practice.homework.services import case_assignments, entry_days, people_for
 from practice.progress.csi import DISTRESS_CUTOFF, distressed, movement
 from practice.progress.models import MARKERS, ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.progress.stage import latest_step
 from practice.progress.timeline import (
     TIMELINE,
     FiveSessionMark,
@@ -165,8 +166,7 @@ class Progress:
 
     @property
     def latest_step(self) -> int | None:
-        steps = [s.step for s in self.sessions if s.step]
-        return steps[-1] if steps else None
+        return latest_step(s.step for s in self.sessions)
 
     @property
     def block_baseline(self) -> dict[str, int]:

@@ -203,11 +203,13 @@ class AddendumForm(Form):
 
 
 class TemplateChoiceForm(Form):
+    """The template a note is written in, and the one to switch it to. Sent with the
+    note's own form (and its CSRF token), so that what is typed goes with it."""
+
     class Meta:
         csrf = False
 
-    template = SelectField(
+    switch_to = SelectField(
         "Template",
         choices=choices({t.value: label for t, (label, _) in TEMPLATES.items()}),
-        default="eft",
     )

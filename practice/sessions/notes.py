@@ -88,6 +88,47 @@ def sections(template: NoteTemplate) -> tuple[Section, ...]:
 
 
 @dataclass(frozen=True)
+class Switched:
+    """A draft's text as it reads in another template, and the headings of the sections
+    whose text was moved because the new template has no section of that name."""
+
+    body: dict
+    moved: tuple[str, ...]
+
+
+def carried_heading(label: str, template: NoteTemplate) -> str:
+    return f"[From “{label}” in the {template.name} template]"
+
+
+def switch_template(body: dict, old: NoteTemplate, new: NoteTemplate) -> Switched:
+    """The text of a draft written in ``old`` as a draft in ``new``, nothing dropped.
+
+    A section the two templates share (a plan is a plan) keeps its text where it is.
+    The text of every other section goes to the end of the new template's first
+    section, under a heading that names where it came from, for the counsellor to
+    sort before signing; so do the EFT template's ticked interventions."""
+    kept = {s.key for s in sections(new)}
+    carried = [
+        (s.label, body[s.key])
+        for s in sections(old)
+        if s.key not in kept and (body.get(s.key) or "").strip()
+    ]
+    ticked = list(body.get("interventions_used") or [])
+    if ticked and new is not NoteTemplate.EFT:
+        carried.append(("Interventions, ticked", ", ".join(ticked)))
+    switched = {key: body.get(key) or "" for key in kept}
+    first = sections(new)[0].key
+    parts = [switched[first].strip()] if switched[first].strip() else []
+    parts += [f"{carried_heading(label, old)}\n{text.strip()}" for label, text in carried]
+    switched[first] = "\n\n".join(parts)
+    if new is NoteTemplate.EFT:
+        switched["interventions_used"] = []  # no other template has ticks to bring
+    if "homework_snapshot" in body:
+        switched["homework_snapshot"] = body["homework_snapshot"]
+    return Switched(switched, tuple(label for label, _ in carried))
+
+
+@dataclass(frozen=True)
 class HomeworkLine:
     title: str
     who: str

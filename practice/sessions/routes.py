@@ -1,6 +1,6 @@
 """A case's sessions: scheduling, recording, notes, signing and addenda."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -9,16 +9,19 @@ from sqlalchemy.orm import joinedload
 
 from practice import audience, audit
 from practice.auth.access import counsellor_required
+from practice.calendar.booking import Booking, book, booked_message, change, slots_for
+from practice.calendar.forms import BookingForm, place_error
+from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import LocalTimeError, format_datetime, local, local_to_utc, practice_today
+from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
-from practice.screening.holds import joint_session_problem, joint_work_held
-from practice.sessions.forms import AddendumForm, SessionForm, TemplateChoiceForm, note_form_class
+from practice.screening.holds import joint_work_held
+from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
     SESSION_STATUSES,
     Addendum,
@@ -27,17 +30,17 @@ from practice.sessions.models import (
     Session,
     SessionStatus,
 )
-from practice.sessions.notes import TEMPLATES, homework_since
+from practice.sessions.notes import TEMPLATES, homework_since, sections, switch_template
 from practice.sessions.services import (
     add_addendum,
     apply_correction,
     attended_ordinals,
-    attended_too_early,
-    clash,
     previous_attended,
     sign,
     signs_the_same,
 )
+from practice.settings import practice_settings
+from practice.vocabulary import BUILDING_BLOCKS
 
 bp = Blueprint("sessions", __name__)
 
@@ -96,92 +99,34 @@ def index(case_id: int):
     )
 
 
-def _check_times(form: SessionForm, case: Case, session_id: int | None = None):
-    """The UTC start and end the form asks for, or None with the reason beside the field."""
-    if (times := _when_and_status(form, case, session_id)) is None:
-        return None
-    status = SessionStatus(form.status.data)
-    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED) and (
-        problem := joint_session_problem(case, form.invitees, form.joint_reason.data)
-    ):
-        form.joint_reason.errors.append(problem)
-        return None
-    return times
-
-
-def _when_and_status(form, case: Case, session_id: int | None):
-    """The UTC start and end of a form with a session's day, time, length, status and
-    who came (recording a session, or correcting a signed one), or None with the reason
-    beside the field: a real local time, not attended before it began, no clash with
-    another booked session, and someone came to an attended one."""
-    try:
-        starts_at = local_to_utc(form.day.data, form.time.data)
-    except LocalTimeError as exc:
-        form.time.errors.append(str(exc))
-        return None
-    ends_at = starts_at + timedelta(minutes=form.duration.data)
-    status = SessionStatus(form.status.data)
-    if attended_too_early(status, starts_at):
-        form.status.errors.append("A session can only be marked attended once it has started.")
-        return None
-    if status in (SessionStatus.SCHEDULED, SessionStatus.ATTENDED):
-        other = clash(case.counsellor_id, starts_at, ends_at, ignore=session_id)
-        if other is not None:
-            starts = local(other.starts_at)
-            form.time.errors.append(
-                f"That overlaps your session with {other.case.label} on "
-                f"{starts.day} {starts:%b} at {starts:%H:%M}."
-            )
-            return None
-    if status is SessionStatus.ATTENDED and not form.attendees.data:
-        form.attendees.errors.append("Tick who came.")
-        return None
-    return starts_at, ends_at
-
-
-def _apply(session: Session, form: SessionForm, starts_at, ends_at) -> None:
-    session.starts_at, session.ends_at = starts_at, ends_at
-    session.status = SessionStatus(form.status.data)
-    session.attendees = sorted(form.attendees.data or [])
-    session.invitees = form.invitees
-    if reason := (form.joint_reason.data or "").strip():
-        session.joint_reason = reason
-    session.handout_summary = (form.handout_summary.data or "").strip()
-    session.updated_at = now_utc()
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @counsellor_required
 def new(case_id: int):
-    """Schedule a session, or record one that has happened."""
+    """Book a session (once or repeating), or record one that has happened."""
     case = get_case_or_404(case_id)
-    form = SessionForm(partners=case.partners)
+    form = BookingForm.for_case(case.partners)
     if request.method == "GET" and not restoring():
         form.day.data = practice_today()
         form.attendees.data = [p.position for p in case.partners]
-    valid = form.validate_on_submit()
-    if valid and (made := already_made(Session, form.form_token.data)):
-        # A second click of the same form: back to the session the first one made.
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=made.id))
-    if valid and (times := _check_times(form, case)):
+    if form.validate_on_submit():
+        try:
+            zone = zone_named(practice_settings().timezone)
+            made, created = book(case, form.booking(), zone, current_user, form.form_token.data)
+        except ScheduleError as exc:
+            form.place(exc)
+        else:
+            if created:
+                flash(booked_message(case, made), "success")
+            if isinstance(made, Session):
+                return redirect(url_for("sessions.show", case_id=case.id, session_id=made.id))
+            return redirect(url_for("calendar.series", case_id=case.id, series_id=made.id))
+    return booking_page(case, form, session=None)
 
-        def make():
-            session = Session(case=case, counsellor_id=case.counsellor_id)
-            _apply(session, form, *times)
-            db.session.add(session)
-            return session
 
-        session, created = create_once(Session, form.form_token.data, make)
-        if created:
-            audit.record("session.create", session, status=session.status.value)
-            fresh = session.status is SessionStatus.ATTENDED
-            flash(
-                "Session saved." + (" Write the note while it is fresh." if fresh else ""),
-                "success",
-            )
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+def booking_page(case: Case, form: BookingForm, session: Session | None):
+    """The booking form of a case: a new session, or one being changed."""
     return form_page(
-        "sessions/session_form.html", form, case=case, session=None, held=joint_work_held(case)
+        "sessions/session_form.html", form, case=case, session=session, held=joint_work_held(case)
     )
 
 
@@ -200,7 +145,7 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
     """The session page, from one place: shown, or again with a refusal or a form's errors."""
     if addendum_form is None:
         addendum_form = AddendumForm(partners=case.partners, formdata=None)
-        _fill_facts(addendum_form, session)
+        fill_facts(addendum_form, session)
     return render_template(
         "sessions/session.html",
         case=case,
@@ -211,10 +156,11 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
         handout_readers=handout_readers(case, session),
         refusal=refusal,
         described_corrections=described_corrections,
+        building_blocks=BUILDING_BLOCKS,
     )
 
 
-def _fill_facts(form, session: Session) -> None:
+def fill_facts(form, session: Session) -> None:
     """Put the session's facts as they stand into a form that has their fields."""
     starts = local(session.starts_at)
     form.day.data, form.time.data = starts.date(), starts.time()
@@ -267,28 +213,24 @@ def edit(case_id: int, session_id: int):
     if session.note is not None and session.note.signed:
         audit.record("session.change_refused", session)
         return session_page(case, session, refusal=signed_facts_refusal(session)), 409
-    form = SessionForm(partners=case.partners, obj=session)
+    form = BookingForm.for_change(case.partners, obj=session)
     if request.method == "GET" and not restoring():
-        starts = local(session.starts_at)
-        form.day.data, form.time.data = starts.date(), starts.time()
-        form.duration.data = session.duration_minutes
-        form.status.data = session.status.value
+        fill_facts(form, session)
         form.with_whom.data = session.invitees[0] if session.invitees else "all"
     elif not form.joint_reason.data:
         # A reason already given for seeing the couple together still stands.
         form.joint_reason.data = session.joint_reason
-    if form.validate_on_submit() and (times := _check_times(form, case, session.id)):
-        _apply(session, form, *times)
-        audit.record("session.change", session, status=session.status.value)
-        flash("Session updated.", "success")
-        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    return form_page(
-        "sessions/session_form.html",
-        form,
-        case=case,
-        session=session,
-        held=joint_work_held(case),
-    )
+    if form.validate_on_submit():
+        try:
+            change(
+                session, form.booking(ignore=session.id), zone_named(practice_settings().timezone)
+            )
+        except ScheduleError as exc:
+            form.place(exc)
+        else:
+            flash("Session updated.", "success")
+            return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    return booking_page(case, form, session=session)
 
 
 def _note_context(case: Case, session: Session) -> dict:
@@ -323,8 +265,9 @@ def note(case_id: int, session_id: int):
         if request.method == "POST":
             return _signed_refusal(case, session)
         return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-    chooser = TemplateChoiceForm(request.args)
     template = _template_for(existing)
+    if existing is not None and (stale := _posted_template()) not in (None, template):
+        return _stale_template(case, session, template, stale)
     form = note_form_class(template)()
     if request.method == "GET" and not restoring():
         if existing is not None:
@@ -337,19 +280,38 @@ def note(case_id: int, session_id: int):
             if f"block_{key}" in form:
                 form[f"block_{key}"].data = value
     if form.validate_on_submit():
-        signing = request.form.get("action") == "sign"
-        if signing and not form.has_text():
-            form.form_errors.append("A note needs some text before it can be signed.")
-        else:
-            note = _save_note(case, session, existing, template, form)
-            if signing:
-                sign(note, current_user)
-                flash(SIGNED, "success")
-                return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
-            flash("Draft saved.", "success")
-            return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
+        write = _switch_template if request.form.get("action") == "switch" else _save_or_sign
+        if (answer := write(case, session, existing, template, form)) is not None:
+            return answer
     if existing is not None:
         audit.record("note.view", existing)
+    return _note_page(case, session, template, form)
+
+
+def _save_or_sign(case: Case, session: Session, existing, template: NoteTemplate, form):
+    """Save the draft, or sign it; the answer, or None with the reason on the form."""
+    signing = request.form.get("action") == "sign"
+    if signing and not form.has_text():
+        form.form_errors.append("A note needs some text before it can be signed.")
+        return None
+    note = _save_note(case, session, existing, template, form)
+    if signing:
+        sign(note, current_user)
+        flash(SIGNED, "success")
+        return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
+    flash("Draft saved.", "success")
+    return redirect(url_for("sessions.note", case_id=case.id, session_id=session.id))
+
+
+def _note_page(case: Case, session: Session, template: NoteTemplate, form):
+    """The note form in ``template``, with the template chooser set to it."""
+    chooser = TemplateChoiceForm(formdata=None, switch_to=template.value)
+    for field in form.section_fields():
+        # A section holding more than its box shows (text carried over from another
+        # template, a long session) opens tall enough to be seen, up to a point.
+        lines = (field.data or "").count("\n") + 2
+        if lines > (field.render_kw or {}).get("rows", 0):
+            field.render_kw = {**(field.render_kw or {}), "rows": min(lines, 20)}
     return form_page(
         "sessions/note_form.html",
         form,
@@ -360,6 +322,73 @@ def note(case_id: int, session_id: int):
         chooser=chooser,
         **_note_context(case, session),
     )
+
+
+def _posted_template() -> NoteTemplate | None:
+    """The template the posted form was written in, when it says."""
+    posted = request.form.get("template")
+    return NoteTemplate(posted) if posted in {t.value for t in NoteTemplate} else None
+
+
+def _stale_template(case: Case, session: Session, template: NoteTemplate, posted: NoteTemplate):
+    """A form written in another template than the draft's (switched in another tab):
+    nothing is saved over the draft, and the typed text comes back in its own form."""
+    form = note_form_class(posted)()
+    form.validate()
+    form.form_errors.append(
+        f"Since this page was opened, the draft was moved to the {template.name} template "
+        "(in another window or tab), so nothing here was saved. Copy what you need from "
+        "below, then open the note again."
+    )
+    return _note_page(case, session, posted, form)[0], 409
+
+
+def _switch_template(case: Case, session: Session, existing, template: NoteTemplate, form):
+    """Move the note, as typed, to another template; the answer, or None with the reason
+    on the form. Text whose section the new template lacks is carried into its first
+    section under a heading (``switch_template``): a counsellor who switches has written
+    something worth keeping, and sorting a few paragraphs is better than retyping them."""
+    chooser = TemplateChoiceForm()
+    if not chooser.validate():
+        form.form_errors.append("Choose one of the templates offered.")
+        return None
+    new = NoteTemplate(chooser.switch_to.data)
+    here = url_for("sessions.note", case_id=case.id, session_id=session.id)
+    if new is template:
+        # Enter in a rating box lands here too (the first submit button of the form):
+        # the counsellor asked to keep what they typed, so it is saved.
+        return _save_or_sign(case, session, existing, template, form)
+    if existing is None and not (form.has_text() or form.ratings() or form.eft_step.data):
+        return redirect(f"{here}?template={new.value}")  # nothing typed yet: no draft needed
+    switched = switch_template(form.body(), template, new)
+    first = sections(new)[0]
+    if len(switched.body[first.key]) > MAX_SECTION:
+        form.form_errors.append(
+            f"The template was not changed: with the text carried over, “{first.label}” "
+            f"would pass {MAX_SECTION:,} characters. Shorten the note first."
+        )
+        return None
+    note = _save_note(case, session, existing, new, form, body=switched.body)
+    note.template = new
+    audit.record(
+        "note.template_change", note, old=template.value, new=new.value, moved=list(switched.moved)
+    )
+    if switched.moved:
+        flash(
+            f"The note now uses the {new.name} template. The {new.name} template has no "
+            f"{_listed(switched.moved)} section, so that text is at the end of "
+            f"“{first.label}”, under a heading saying where it came from: move it where it "
+            "belongs before you sign.",
+            "warning",
+        )
+    else:
+        flash(f"The note now uses the {new.name} template; all its text came with it.", "success")
+    return redirect(here)
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    quoted = [f"“{label}”" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _repeats_signing(note: Note) -> bool:
@@ -384,10 +413,10 @@ def _template_for(existing: Note | None) -> NoteTemplate:
     return NoteTemplate.EFT
 
 
-def _save_note(case, session, existing, template, form) -> Note:
+def _save_note(case, session, existing, template, form, body: dict | None = None) -> Note:
     # The homework is read before the note joins the session, so no half-made note is
     # flushed by the queries that read it.
-    body = form.body()
+    body = dict(form.body() if body is None else body)
     body["homework_snapshot"] = [line.text for line in _note_context(case, session)["homework"]]
     note = existing or Note(
         session=session, case_id=case.id, template=template, author_id=current_user.id, body={}
@@ -410,15 +439,14 @@ def autosave(case_id: int, session_id: int):
     session = get_session_or_404(case, session_id, to_write_note=True)
     if session.note is not None and session.note.signed:
         return {"saved": False, "error": "This note is signed and can no longer change."}, 409
-    template = (
-        session.note.template
-        if session.note
-        else NoteTemplate(
-            request.form.get("template", "eft")
-            if request.form.get("template") in {t.value for t in NoteTemplate}
-            else "eft"
+    posted = _posted_template()
+    if session.note is not None and posted not in (None, session.note.template):
+        error = (
+            f"This draft was moved to the {session.note.template.name} template in another "
+            "window, so this page's text was not saved. Copy it, then open the note again."
         )
-    )
+        return {"saved": False, "error": error}, 409
+    template = session.note.template if session.note else posted or NoteTemplate.EFT
     form = note_form_class(template)()
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
@@ -463,14 +491,24 @@ def addendum(case_id: int, session_id: int):
 def _corrected_facts(form: AddendumForm, case: Case, session: Session) -> dict | None:
     """The session's facts as the addendum corrects them, or None with the reason beside
     the field. The same rules as recording a session, and something must differ."""
-    if (times := _when_and_status(form, case, session.id)) is None:
+    correction = Booking(
+        day=form.day.data,
+        start=form.time.data,
+        minutes=form.duration.data,
+        invitees=tuple(session.invitees or ()),
+        status=SessionStatus(form.status.data),
+        attendees=tuple(form.attendees.data or ()),
+        ignore=session.id,
+    )
+    try:
+        # What already happened: the hold on joint work is for sessions to come.
+        [wanted] = slots_for(case, correction, practice_zone(), hold_applies=False)
+    except ScheduleError as exc:
+        place_error(form, exc)
         return None
-    starts_at, ends_at = times
-    status = SessionStatus(form.status.data)
-    attendees = sorted(form.attendees.data or [])
-    if session.invitees and set(attendees) - set(session.invitees):
-        form.attendees.errors.append("Only the partner this session is with can have come to it.")
-        return None
+    starts_at, ends_at = wanted.starts_at, wanted.ends_at
+    status = correction.status
+    attendees = sorted(correction.attendees)
     corrected = {
         "starts_at": starts_at.astimezone(UTC).isoformat(),
         "ends_at": ends_at.astimezone(UTC).isoformat(),

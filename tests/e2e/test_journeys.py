@@ -134,7 +134,7 @@ def test_2_counsellor_opens_a_case_and_gives_homework(person, story, practice_da
     page.get_by_label("Date").fill(soon)
     page.get_by_label("Start time").fill("17:00")
     page.get_by_role("button", name="Save session").click()
-    expect(page.get_by_text("Session saved.")).to_be_visible()
+    expect(page.get_by_text("Session booked with")).to_be_visible()
 
 
 @pytest.mark.parametrize(("position", "share"), [("a", False), ("b", True)])

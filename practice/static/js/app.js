@@ -137,6 +137,7 @@
 
     function answered(response, data) {
       if (response.ok) {
+        form.dispatchEvent(new CustomEvent("mend:draft-saved"));
         if (!dirty) { dropCopy(); }
         say("Draft saved at " + data.at + ".");
       } else if (response.status === 401 || data.login) {
@@ -157,6 +158,7 @@
       clearTimeout(timer);
       if (!dirty || stopped) { return inFlight || Promise.resolve(); }
       dirty = false;
+      form.dispatchEvent(new CustomEvent("mend:draft-saving"));
       inFlight = fetch(form.dataset.autosave, {
         method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: !!leaving,
         headers: {"X-CSRFToken": token ? token.content : "", "Accept": "application/json"}
