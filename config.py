@@ -40,6 +40,8 @@ class Config:
     NOTES_KEYS = os.environ.get("MEND_NOTES_KEYS")
     # Development generates missing keys into the instance folder; production refuses.
     GENERATE_MISSING_KEYS = False
+    # Without these the app refuses to start (``create_app``'s ``configure_secrets``).
+    REQUIRED_SETTINGS = ("SECRET_KEY", "NOTES_KEYS")
 
     # None means a SQLite file in the instance folder, chosen in create_app.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
@@ -117,7 +119,6 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = _env_bool("MEND_SECURE_COOKIES", True)
     HSTS = SESSION_COOKIE_SECURE
-    REQUIRED_SETTINGS = ("SECRET_KEY", "NOTES_KEYS")
 
 
 CONFIGS = {

@@ -12,7 +12,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DevelopmentConfig
-from practice import commands, errors, models, web  # noqa: F401 - models: the whole schema
+from practice import (  # noqa: F401 - models: the whole schema
+    commands,
+    errors,
+    models,
+    request_cycle,
+    templating,
+)
 from practice.account.routes import bp as account_bp
 from practice.account.routes import require_two_factor
 from practice.admin.routes import bp as admin_bp
@@ -51,7 +57,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=os.environ.get("MEND_INSTANCE_PATH", str(ROOT / "instance")),
     )
-    app.request_class = web.Request
+    app.request_class = request_cycle.Request
     app.session_interface = SessionCookie()
     app.config.from_object(config_class)
     configure_secrets(app)
@@ -74,7 +80,7 @@ def configure_secrets(app: Flask) -> None:
     """Refuse to start without required secrets; in development, make them."""
     if app.config["GENERATE_MISSING_KEYS"]:
         ensure_instance_keys(app)
-    missing = [name for name in ("SECRET_KEY", "NOTES_KEYS") if not app.config.get(name)]
+    missing = [name for name in app.config["REQUIRED_SETTINGS"] if not app.config.get(name)]
     if missing:
         raise RuntimeError(
             f"Mend will not start without {' and '.join(missing)}: set "
@@ -151,11 +157,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    app.before_request(web.start_request)
+    app.before_request(request_cycle.start_request)
     app.before_request(require_two_factor)
     # after_request hooks run in reverse: headers are set on whatever the commit returns.
-    app.after_request(web.security_headers)
-    app.after_request(web.commit_request)
+    app.after_request(request_cycle.security_headers)
+    app.after_request(request_cycle.commit_request)
     init_parking(app)
 
 
@@ -164,7 +170,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    web.template_helpers(app)
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,18 +1,37 @@
-"""Days as the practice counts them: "today" is today in the practice's time zone."""
+"""Days and moments as the practice counts them, in the practice's time zone.
+
+"Today" is today where the practice is; every moment Mend stores is UTC and is
+shown, printed and mailed in the zone the owner set (``practice.settings``).
+"""
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from practice.database import now_utc
-from practice.web import practice_zone
+from practice.settings import practice_settings
+
+
+def practice_zone() -> ZoneInfo:
+    """The practice's time zone; UTC when the one set is unknown to this machine."""
+    try:
+        return ZoneInfo(practice_settings().timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local(value: datetime) -> datetime:
+    """``value`` in the practice's time zone."""
+    return value.astimezone(practice_zone())
 
 
 def practice_today() -> date:
-    return now_utc().astimezone(practice_zone()).date()
+    """Today where the practice is."""
+    return local(now_utc()).date()
 
 
 def practice_now() -> datetime:
-    return now_utc().astimezone(practice_zone())
+    """Now, on the practice's clocks."""
+    return local(now_utc())
 
 
 class LocalTimeError(ValueError):
@@ -42,5 +61,40 @@ def local_to_utc(day: date, clock: time, zone: ZoneInfo | None = None) -> dateti
     return first.astimezone(UTC)
 
 
-def utc_to_local(moment: datetime) -> datetime:
-    return moment.astimezone(practice_zone())
+def format_datetime(value: datetime | None) -> str:
+    """A moment as the practice reads it: "3 Mar 2026, 14:30"."""
+    if value is None:
+        return ""
+    value = local(value)
+    return f"{value.day} {value:%b %Y, %H:%M}"
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A day as the practice reads it: "3 Mar 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return f"{value.day} {value:%b %Y}"
+
+
+def format_spoken(value: datetime | date | str | None) -> str:
+    """A moment or a day in words, in the practice's time zone, the way a person says it:
+    "Tuesday 17 November 2026 at 15:00", "Tuesday 17 November 2026".
+
+    Also takes the ISO text of an export (``2026-11-17T20:00:00+00:00``), so that a
+    document printed from one reads the same as a page.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = local(value)
+        return f"{value:%A} {value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def format_clock(value: datetime | None) -> str:
+    """The time of day of a moment, as the practice's clocks show it: "14:30"."""
+    return "" if value is None else f"{local(value):%H:%M}"

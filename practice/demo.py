@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from practice import audience
-from practice.admin.models import PracticeSettings
+from practice.admin.models import DEFAULT_SUPPORT_RESOURCES, PracticeSettings
 from practice.auth.models import Role, User
 from practice.calendar.recurrence import occurrence_days, series_slots
 from practice.calendar.services import SeriesPlan, book_series, series_sessions
@@ -25,7 +25,7 @@ from practice.cases.models import (
 )
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
-from practice.dates import practice_today
+from practice.dates import practice_today, practice_zone
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
@@ -37,7 +37,6 @@ from practice.screening.items import KEYS
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
 from practice.vocabulary import BUILDING_BLOCKS
-from practice.web import practice_zone
 
 OWNER = ("owner@demo.mend", "Dr Ruth Okafor")
 COUNSELLORS = [("sam@demo.mend", "Sam Whitfield"), ("priya@demo.mend", "Priya Raman")]
@@ -224,7 +223,7 @@ def seed(password: str) -> list[tuple[str, str]]:
                 address="12 Mill Lane\nSpringfield, IL 62701",
                 timezone="America/Chicago",
                 page_size="Letter",
-                support_resources=PracticeSettings.get().support_resources,
+                support_resources=DEFAULT_SUPPORT_RESOURCES,
             )
         )
     logins = [("owner", OWNER[0])]

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 import wtforms
-from flask import g, has_request_context
+from flask import g, has_request_context, render_template
 from flask_wtf import FlaskForm
 
 # Flask-WTF's marker for "read the request yourself"; there is no public name for it.
@@ -56,3 +56,9 @@ def bookable(form, field) -> None:
         raise ValidationError(
             f"Sessions are booked between {first.day} {first:%b %Y} and {last.day} {last:%b %Y}."
         )
+
+
+def form_page(template: str, form, **context):
+    """Render a form page: 400 when a submitted form has errors, 200 otherwise."""
+    status = 400 if form.errors else 200
+    return render_template(template, form=form, **context), status

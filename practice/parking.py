@@ -28,10 +28,10 @@ from werkzeug.datastructures import MultiDict
 
 from practice.auth.cookie import ended_login
 from practice.auth.models import LoginSession, User, hash_token
+from practice.auth.redirects import safe_next
 from practice.crypto import EncryptedJSON
 from practice.database import SAFE_METHODS, now_utc
 from practice.extensions import db, limiter
-from practice.web import safe_next
 
 KEEP_FOR = timedelta(days=1)
 #: The newest forms an account has parked are kept; older ones make room.

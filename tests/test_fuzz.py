@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from practice.extensions import db
-from practice.web import CONTROL_CHARACTERS
+from practice.request_cycle import CONTROL_CHARACTERS
 from tests.authorization_matrix import (
     COUNSELLOR,
     MATRIX,

@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, hash_token
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import format_datetime, practice_today
 from practice.extensions import db
 from practice.parking import SESSION_KEY, ParkedForm
 from practice.sessions.locks import locks_lifted
 from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteError
 from practice.sessions.notes import switch_template
-from practice.web import format_datetime
 from tests.conftest import PASSWORD
 from tests.factories import add_addendum, add_session, signed_note
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
-from practice.dates import practice_today
+from practice.dates import format_date, practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
 from practice.progress.checkins import check_in_due, checked_in_since
@@ -23,7 +23,6 @@ from practice.progress.csi import (
 )
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
 from practice.sessions.models import Session, SessionStatus
-from practice.web import format_date
 from tests.conftest import PASSWORD
 from tests.factories import add_check_in, add_session, signed_note
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
+from practice.dates import format_spoken
 from practice.extensions import db
 from practice.sessions.models import Session
-from practice.web import format_spoken
 from tests.factories import add_check_in, add_session, pdf_text, signed_note
 
 ALEX_PRIVATE = "Alex kept this to themself"

@@ -315,3 +315,14 @@ def test_sharing_reports_with_the_couple_is_held_while_work_together_is_paused(
     db.session.commit()
     client = sign_in(app, case.partners[0].user)
     assert client.get("/portal/progress.pdf").status_code == 404
+
+
+def test_sharing_unconfirmed_while_paused_is_refused_with_both_reasons(app, counsellor, make_case):
+    case = make_case(counsellor, screening="concerns-paused")
+    response = sign_in(app, counsellor).post(f"/cases/{case.id}/progress/sharing", data={})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Sharing with the couple is held" in page
+    assert "then tick this box" in page
+    db.session.refresh(case)
+    assert not case.progress_shared

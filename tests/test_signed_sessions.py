@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
 from practice.database import now_utc
+from practice.dates import local
 from practice.extensions import db
 from practice.sessions.locks import locks_lifted
 from practice.sessions.models import (
@@ -26,7 +27,6 @@ from practice.sessions.models import (
     SignedNoteError,
 )
 from practice.sessions.services import sign
-from practice.web import local
 
 YESTERDAY_10 = (now_utc() - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
 

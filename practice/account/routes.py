@@ -15,7 +15,8 @@ from practice.auth.forms import ChangeEmailForm, ChangePasswordForm, TwoFactorCh
 from practice.auth.models import User, end_sessions
 from practice.auth.routes import home_for
 from practice.extensions import db
-from practice.web import form_page, settings
+from practice.forms import form_page
+from practice.settings import practice_settings
 
 bp = Blueprint("account", __name__)
 bp.register_error_handler(reauth.WrongPasswords, reauth.end_session)
@@ -67,7 +68,7 @@ def email():
 @login_required
 def two_factor_status():
     """Two-factor sign-in: on or off, and setting it up with an authenticator app."""
-    practice = settings()
+    practice = practice_settings()
     qr = None
     if current_user.totp_secret and not current_user.two_factor:
         uri = two_factor.provisioning_uri(current_user, current_user.totp_secret, practice.name)
@@ -105,7 +106,7 @@ def two_factor_enable():
             audit.record("two_factor.enable", current_user)
             return render_template("account/recovery_codes.html", codes=codes)
         form.code.errors.append("That code is not right. Check the app's clock and try the newest.")
-    practice = settings()
+    practice = practice_settings()
     uri = two_factor.provisioning_uri(current_user, current_user.totp_secret, practice.name)
     return form_page(
         "account/two_factor.html",
@@ -121,7 +122,7 @@ def two_factor_enable():
 def two_factor_disable():
     """Turn it off again (not allowed where the practice requires it)."""
     form = TwoFactorChangeForm()
-    required = bool(settings().require_two_factor) and not current_user.is_client
+    required = bool(practice_settings().require_two_factor) and not current_user.is_client
     if not current_user.two_factor:
         return redirect(url_for("account.two_factor_status"))
     if required:
@@ -148,7 +149,7 @@ def require_two_factor():
         or request.endpoint in OPEN_WHILE_SETTING_UP
     ):
         return None
-    if not settings().require_two_factor:
+    if not practice_settings().require_two_factor:
         return None
     flash("This practice asks for two-factor sign-in. Please set it up to continue.", "warning")
     return redirect(url_for("account.two_factor_status"))

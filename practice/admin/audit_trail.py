@@ -19,8 +19,8 @@ from practice.audit.models import AuditEvent
 from practice.auth.models import User
 from practice.bounds import RECORD_RANGE, id_or_none, in_record_range
 from practice.cases.models import Case, Partner
+from practice.dates import local, practice_zone
 from practice.extensions import db
-from practice.web import local, practice_zone
 
 FILTERS = ("action", "person", "case", "since", "until")
 #: People listed under the filter when what was typed matches several.

@@ -29,7 +29,10 @@ class PracticeSettings(db.Model):
 
     @classmethod
     def get(cls) -> "PracticeSettings":
-        """The settings row, or unsaved defaults when the owner has set none yet."""
+        """The settings row, or unsaved defaults when the owner has set none yet.
+
+        The app reads it through ``practice.settings.practice_settings``, once a request.
+        """
         settings = db.session.scalar(sa.select(cls).order_by(cls.id).limit(1))
         return settings or cls(
             name="Mend Counselling",

@@ -17,7 +17,6 @@ from flask_login import current_user
 from practice import audit
 from practice.admin import audit_trail
 from practice.admin.forms import CounsellorForm, SettingsForm
-from practice.admin.models import PracticeSettings
 from practice.audit.labels import action_label
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
@@ -26,10 +25,11 @@ from practice.cases.models import Invitation
 from practice.cases.services import forget_kept_links, invitation_problem
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.forms import form_page
 from practice.mail import deliver, deliverable, smtp_configured
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
-from practice.web import form_page
+from practice.settings import practice_settings
 
 bp = Blueprint("admin", __name__)
 
@@ -109,7 +109,7 @@ def reactivate(user_id: int):
 @owner_required
 def settings():
     """The practice's name, address, time zone, paper size and support resources."""
-    current = PracticeSettings.get()
+    current = practice_settings()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         if current.id is None:

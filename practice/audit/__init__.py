@@ -2,8 +2,9 @@
 
 ``record()`` is called by views and services as things happen. Inside a request
 the events wait in ``g`` and are written when the request ends (see
-``practice.commit``): with the request's own changes when it succeeds, and on
-their own when it fails or only read, so a refused attempt is on the trail too.
+``practice.request_cycle.commit_request``): with the request's own changes when it
+succeeds, and on their own when it fails or only read, so a refused attempt is on
+the trail too.
 """
 
 from typing import Any

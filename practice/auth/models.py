@@ -173,7 +173,7 @@ def commit_count() -> None:
     """Commit a count of tried passwords or codes at once, whatever the answer will be.
 
     A wrong one is answered with 400, and a 4xx rolls the request back
-    (``practice.web.commit_request``): a count rolled back with it would count
+    (``practice.request_cycle.commit_request``): a count rolled back with it would count
     nothing, and a parallel request could read the old count meanwhile. The
     requests that count write nothing else before it.
     """

@@ -26,6 +26,7 @@ from practice.auth.models import (
     hash_token,
     verify_unknown_user,
 )
+from practice.auth.redirects import safe_next
 from practice.auth.two_factor import check_code, use_recovery_code
 from practice.cases.services import (
     email_taken,
@@ -36,7 +37,7 @@ from practice.cases.services import (
 from practice.database import now_utc
 from practice.errors import render_error
 from practice.extensions import csrf, db, limiter, login_manager
-from practice.web import form_page, safe_next
+from practice.forms import form_page
 
 bp = Blueprint("auth", __name__)
 

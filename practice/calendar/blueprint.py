@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import Blueprint
 
-from practice.web import local
+from practice.dates import local
 
 bp = Blueprint("calendar", __name__)
 

@@ -19,13 +19,12 @@ from practice.calendar.recurrence import ScheduleError, Slot, occurrence_days
 from practice.calendar.services import SeriesPlan, book_series, refuse_clashes, series_sessions
 from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import LocalTimeError, local_to_utc
+from practice.dates import LocalTimeError, local_to_utc, practice_zone
 from practice.extensions import db
 from practice.idempotency import create_once
 from practice.screening.holds import joint_session_problem
 from practice.sessions.models import BOOKED, Session, SessionStatus
 from practice.sessions.services import attended_too_early
-from practice.web import practice_zone
 
 MIN_MINUTES, MAX_MINUTES = 10, 300
 LENGTH_RANGE = f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes."

@@ -21,10 +21,11 @@ from practice.calendar.services import (
 )
 from practice.cases.access import get_case_or_404
 from practice.database import now_utc
+from practice.dates import local
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.sessions.routes import get_session_or_404
-from practice.web import form_page, local, settings
+from practice.settings import practice_settings
 
 
 def _occurrence(session_id: int) -> SeriesOccurrence | None:
@@ -70,7 +71,7 @@ def move_session(case_id: int, session_id: int):
         form.duration.data = found.duration_minutes
     if form.validate_on_submit():
         try:
-            zone = zone_named(settings().timezone)
+            zone = zone_named(practice_settings().timezone)
             move(found, slot_at(form.day.data, form.time.data, form.duration.data, zone))
         except ScheduleError as exc:
             place_error(form, exc)

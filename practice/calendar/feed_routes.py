@@ -24,7 +24,7 @@ from practice.calendar.forms import FeedNamesForm
 from practice.calendar.models import CalendarFeed
 from practice.database import now_utc
 from practice.sessions.models import SessionStatus
-from practice.web import settings
+from practice.settings import practice_settings
 
 
 def feed_addresses(token: str) -> dict[str, str]:
@@ -93,7 +93,7 @@ def feed(token: str):
     if found is None:
         abort(404)
     now = now_utc()
-    practice = settings()
+    practice = practice_settings()
     host = urlsplit(url_for("main.index", _external=True)).hostname or "mend"
     events = []
     for session in feed_sessions(found, now):

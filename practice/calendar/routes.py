@@ -14,19 +14,19 @@ from practice.calendar.forms import BookingForm, DiaryForm
 from practice.calendar.recurrence import ScheduleError, week_start, zone_named
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case, CaseStatus
-from practice.dates import practice_today
+from practice.dates import practice_today, practice_zone
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
-from practice.web import form_page, practice_zone, settings
+from practice.settings import practice_settings
 
 OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 
 
 def _zone_problem() -> str | None:
     try:
-        zone_named(settings().timezone)
+        zone_named(practice_settings().timezone)
     except ScheduleError as exc:
         return str(exc)
     return None
@@ -131,7 +131,7 @@ def new():
             made, created = book(
                 case,
                 form.booking(),
-                zone_named(settings().timezone),
+                zone_named(practice_settings().timezone),
                 current_user,
                 form.form_token.data,
             )
@@ -144,7 +144,7 @@ def new():
     return form_page(
         "calendar/new.html",
         form,
-        zone=settings().timezone,
+        zone=practice_settings().timezone,
         chosen=chosen,
         held=chosen is not None and joint_work_held(chosen),
     )

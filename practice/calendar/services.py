@@ -1,7 +1,7 @@
 """Changing the diary: booking, repeating, moving, cancelling and marking sessions.
 
 Each function checks what it must, changes the objects, records the audit
-event and flushes; the request commits (see ``practice.web.commit_request``).
+event and flushes; the request commits (see ``practice.request_cycle.commit_request``).
 """
 
 from dataclasses import dataclass
@@ -15,10 +15,10 @@ from practice.calendar.models import SeriesOccurrence, SessionSeries
 from practice.calendar.recurrence import ScheduleError, Slot
 from practice.cases.models import Case
 from practice.database import now_utc
+from practice.dates import local
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 from practice.sessions.services import clash
-from practice.web import local
 
 #: A cancellation this close to the start is marked late.
 LATE_CANCEL = timedelta(hours=24)

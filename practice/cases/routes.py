@@ -17,7 +17,6 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from practice import audit, mail
-from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
 from practice.cases import invitation_links
@@ -38,7 +37,7 @@ from practice.cases.services import (
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.homework.models import HomeworkEntry
 from practice.homework.services import (
     case_assignments,
@@ -54,7 +53,7 @@ from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
 from practice.sessions.summary import at_a_glance
-from practice.web import form_page
+from practice.settings import practice_settings
 
 bp = Blueprint("cases", __name__)
 
@@ -253,7 +252,7 @@ def invite(case_id: int, partner_id: int):
         flash(str(refused), "warning")
         return redirect(page, 303)
     link = invitation_links.link_for(token)
-    settings = PracticeSettings.get()
+    settings = practice_settings()
     body = render_template(
         "mail/invitation.txt",
         partner=partner,

@@ -20,11 +20,10 @@ from practice.catalogue.models import Exercise, Origin, Strategy, StrategyConcer
 from practice.catalogue.schema import read_guides
 from practice.database import now_utc
 from practice.extensions import db
-from practice.forms import choices
+from practice.forms import choices, form_page
 from practice.homework.services import why_not_given
 from practice.pagination import paginate, paginate_list
 from practice.vocabulary import THEMES
-from practice.web import form_page
 
 bp = Blueprint("catalogue", __name__)
 

@@ -19,7 +19,9 @@ from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
-class Period:
+class CadencePeriod:
+    """One stretch of an assignment's cadence (a day, a week, a month) and its target."""
+
     start: date
     end: date  # inclusive
     target: int
@@ -32,7 +34,7 @@ class Period:
 class Adherence:
     made: int  # entries that count, capped per period
     expected: int  # entries the cadence expects up to today
-    current: Period | None  # the period today falls in, if any
+    current: CadencePeriod | None  # the period today falls in, if any
     done_current: int  # entries made in the current period
     missed_periods: int  # ended periods whose target was not met
     last_entry: date | None
@@ -65,7 +67,7 @@ def periods(
     end: date | None,
     until: date,
     first_index: int = 0,
-) -> list[Period]:
+) -> list[CadencePeriod]:
     """The cadence's periods from ``start`` to the earlier of ``end`` and ``until``.
 
     ``end`` is the due date (None: open-ended); ``until`` is usually today. The
@@ -76,7 +78,7 @@ def periods(
     if last < start:
         return []
     if cadence == "once":
-        return [Period(start, end or until, 1)]
+        return [CadencePeriod(start, end or until, 1)]
     result = []
     n = first_index
     while True:
@@ -98,7 +100,7 @@ def periods(
             break
         if end and p_end > end:
             p_end = end
-        result.append(Period(p_start, p_end, target or 1))
+        result.append(CadencePeriod(p_start, p_end, target or 1))
         n += 1
     return result
 
@@ -135,13 +137,13 @@ def expected_total(cadence: str, per_week: int | None, start: date, end: date) -
 
 def last_ended_period(
     cadence: str, per_week: int | None, start: date, end: date | None, today: date
-) -> Period | None:
+) -> CadencePeriod | None:
     """The most recent period that ended before ``today`` (None if none has yet).
 
     Only the periods near ``today`` are built, so this stays cheap for old homework.
     """
     if cadence == "once":
-        return Period(start, end, 1) if end and end < today else None
+        return CadencePeriod(start, end, 1) if end and end < today else None
     near = min(today, end + timedelta(days=1)) if end else today
     elapsed = (near - start).days
     if cadence == "daily":
@@ -164,7 +166,7 @@ def counted_periods(
     end: date | None,
     entry_days: Iterable[date],
     today: date,
-) -> list[tuple[Period, int, int]]:
+) -> list[tuple[CadencePeriod, int, int]]:
     """Each period so far with (entries counted, entries expected), as :func:`adherence` counts.
 
     Lets a caller group periods into spans of its own (the intervals between

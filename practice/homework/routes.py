@@ -13,9 +13,9 @@ from practice.cases.models import Case
 from practice.catalogue import search
 from practice.catalogue.models import Exercise, Strategy
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import format_datetime, practice_today
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.homework.forms import AssignForm
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
@@ -38,7 +38,6 @@ from practice.pagination import paginate_list
 from practice.progress.stage import stage_of, step_reached
 from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
-from practice.web import form_page, format_datetime
 
 bp = Blueprint("homework", __name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
 from practice.cases.models import Case, CaseStatus
-from practice.dates import local_to_utc, utc_to_local
+from practice.dates import local, local_to_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
 from practice.sessions.models import BOOKED, Session, SessionStatus
@@ -69,7 +69,7 @@ class Day:
 def agenda(counsellor: User, now: datetime) -> list[Day]:
     """The counsellor's booked sessions from the start of today for DAYS_AHEAD days,
     by day in the practice's time zone; days without a session are left out."""
-    today = utc_to_local(now).date()
+    today = local(now).date()
     start = local_to_utc(today, time(0))
     end = local_to_utc(today + timedelta(days=DAYS_AHEAD), time(0))
     sessions = (
@@ -96,7 +96,7 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
     arrived = _check_ins_since_last_session({s.case_id for s in sessions}, now)
     days: dict[date, Day] = {}
     for session in sessions:
-        day = utc_to_local(session.starts_at).date()
+        day = local(session.starts_at).date()
         names = {p.id: p.first_name for p in session.case.partners}
         visit = Visit(
             session=session,

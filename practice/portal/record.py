@@ -15,13 +15,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from practice import audience
 from practice.cases.models import Partner
 from practice.database import now_utc
-from practice.dates import utc_to_local
+from practice.dates import local, practice_zone
 from practice.extensions import db
 from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
 from practice.progress.csi import ITEMS
 from practice.progress.models import CheckIn
 from practice.sessions.models import Session
-from practice.web import practice_zone, settings
+from practice.settings import practice_settings
 
 NOT_INCLUDED = (
     "Your counsellor's session notes are clinical records kept by the practice; "
@@ -38,7 +38,7 @@ TIMES = (
 
 def _when(moment: datetime | None) -> str | None:
     """A moment as ISO 8601 in the practice's zone: exact, and the clock the reader knew."""
-    return utc_to_local(moment).isoformat(timespec="seconds") if moment else None
+    return local(moment).isoformat(timespec="seconds") if moment else None
 
 
 def partner_record(partner: Partner) -> dict:
@@ -72,7 +72,7 @@ def partner_record(partner: Partner) -> dict:
         "exported_at": _when(now_utc()),
         "time_zone": practice_zone().key,
         "times": TIMES.format(zone=practice_zone().key),
-        "practice": settings().name,
+        "practice": practice_settings().name,
         "you": {"name": partner.name, "email": partner.email, "partner": partner.letter},
         "case": {
             "name": case.label,

@@ -13,9 +13,9 @@ from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
 from practice.cases.models import CaseStatus
 from practice.database import now_utc
-from practice.dates import practice_today, utc_to_local
+from practice.dates import format_datetime, local, practice_today
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.homework.drafts import discard_draft, draft_for, keep_draft
 from practice.homework.forms import DraftForm, EntryCorrectionForm, EntryForm
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
@@ -56,7 +56,7 @@ from practice.reports.routes import (
 )
 from practice.safety.models import Referral
 from practice.sessions.models import Session, SessionStatus
-from practice.web import form_page, format_datetime, settings
+from practice.settings import practice_settings
 
 bp = Blueprint("portal", __name__)
 
@@ -188,7 +188,7 @@ def draft(assignment_id: int):
         discard_draft(assignment, partner)
     else:
         keep_draft(assignment, partner, **values)
-    return {"saved": True, "at": utc_to_local(now_utc()).strftime("%H:%M")}
+    return {"saved": True, "at": local(now_utc()).strftime("%H:%M")}
 
 
 def _first(errors) -> str:
@@ -354,7 +354,7 @@ def resources():
     return render_template(
         "portal/resources.html",
         partner=partner,
-        settings=settings(),
+        settings=practice_settings(),
         plan=db.session.scalar(audience.safety_plan_for(partner)),
     )
 
@@ -536,7 +536,7 @@ def my_record_pdf():
     """The same record as a readable PDF."""
     partner = current_partner()
     record = partner_record(partner)
-    practice = settings()
+    practice = practice_settings()
     head = letterhead(practice, "Your record", partner.name, practice_today(), partner.name)
     pdf = render_pdf(
         "reports/record.html",

@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from practice.cases.models import Case
+from practice.dates import local
 from practice.extensions import db
 from practice.homework.adherence import counted_periods
 from practice.homework.services import case_assignments, entry_days, people_for
@@ -29,7 +30,6 @@ from practice.progress.timeline import (
 )
 from practice.sessions.models import Session, SessionStatus
 from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS, EFT_STAGES, EFT_STEPS
-from practice.web import local
 
 
 @dataclass(frozen=True)

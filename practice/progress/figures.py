@@ -13,7 +13,7 @@ from markupsafe import Markup
 from practice.progress.charts import Series, bar_chart, line_chart
 from practice.progress.csi import DISTRESS_CUTOFF
 from practice.progress.data import CheckInPoint, Interval, PartnerMeasures, Progress
-from practice.progress.periods import Period
+from practice.progress.periods import SessionPeriod
 from practice.vocabulary import BUILDING_BLOCKS
 
 
@@ -162,7 +162,7 @@ def adherence_chart(p: Progress) -> Markup | None:
     )
 
 
-def period_figures(periods: Sequence[Period], since: Interval) -> dict[str, Markup | None]:
+def period_figures(periods: Sequence[SessionPeriod], since: Interval) -> dict[str, Markup | None]:
     """The building blocks, EFT step and homework charts with a point per period."""
     rated = [period for period in periods if period.blocks]
     return {

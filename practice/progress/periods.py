@@ -24,7 +24,9 @@ GROUPED_PAST = 15  # attended sessions; at or below this, every session gets its
 
 
 @dataclass(frozen=True)
-class Period:
+class SessionPeriod:
+    """A run of sessions (five, or what is left) as one row of the printed report."""
+
     first: int  # ordinal of the first and the last session in it
     last: int
     start: date
@@ -70,14 +72,14 @@ def grouped(progress: Progress) -> bool:
     return len(progress.sessions) > GROUPED_PAST
 
 
-def _period(sessions: Sequence[SessionPoint], before: Sequence[Interval]) -> Period:
+def _period(sessions: Sequence[SessionPoint], before: Sequence[Interval]) -> SessionPeriod:
     steps = [s.step for s in sessions if s.step]
     blocks = {}
     for key in BUILDING_BLOCKS:
         ratings = [s.blocks[key] for s in sessions if key in s.blocks]
         if ratings:
             blocks[key] = round(fmean(ratings), 1)
-    return Period(
+    return SessionPeriod(
         first=sessions[0].ordinal,
         last=sessions[-1].ordinal,
         start=sessions[0].on,
@@ -89,7 +91,7 @@ def _period(sessions: Sequence[SessionPoint], before: Sequence[Interval]) -> Per
     )
 
 
-def in_fives(progress: Progress, size: int = PERIOD) -> list[Period]:
+def in_fives(progress: Progress, size: int = PERIOD) -> list[SessionPeriod]:
     """The attended sessions in consecutive periods of ``size`` (the last may be shorter).
 
     ``progress.intervals`` holds the homework before each session and then since
@@ -103,7 +105,9 @@ def in_fives(progress: Progress, size: int = PERIOD) -> list[Period]:
     ]
 
 
-def check_ins_by_period(progress: Progress, periods: Sequence[Period]) -> list[CheckInsInPeriod]:
+def check_ins_by_period(
+    progress: Progress, periods: Sequence[SessionPeriod]
+) -> list[CheckInsInPeriod]:
     """The check-ins in the same periods: a period takes those made after the previous
     period's last session and up to the day of its own last; check-ins made after the
     last session make a row of their own."""

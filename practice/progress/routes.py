@@ -10,9 +10,9 @@ from practice import audit
 from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404
 from practice.database import now_utc
-from practice.dates import local_to_utc, practice_today
+from practice.dates import local, local_to_utc, practice_today
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.idempotency import create_once
 from practice.progress.csi import ITEMS
 from practice.progress.data import progress_for_case
@@ -22,7 +22,6 @@ from practice.progress.models import MARKERS, ChangeMarker, CheckIn, Marker, Neg
 from practice.progress.services import new_check_in
 from practice.sessions.models import Session, SessionStatus
 from practice.sessions.services import attended_ordinals
-from practice.web import form_page, local
 
 bp = Blueprint("progress", __name__)
 

@@ -18,13 +18,13 @@ from sqlalchemy.orm import joinedload
 
 from practice import audience
 from practice.cases.models import Case, CaseStatus, Partner
+from practice.dates import practice_zone
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.progress.asked import check_ins_to_ask
 from practice.progress.checkins import ASK_BEFORE
 from practice.reminders.models import ReminderKind, ReminderOptOut
 from practice.sessions.models import Session, SessionStatus
-from practice.web import practice_zone
 
 APPOINTMENT_BEFORE = timedelta(hours=24)
 HOMEWORK_FROM = time(9, 0)

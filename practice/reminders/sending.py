@@ -23,10 +23,11 @@ from flask import current_app, render_template, url_for
 from sqlalchemy.exc import IntegrityError
 
 from practice import mail
+from practice.dates import format_date, local
 from practice.extensions import db
 from practice.reminders.due import Due, due_reminders
 from practice.reminders.models import Reminder, ReminderKind, ReminderStatus
-from practice.web import format_date, local, settings
+from practice.settings import practice_settings
 
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=15)
@@ -149,7 +150,7 @@ def _compose(item: Due) -> tuple[str, str]:
         facts["when"] = format_date(facts["due_on"])
     values = {"assignment_id": item.object_id} if item.kind is ReminderKind.HOMEWORK else {}
     facts["link"] = _link(PAGES[item.kind], **values)
-    practice = settings()
+    practice = practice_settings()
     subject = SUBJECTS[item.kind].format(**facts)
     body = render_template(
         f"mail/reminder_{item.kind.name.lower()}.txt",

@@ -16,13 +16,13 @@ import sqlalchemy as sa
 from practice import audience
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, CaseStatus, Partner
+from practice.dates import format_date, local
 from practice.extensions import db
 from practice.homework.models import HomeworkEntry
 from practice.progress.csi import DISTRESS_CUTOFF
 from practice.progress.models import CheckIn
 from practice.reports.data import Helped, Letterhead, letterhead, what_helped
 from practice.sessions.models import Session, SessionStatus
-from practice.web import format_date, local
 
 
 @dataclass(frozen=True)

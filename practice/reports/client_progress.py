@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from practice import audience
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, Partner
+from practice.dates import local
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import progress_for
@@ -36,7 +37,6 @@ from practice.progress.timeline import (
 from practice.reports.data import Letterhead, letterhead
 from practice.sessions.models import Session, SessionStatus
 from practice.vocabulary import BUILDING_BLOCKS
-from practice.web import local
 
 #: What each part of the guides' repair timeline asks of a couple, for clients.
 TIMELINE_WORDS = {

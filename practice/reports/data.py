@@ -17,19 +17,19 @@ from practice import audience
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, CaseStatus, Partner
 from practice.catalogue.models import ExerciseContent
+from practice.dates import format_date, format_datetime, local
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.progress.data import Progress, progress_for_case
 from practice.progress.figures import csi_chart, figures, period_figures
 from practice.progress.periods import (
     CheckInsInPeriod,
-    Period,
+    SessionPeriod,
     check_ins_by_period,
     grouped,
     in_fives,
 )
 from practice.sessions.models import Session, SessionStatus
-from practice.web import format_date, format_datetime, local
 
 CONFIDENTIAL = "Confidential: prepared for {who} by {practice}. Please keep it private."
 
@@ -180,7 +180,7 @@ class ProgressReport:
     p: Progress
     charts: dict[str, Markup | None]
     # Set when a long case is printed five sessions at a time (see practice.progress.periods).
-    periods: tuple[Period, ...] = ()
+    periods: tuple[SessionPeriod, ...] = ()
     check_ins: tuple[CheckInsInPeriod, ...] = ()
     # Work together is paused (practice.cases.pauses): the timeline and staging wait.
     paused: bool = False

@@ -8,12 +8,12 @@ The partners' own downloads live in the portal (``practice.portal.routes``).
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 
 from practice import audience, audit
-from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404
 from practice.catalogue.routes import get_exercise_or_404
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import local, practice_today
+from practice.forms import form_page
 from practice.homework.routes import get_assignment_or_404
 from practice.reports import client_closing, data
 from practice.reports.client_progress import client_progress_report
@@ -21,7 +21,7 @@ from practice.reports.forms import ShareProgressForm
 from practice.reports.pdf import chart_image, render_pdf
 from practice.screening.holds import joint_work_held
 from practice.sessions.routes import get_session_or_404
-from practice.web import form_page, local
+from practice.settings import practice_settings
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(chart_image, "chart_image")
@@ -35,7 +35,7 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 
 def handout_pdf(session, reader, record_as: str) -> Response:
     """One partner's handout of a session, for the counsellor's preview or the partner's own."""
-    report = data.handout(session, reader, PracticeSettings.get(), now_utc())
+    report = data.handout(session, reader, practice_settings(), now_utc())
     pdf = render_pdf(
         "reports/handout.html", page_size=report.head.page_size, spare_a_page=True, r=report
     )
@@ -64,7 +64,7 @@ def session_day(session) -> str:
 
 def worksheet_pdf(case, assignment, record_as: str, reader=None) -> Response:
     """A worksheet of a case's homework, headed with the name of whoever will fill it in."""
-    settings = PracticeSettings.get()
+    settings = practice_settings()
     report = data.Worksheet(
         data.letterhead(
             settings, "Worksheet", worksheet_for(case, assignment, reader), practice_today()
@@ -94,7 +94,7 @@ def worksheet_for(case, assignment, reader=None) -> str:
 
 
 def progress_pdf(case, record_as: str) -> Response:
-    report = data.progress_report(case, PracticeSettings.get(), practice_today())
+    report = data.progress_report(case, practice_settings(), practice_today())
     pdf = render_pdf("reports/progress.html", page_size=report.head.page_size, r=report)
     audit.record("report.download", case, report="progress", by=record_as)
     return pdf_response(
@@ -105,7 +105,7 @@ def progress_pdf(case, record_as: str) -> Response:
 def client_progress_pdf(case, reader, record_as: str) -> Response:
     """Shared by the counsellor's preview and the partner's own download of their copy."""
     today = practice_today()
-    report = client_progress_report(case, reader, PracticeSettings.get(), today)
+    report = client_progress_report(case, reader, practice_settings(), today)
     pdf = render_pdf("reports/progress_client.html", page_size=report.head.page_size, r=report)
     audit.record(
         "report.download",
@@ -154,10 +154,11 @@ def share_progress(case_id: int):
     case = get_case_or_404(case_id)
     form = ShareProgressForm()
     held = joint_work_held(case)
+    confirmed = form.validate_on_submit()
     if held and form.is_submitted():
-        form.validate()
+        # Refused whether or not the box was ticked; the box's own message shows too.
         form.form_errors.append(f"Sharing with the couple is held. {held}")
-    elif form.validate_on_submit():
+    elif confirmed:
         if not case.progress_shared:
             case.progress_shared = True
             audit.record("progress.share", case)
@@ -167,7 +168,7 @@ def share_progress(case_id: int):
             "success",
         )
         return redirect(url_for("progress.view", case_id=case.id))
-    settings, today = PracticeSettings.get(), practice_today()
+    settings, today = practice_settings(), practice_today()
     copies = [(p, client_progress_report(case, p, settings, today)) for p in case.partners]
     return form_page("progress/share.html", form, case=case, copies=copies, held=held)
 
@@ -197,7 +198,7 @@ def case_worksheet(case_id: int, assignment_id: int):
 def worksheet(slug: str):
     """Any catalogue or practice exercise as a blank worksheet with room to write."""
     exercise = get_exercise_or_404(slug)
-    settings = PracticeSettings.get()
+    settings = practice_settings()
     report = data.Worksheet(
         data.letterhead(settings, "Worksheet", "", practice_today(), "you"),
         data.exercise_sheet(exercise),
@@ -217,7 +218,7 @@ def worksheet(slug: str):
 def closing_summary(case_id: int):
     """The counsellor's copy: the course of treatment, both partners' measures, what helped."""
     case = get_case_or_404(case_id)
-    report = data.closing_summary(case, PracticeSettings.get(), practice_today())
+    report = data.closing_summary(case, practice_settings(), practice_today())
     pdf = render_pdf("reports/closing.html", page_size=report.head.page_size, r=report)
     audit.record("report.download", case, report="closing")
     return pdf_response(
@@ -240,7 +241,7 @@ def client_closing_pdf(reader, record_as: str) -> Response:
     """A partner's closing summary, for the counsellor's preview or the partner's own."""
     case = reader.case
     report = client_closing.client_closing_summary(
-        case, reader, PracticeSettings.get(), practice_today()
+        case, reader, practice_settings(), practice_today()
     )
     pdf = render_pdf("reports/closing_client.html", page_size=report.head.page_size, r=report)
     audit.record("report.download", case, report="closing", reader=reader.position, by=record_as)

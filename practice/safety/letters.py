@@ -13,11 +13,12 @@ from flask import Response
 from practice import audit
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case
+from practice.dates import format_date, local
 from practice.reports.data import Letterhead, download_name, letterhead, support_lines
 from practice.reports.pdf import render_pdf
 from practice.reports.routes import pdf_response
 from practice.safety.models import PLAN_PARTS, Referral, SafetyPlan
-from practice.web import format_date, local
+from practice.settings import practice_settings
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def referral_letter(referral: Referral, case: Case, settings: PracticeSettings) 
 
 def plan_pdf(plan: SafetyPlan, *, by: str) -> Response:
     """The plan's PDF, recorded on the audit trail; a file name that says nothing."""
-    sheet = plan_sheet(plan, PracticeSettings.get())
+    sheet = plan_sheet(plan, practice_settings())
     pdf = render_pdf("safety/plan_print.html", page_size=sheet.head.page_size, r=sheet)
     audit.record(
         "report.download",
@@ -83,7 +84,7 @@ def plan_pdf(plan: SafetyPlan, *, by: str) -> Response:
 
 def letter_pdf(referral: Referral, case: Case, *, by: str) -> Response:
     """The referral letter's PDF, recorded on the audit trail."""
-    letter = referral_letter(referral, case, PracticeSettings.get())
+    letter = referral_letter(referral, case, practice_settings())
     pdf = render_pdf("safety/referral_letter.html", page_size=letter.head.page_size, r=letter)
     audit.record("report.download", referral, report="referral", by=by)
     if by == "client":

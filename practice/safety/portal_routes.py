@@ -9,11 +9,11 @@ every partner has, so the other partner's portal looks the same either way.
 from flask import Blueprint, render_template
 
 from practice import audit
-from practice.admin.models import PracticeSettings
 from practice.auth.access import client_required
 from practice.portal.access import current_partner
 from practice.safety import access, letters
 from practice.safety.models import PLAN_PARTS
+from practice.settings import practice_settings
 
 bp = Blueprint("portal_safety", __name__)
 
@@ -30,7 +30,7 @@ def plan():
         partner=partner,
         plan=plan,
         parts=PLAN_PARTS,
-        settings=PracticeSettings.get(),
+        settings=practice_settings(),
     )
 
 

@@ -9,6 +9,7 @@ from practice.bounds import id_or_none
 from practice.cases.access import get_case_or_404
 from practice.database import now_utc
 from practice.dates import practice_today
+from practice.forms import form_page
 from practice.idempotency import create_once
 from practice.safety import access, letters
 from practice.safety.forms import COUPLE, ReferralForm, SafetyPlanForm
@@ -21,7 +22,6 @@ from practice.safety.services import (
     new_referral,
     save_plan,
 )
-from practice.web import form_page
 
 bp = Blueprint("safety", __name__)
 

@@ -19,14 +19,13 @@ from wtforms.validators import Length
 from practice import audit
 from practice.auth.access import client_required
 from practice.dates import practice_today
-from practice.forms import Form
+from practice.forms import Form, form_page
 from practice.idempotency import create_once, form_token_field
 from practice.portal.access import current_partner
 from practice.screening.alerts import raise_alert
 from practice.screening.forms import screen_form_class
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.screening.services import new_screen
-from practice.web import form_page
 
 bp = Blueprint("portal_screening", __name__)
 

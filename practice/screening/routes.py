@@ -12,14 +12,13 @@ from practice.cases.access import get_case_or_404
 from practice.cases.pauses import PAUSE_REASONS, PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.forms import Form, choices, restoring
+from practice.forms import Form, choices, form_page, restoring
 from practice.idempotency import create_once
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
 from practice.screening.items import ITEMS
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.screening.services import new_screen
-from practice.web import form_page
 
 bp = Blueprint("screening", __name__)
 

@@ -15,9 +15,9 @@ from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import practice_today, utc_to_local
+from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
-from practice.forms import restoring
+from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
@@ -39,8 +39,8 @@ from practice.sessions.services import (
     sign,
     signs_the_same,
 )
+from practice.settings import practice_settings
 from practice.vocabulary import BUILDING_BLOCKS
-from practice.web import form_page, format_datetime, practice_zone, settings
 
 bp = Blueprint("sessions", __name__)
 
@@ -110,7 +110,7 @@ def new(case_id: int):
         form.attendees.data = [p.position for p in case.partners]
     if form.validate_on_submit():
         try:
-            zone = zone_named(settings().timezone)
+            zone = zone_named(practice_settings().timezone)
             made, created = book(case, form.booking(), zone, current_user, form.form_token.data)
         except ScheduleError as exc:
             form.place(exc)
@@ -162,15 +162,15 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
 
 def fill_facts(form, session: Session) -> None:
     """Put the session's facts as they stand into a form that has their fields."""
-    local = utc_to_local(session.starts_at)
-    form.day.data, form.time.data = local.date(), local.time()
+    starts = local(session.starts_at)
+    form.day.data, form.time.data = starts.date(), starts.time()
     form.duration.data = session.duration_minutes
     form.status.data = session.status.value
     form.attendees.data = list(session.attendees or [])
 
 
 def signed_facts_refusal(session: Session) -> str:
-    signed_on = utc_to_local(session.note.signed_at)
+    signed_on = local(session.note.signed_at)
     return (
         f"This session's note was signed on {signed_on.day} {signed_on:%b %Y}, so its date, "
         "time, status and who came are locked with it. Nothing was changed. To correct them, "
@@ -222,7 +222,9 @@ def edit(case_id: int, session_id: int):
         form.joint_reason.data = session.joint_reason
     if form.validate_on_submit():
         try:
-            change(session, form.booking(ignore=session.id), zone_named(settings().timezone))
+            change(
+                session, form.booking(ignore=session.id), zone_named(practice_settings().timezone)
+            )
         except ScheduleError as exc:
             form.place(exc)
         else:
@@ -233,8 +235,8 @@ def edit(case_id: int, session_id: int):
 
 def _note_context(case: Case, session: Session) -> dict:
     previous = previous_attended(session)
-    until = utc_to_local(session.starts_at).date()
-    since = utc_to_local(previous.starts_at).date() if previous else None
+    until = local(session.starts_at).date()
+    since = local(previous.starts_at).date() if previous else None
     return {"homework": homework_since(case, since, until), "previous": previous}
 
 
@@ -243,7 +245,7 @@ def _signed_refusal(case: Case, session: Session):
     note = session.note
     audit.record("note.change_refused", note)
     refusal = (
-        f"This note was signed on {utc_to_local(note.signed_at):%d %b %Y} and can no "
+        f"This note was signed on {local(note.signed_at):%d %b %Y} and can no "
         "longer be changed. Nothing was saved. To correct or add to it, write an addendum."
     )
     return session_page(case, session, refusal=refusal), 409
@@ -449,7 +451,7 @@ def autosave(case_id: int, session_id: int):
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
     _save_note(case, session, session.note, template, form)
-    return {"saved": True, "at": utc_to_local(now_utc()).strftime("%H:%M:%S")}
+    return {"saved": True, "at": local(now_utc()).strftime("%H:%M:%S")}
 
 
 @bp.post("/<int:session_id>/note/addenda")

@@ -1,0 +1,70 @@
+"""What templates get besides their context: filters and the navigation."""
+
+from flask import Flask, request, url_for
+from markupsafe import Markup, escape
+
+from practice.dates import format_clock, format_date, format_datetime, format_spoken
+from practice.settings import practice_settings
+from practice.words import greeting_name, plural
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as escaped paragraphs, keeping the writer's line breaks."""
+    if not text:
+        return Markup("")
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in b.split("\n")))
+        for b in blocks
+    )
+
+
+#: Top navigation for counsellors and the owner, shown once the blueprint exists.
+COUNSELLOR_NAV = [
+    ("cases.caseload_list", "Cases", "cases."),
+    ("calendar.week", "Calendar", "calendar."),
+    ("catalogue.index", "Catalogue", "catalogue."),
+]
+#: Extra tabs on the owner's Practice pages.
+ADMIN_NAV = [("admin.outbox", "Outbox")]
+
+
+def nav_link(endpoint: str, label: str, prefix: str | None = None) -> Markup:
+    """A navigation link, marked current when the page belongs to its section."""
+    active = request.endpoint == endpoint or bool(
+        prefix and request.endpoint and request.endpoint.startswith(prefix)
+    )
+    return Markup('<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>').format(
+        " active" if active else "",
+        url_for(endpoint),
+        Markup(' aria-current="page"') if active else "",
+        label,
+    )
+
+
+def register(app: Flask) -> None:
+    """Give every template the date and text filters, the navigation and the settings."""
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["spoken"] = format_spoken
+    app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["greeting_name"] = greeting_name
+
+    def extra_nav():
+        return [
+            nav_link(endpoint, label, prefix)
+            for endpoint, label, prefix in COUNSELLOR_NAV
+            if endpoint in app.view_functions
+        ]
+
+    def admin_extra_nav():
+        return [(e, label) for e, label in ADMIN_NAV if e in app.view_functions]
+
+    app.jinja_env.globals.update(
+        practice_settings=practice_settings,
+        nav_link=nav_link,
+        extra_nav=extra_nav,
+        admin_extra_nav=admin_extra_nav,
+    )
