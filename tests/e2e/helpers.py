@@ -142,7 +142,7 @@ def open_case(
         page.get_by_label("Date").fill(next_session.isoformat())
         page.get_by_label("Start time").fill("17:00")
         page.get_by_role("button", name="Save session").click()
-        expect(page.get_by_text("Session saved.")).to_be_visible()
+        expect(page.get_by_text("Session booked with")).to_be_visible()
     desk.close()
 
 
