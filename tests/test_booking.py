@@ -238,6 +238,18 @@ def test_recording_an_attended_session_from_the_case_still_works(client, as_coun
     assert "Write the note while it is fresh." in page
 
 
+def test_a_session_to_come_has_nobody_who_came(client, as_counsellor, case):
+    """The case's form comes with everyone ticked under "Who came", for recording a
+    session just held; a session booked ahead keeps no one as having come."""
+    response = from_case(client, case, attendees=["a", "b"])
+    assert response.status_code == 302
+    [session] = sessions()
+    assert session.status is SessionStatus.SCHEDULED
+    assert session.attendees == []
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "came:" not in page
+
+
 def test_a_recorded_session_does_not_repeat(client, as_counsellor, case):
     yesterday = practice_today() - timedelta(days=1)
     response = from_case(

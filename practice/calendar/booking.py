@@ -164,7 +164,10 @@ def _apply(session: Session, booking: Booking, wanted: Slot) -> None:
     session.starts_at, session.ends_at = wanted.starts_at, wanted.ends_at
     session.status = booking.status
     session.invitees = list(booking.invitees)
-    session.attendees = sorted(booking.attendees)
+    # Only a session that took place has people who came to it; the form offers
+    # everyone ticked, for recording one just held.
+    held = booking.status is SessionStatus.ATTENDED
+    session.attendees = sorted(booking.attendees) if held else []
     if booking.joint_reason:
         session.joint_reason = booking.joint_reason
     session.handout_summary = booking.handout_summary
