@@ -1,11 +1,11 @@
-"""Forms for scheduling and recording sessions, writing notes and addenda."""
+"""Forms for writing session notes and addenda. (Booking and recording a session is
+the one booking form, ``practice.calendar.forms.BookingForm``.)"""
 
 from functools import cache
 
 from wtforms import (
     BooleanField,
     IntegerField,
-    RadioField,
     SelectField,
     TextAreaField,
     TimeField,
@@ -20,60 +20,6 @@ from practice.sessions.notes import EFT_INTERVENTIONS, TEMPLATES
 from practice.vocabulary import BUILDING_BLOCKS, EFT_STAGES, EFT_STEPS
 
 MAX_SECTION = 200_000
-
-
-class SessionForm(Form):
-    form_token = form_token_field()
-    day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
-    time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
-    duration = IntegerField(
-        "Length in minutes",
-        default=50,
-        validators=[
-            InputRequired(message="Enter the length in minutes."),
-            NumberRange(min=10, max=300, message="Between 10 and 300 minutes."),
-        ],
-    )
-    status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
-    with_whom = RadioField(
-        "With",
-        default="all",
-        description="A session with one partner is theirs alone: the other partner sees "
-        "nothing of it, not even that it took place.",
-    )
-    attendees = MultiCheckboxField("Who came", description="For attended sessions.")
-    joint_reason = TextAreaField(
-        "Why see them together now",
-        validators=[Length(max=5000)],
-        description="Needed only while work together is held for this couple (a pause, or a "
-        "partner's private word that they do not feel safe). Seen only by you.",
-        render_kw={"rows": 2},
-    )
-    handout_summary = TextAreaField(
-        "For the couple’s handout",
-        validators=[Length(max=5000)],
-        description="What the session worked on, in words you are happy for the partners to "
-        "read and take home. Never copied from the note.",
-        render_kw={"rows": 3},
-    )
-
-    def __init__(self, *args, partners=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.attendees.choices = choices({p.position: p.name for p in partners})
-        with_whom = {"all": "Both partners"} | {
-            p.position: f"{p.first_name} alone" for p in partners
-        }
-        self.with_whom.choices = choices(with_whom if len(partners) > 1 else {"all": "—"})
-
-    @property
-    def invitees(self) -> list[str]:
-        """The partners the session is with, as stored: none named means the whole case."""
-        return [] if self.with_whom.data in (None, "all") else [self.with_whom.data]
-
-    def validate_attendees(self, field):
-        invitees = self.invitees
-        if invitees and set(field.data or ()) - set(invitees):
-            raise ValidationError("Only the partner this session is with can have come to it.")
 
 
 def step_choices() -> list:
