@@ -16,14 +16,16 @@ from practice.auth.models import Role
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
+from practice.consent.models import DocumentKind
 from practice.database import now_utc
 from practice.extensions import db
+from practice.intake.forms_in_use import form_in_use
 from practice.mail.models import OutboundEmail
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in
+from tests.factories import EXERCISE, add_session, publish_consent, sign_documents, sign_in
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -145,6 +147,18 @@ MATRIX: dict[str, Row] = {
     "admin.outbox": owner(),
     "admin.send_email": owner(),
     "admin.settings": owner(),
+    "admin_intake.index": owner(),
+    "admin_intake.new_question": owner(),
+    "admin_intake.edit_question": owner(),
+    "admin_intake.move_question": owner(),
+    "admin_intake.remove_question": owner(),
+    "admin_intake.publish": owner(),
+    "admin_intake.discard": owner(),
+    "admin_intake.version": owner(),
+    "admin_consent.index": owner(),
+    "admin_consent.edit": owner(),
+    "admin_consent.discard": owner(),
+    "admin_consent.version": owner(),
     "calendar.practice_week": owner(),
     # Staff pages that show only the user's own caseload, diary or the shared catalogue.
     "main.dashboard": staff(),
@@ -215,6 +229,9 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "intake.answers": case(),
+    "consent.index": case(),
+    "consent.signed_copy": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -231,6 +248,11 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_new": portal(),
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
+    # Each partner's own intake form and the practice's documents, signed for oneself.
+    "portal_intake.intake": portal(),
+    "portal_intake.draft": portal(),
+    "portal_consent.index": portal(),
+    "portal_consent.document": portal(),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -244,6 +266,8 @@ MATRIX: dict[str, Row] = {
     "portal_safety.plan": partner_b(),
     "portal_safety.plan_pdf": partner_b(),
     "portal_safety.referral_letter": partner_b(),
+    # B's signed copy: A has only their own.
+    "portal_consent.signed_copy": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.
@@ -262,6 +286,10 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "signature_id": "signature_b",
+    "kind": "document_kind",
+    "version": "document_version",
+    "key": "question_key",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -288,6 +316,10 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    signature_b: object = None
+    document_kind: str = "counselling"
+    document_version: int = 1
+    question_key: str = "phone"
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -368,7 +400,16 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
+    world.signature_b = consent_of_b(mine, owner)
     return world
+
+
+def consent_of_b(case, owner):
+    """The practice's documents and intake form published; B signs consent to counselling."""
+    form_in_use()
+    documents = publish_consent(owner)
+    [signature] = sign_documents(case.partners[1], [documents[DocumentKind.COUNSELLING]])
+    return signature
 
 
 def safety_work_for_b(case, counsellor):

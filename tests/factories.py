@@ -13,6 +13,9 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from practice.cases.models import Partner
+from practice.consent.documents import publish, save_draft
+from practice.consent.models import DOCUMENT_KINDS, ConfidentialityPolicy, DocumentKind
+from practice.consent.signatures import sign
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -276,3 +279,38 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         )
     )
     db.session.commit()
+
+
+# --- Consent documents and signatures ------------------------------------------------
+
+
+def publish_consent(owner, kinds=None, *, words="for testing") -> dict:
+    """Publish a short text for each document (every kind unless ``kinds``); {kind: version}."""
+    now = now_utc()
+    published = {}
+    for kind in kinds or list(DocumentKind):
+        policy = ConfidentialityPolicy.NO_SECRETS if kind is DocumentKind.CONFIDENTIALITY else None
+        title = DOCUMENT_KINDS[kind]
+        save_draft(kind, title, f"The practice's {title.lower()}, {words}.", policy, owner, now)
+        published[kind] = publish(kind, owner, now)
+    db.session.commit()
+    return published
+
+
+def sign_documents(partner, documents, address="192.0.2.10") -> list:
+    """``partner`` signs each of ``documents`` as if in their portal; the signatures."""
+    signatures = []
+    for document in documents:
+        signature, _ = sign(
+            partner,
+            document,
+            shown_id=document.id,
+            typed_name=partner.name,
+            agreed=True,
+            address=address,
+            user=partner.user,
+            now=now_utc(),
+        )
+        signatures.append(signature)
+    db.session.commit()
+    return signatures

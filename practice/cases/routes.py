@@ -34,6 +34,7 @@ from practice.cases.services import (
     invitation_refusal,
     record_screening,
 )
+from practice.consent.summary import standings
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -47,6 +48,7 @@ from practice.homework.services import (
     set_aside_now,
 )
 from practice.idempotency import create_once
+from practice.intake.access import answers_in_case
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
 from practice.safety.access import case_safety_work
@@ -172,6 +174,8 @@ def show(case_id: int):
         set_aside=set_aside_now(assignments),
         alerts=open_alerts(case),
         safety_work=case_safety_work(case),
+        intake=answers_in_case(case),
+        consent=standings(case),
     )
 
 
