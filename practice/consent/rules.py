@@ -48,7 +48,9 @@ def missing(
 def _folded(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", letters.casefold()).split())
+    # O'Brien is also typed OBrien; Smith-Jones also Smith Jones.
+    letters = re.sub(r"['’]", "", letters.casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", letters).split())
 
 
 def same_name(typed: str, on_file: str) -> bool:
