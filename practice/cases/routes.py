@@ -48,7 +48,7 @@ from practice.homework.services import (
     set_aside_now,
 )
 from practice.idempotency import create_once
-from practice.intake.access import answers_in_case
+from practice.intake.access import with_intake_status
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
 from practice.safety.access import case_safety_work
@@ -134,7 +134,7 @@ def _emails_free(form: CaseForm, case: Case | None) -> bool:
 @counsellor_required
 def show(case_id: int):
     """The case page: partners, safety, homework and what needs attention."""
-    case = get_case_or_404(case_id, joinedload(Case.screenings))
+    case = get_case_or_404(case_id, joinedload(Case.screenings), with_intake_status())
     today = practice_today()
     assignments = case_assignments(case)
     days = entry_days(case)
@@ -174,7 +174,6 @@ def show(case_id: int):
         set_aside=set_aside_now(assignments),
         alerts=open_alerts(case),
         safety_work=case_safety_work(case),
-        intake=answers_in_case(case),
         consent=standings(case),
     )
 

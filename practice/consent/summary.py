@@ -2,11 +2,17 @@
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from practice.cases.models import Case
-from practice.consent.documents import current_documents
-from practice.consent.models import DOCUMENT_KINDS, ConsentDocument, ConsentSignature
+from practice.consent.models import (
+    DOCUMENT_KINDS,
+    ConsentDocument,
+    ConsentSignature,
+    DocumentKind,
+)
 from practice.consent.rules import REQUIRED, VIDEO
-from practice.consent.signatures import signatures_in
+from practice.extensions import db
 
 
 @dataclass(frozen=True)
@@ -20,10 +26,26 @@ class Standing:
 
 
 def standings(case: Case) -> dict[str, list[Standing]]:
-    """For each partner (by position), each document the practice has published. Two
-    queries, whatever the case."""
-    current = current_documents()
-    signatures = signatures_in(case)  # newest first
+    """For each partner (by position), each document the practice has published. One
+    query, whatever the case: every published version, with the case's signatures."""
+    current: dict[DocumentKind, ConsentDocument] = {}
+    signatures: list[ConsentSignature] = []
+    for document, signature in db.session.execute(
+        sa.select(ConsentDocument, ConsentSignature)
+        .outerjoin(
+            ConsentSignature,
+            sa.and_(
+                ConsentSignature.document_id == ConsentDocument.id,
+                ConsentSignature.case_id == case.id,
+            ),
+        )
+        .where(ConsentDocument.published_at.is_not(None))
+    ):
+        if document.kind not in current or current[document.kind].version < document.version:
+            current[document.kind] = document
+        if signature is not None:
+            signatures.append(signature)
+    signatures.sort(key=lambda s: (s.signed_at, s.id), reverse=True)
     video_only = set(REQUIRED[VIDEO]) - set(REQUIRED["in-person"])
     found: dict[str, list[Standing]] = {}
     for partner in case.partners:

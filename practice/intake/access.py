@@ -4,7 +4,7 @@ partner's answers are never within a client's reach."""
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from practice import audience
 from practice.cases.models import Case, Partner
@@ -24,17 +24,15 @@ def _with_form(query: sa.Select) -> sa.Select:
     return query.options(joinedload(IntakeAnswers.form), joinedload(IntakeAnswers.submitted_by))
 
 
-def answers_in_case(case: Case) -> dict[int, IntakeAnswers]:
-    """The case's intake answers (sent or not) by partner id, for the counsellor's summary;
-    what a draft says is not read out to the counsellor anywhere."""
-    return {
-        a.partner_id: a
-        for a in db.session.scalars(
-            sa.select(IntakeAnswers)
-            .where(IntakeAnswers.case_id == case.id)
-            .options(defer(IntakeAnswers.answers), joinedload(IntakeAnswers.submitted_by))
-        )
-    }
+def with_intake_status():
+    """A loader option for ``get_case_or_404``: each partner's intake (``Partner.intake``)
+    read with the partners, without its answers, for the case page's summary. What a
+    draft says is not read out to the counsellor anywhere."""
+    return (
+        selectinload(Case.partners)
+        .joinedload(Partner.intake)
+        .options(defer(IntakeAnswers.answers), joinedload(IntakeAnswers.submitted_by))
+    )
 
 
 def answers_for_counsellor(partner: Partner) -> IntakeAnswers | None:

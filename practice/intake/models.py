@@ -9,7 +9,7 @@ locks are kept in the ORM (below) and by database triggers (``practice.intake.lo
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Partner
@@ -67,7 +67,8 @@ class IntakeAnswers(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     form: Mapped[IntakeForm] = relationship()
-    partner: Mapped[Partner] = relationship()
+    # ``Partner.intake``: so that the case page reads each partner's intake with them.
+    partner: Mapped[Partner] = relationship(backref=backref("intake", uselist=False))
     submitted_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
