@@ -1,10 +1,13 @@
 """A case's treatment plan: signing and the lock, versions, addenda, reviews, the pages
 and the progress reports, the counsellor's whole copy and each partner's own."""
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from sqlalchemy.exc import DatabaseError
 
 from practice.audit.models import AuditEvent
@@ -12,6 +15,7 @@ from practice.auth.models import Role
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.plans import locks
 from practice.plans.content import Goal, Objective, PlanContent, Problem
 from practice.plans.models import (
     Decision,
@@ -449,3 +453,44 @@ def test_no_plan_leaves_the_reports_as_they_were(app, counsellor, couple):
     assert "What you are working towards" not in text
     text = pdf_text(browser.get(f"/cases/{couple.id}/progress.pdf").data)
     assert "No treatment plan has been signed yet." in text
+
+
+def test_the_migration_and_the_module_hold_the_same_lock_sql():
+    migration_file = next(
+        Path(__file__).parent.parent.glob("migrations/versions/*_treatment_plans_signed_*.py")
+    )
+    spec = importlib.util.spec_from_file_location("migration", migration_file)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.SQLITE_TRIGGERS == locks.SQLITE_TRIGGERS
+    for trigger in locks.POSTGRES_TRIGGERS:
+        name, table = trigger.split(" ON ")
+        assert name == f"{table}_lock"
+        assert table in migration.TABLES
+
+
+def test_key_rotation_rewrites_signed_plans_and_keeps_them_intact(
+    config_class, make_app, counsellor, couple
+):
+    plan = signed_plan(couple)
+    add_addendum(plan, "Rotating addendum", counsellor, now_utc())
+    db.session.commit()
+    plan_id, before = plan.id, plan.content_hash
+    new_key = Fernet.generate_key().decode()
+    keys = f"{new_key},{config_class.NOTES_KEYS}"
+    rotated = make_app(type("Rotated", (config_class,), {"NOTES_KEYS": keys}))
+    with rotated.app_context():
+        result = rotated.test_cli_runner().invoke(args=["rotate-keys"])
+    assert result.exit_code == 0, result.output
+    assert "treatment_plans.content: 1" in result.output
+    db.session.rollback()
+    with db.engine.connect() as conn:
+        for sql in (
+            "SELECT content FROM treatment_plans",
+            "SELECT body FROM treatment_plan_addenda",
+        ):
+            Fernet(new_key).decrypt(conn.execute(sa.text(sql)).scalar().encode())
+    with rotated.app_context():
+        again = db.session.get(TreatmentPlan, plan_id)
+        assert again.content_hash == before
+        assert again.intact
