@@ -332,3 +332,28 @@ def signed_plan(case, content=None, *, review_by=None, signed_at=None):
     sign_plan(plan, case, counsellor, when)
     db.session.commit()
     return plan
+
+
+def plan_form_data(content, *, based_on=0, action="sign") -> dict:
+    """The plan form filled in with ``content``, as the counsellor sends it."""
+    data = {"based_on": str(based_on), "action": action, "review_by": ""}
+    for n, problem in enumerate(content.problems):
+        data |= {f"problems-{n}-whose": problem.whose, f"problems-{n}-text": problem.text}
+    for g, goal in enumerate(content.goals):
+        data |= {f"goals-{g}-whose": goal.whose, f"goals-{g}-text": goal.text}
+        for o, objective in enumerate(goal.objectives):
+            prefix = f"goals-{g}-objectives-{o}-"
+            data |= {
+                prefix + "text": objective.text,
+                prefix + "whose": objective.whose,
+                prefix + "measure": objective.measure,
+                prefix + "rater": objective.rater,
+                prefix + "target": f"{objective.target:g}",
+                prefix + "by": objective.by.isoformat() if objective.by else "",
+            }
+    for n, intervention in enumerate(content.interventions):
+        data |= {
+            f"interventions-{n}-what": intervention.key,
+            f"interventions-{n}-note": intervention.note,
+        }
+    return data
