@@ -16,7 +16,7 @@ from practice.dates import local
 from practice.extensions import db
 from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
 from practice.plans.schedule import NextReview, ReviewHeld, next_review
-from practice.plans.services import current_of, draft_of, versions
+from practice.plans.services import current_of, draft_of
 from practice.progress.timeline import FIVE_SESSIONS
 from practice.sessions.models import Session, SessionStatus
 
@@ -43,40 +43,41 @@ class PlanState:
 
 
 def plan_state(case: Case, today: date) -> PlanState:
-    """The case's plan as the case page and the plan page show it, in three queries."""
-    every = versions(case)
-    current = current_of(every)
-    reviews = list(
-        db.session.scalars(
-            sa.select(PlanReview)
-            .where(PlanReview.case_id == case.id)
-            .options(selectinload(PlanReview.reviewed_by))
-            .order_by(PlanReview.signed_at.desc(), PlanReview.id.desc())
-        )
-    )
-    upcoming = None
-    if current is not None:
-        upcoming = next_review(
-            signed_at=current.signed_at,
-            review_by=current.review_by,
-            first_signed_on=min(local(v.signed_at).date() for v in every if v.signed),
-            reviews=[ReviewHeld(r.signed_at, r.reviewed_on, r.next_review_on) for r in reviews],
-            fifth_session_on=fifth_session_on(case),
-            today=today,
-        )
-    return PlanState(every, current, draft_of(every), reviews, upcoming)
-
-
-def fifth_session_on(case: Case) -> date | None:
-    """The day of the case's fifth attended session, if it has been held."""
-    starts = db.session.scalar(
+    """The case's plan as the case page and the plan page show it, in one statement:
+    every version, each with its reviews, and the day of the fifth attended session."""
+    fifth = (
         sa.select(Session.starts_at)
         .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
         .order_by(Session.starts_at, Session.id)
         .offset(FIVE_SESSIONS - 1)
         .limit(1)
+        .scalar_subquery()
     )
-    return local(starts).date() if starts else None
+    rows = db.session.execute(
+        sa.select(TreatmentPlan, PlanReview, fifth)
+        .outerjoin(PlanReview, PlanReview.plan_id == TreatmentPlan.id)
+        .where(TreatmentPlan.case_id == case.id)
+        .order_by(TreatmentPlan.version.desc())
+    ).all()
+    every = list(dict.fromkeys(plan for plan, _, _ in rows))
+    reviews = sorted(
+        (review for _, review, _ in rows if review is not None),
+        key=lambda r: (r.signed_at, r.id),
+        reverse=True,
+    )
+    current = current_of(every)
+    upcoming = None
+    if current is not None:
+        fifth_at = rows[0][2]
+        upcoming = next_review(
+            signed_at=current.signed_at,
+            review_by=current.review_by,
+            first_signed_on=min(local(v.signed_at).date() for v in every if v.signed),
+            reviews=[ReviewHeld(r.signed_at, r.reviewed_on, r.next_review_on) for r in reviews],
+            fifth_session_on=local(fifth_at).date() if fifth_at else None,
+            today=today,
+        )
+    return PlanState(every, current, draft_of(every), reviews, upcoming)
 
 
 def addenda_of(plans: list[TreatmentPlan]) -> dict[int, list[PlanAddendum]]:
