@@ -12,8 +12,9 @@ from sqlalchemy.exc import DatabaseError
 
 from practice.audit.models import AuditEvent
 from practice.auth.models import Role
+from practice.cases.models import Case
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import local, practice_today
 from practice.extensions import db
 from practice.plans import locks
 from practice.plans.content import Goal, Objective, PlanContent, Problem
@@ -35,6 +36,7 @@ from practice.plans.services import (
     versions,
 )
 from practice.plans.status import Status
+from practice.sessions.models import Session, SessionStatus
 from tests.factories import (
     add_check_in,
     add_session,
@@ -494,3 +496,24 @@ def test_key_rotation_rewrites_signed_plans_and_keeps_them_intact(
         again = db.session.get(TreatmentPlan, plan_id)
         assert again.content_hash == before
         assert again.intact
+
+
+def test_the_demo_morgans_have_a_plan_reviewed_at_session_five(runner):
+    for _ in range(2):  # and seeding again adds nothing
+        result = runner.invoke(args=["seed-demo", "--password", "demo password"])
+        assert result.exit_code == 0, result.output
+    db.session.rollback()
+    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    every = versions(morgan)
+    assert [(v.version, v.signed) for v in every] == [(2, True), (1, True)]
+    assert all(v.intact for v in every)
+    review = db.session.scalar(sa.select(PlanReview).where(PlanReview.case_id == morgan.id))
+    fifth = db.session.scalars(
+        sa.select(Session.starts_at)
+        .where(Session.case_id == morgan.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    ).all()[4]
+    assert (review.plan_id, review.five_session) == (every[1].id, True)
+    assert review.reviewed_on == local(fifth).date()
+    assert review.decision is Decision.REVISE
+    assert count(PlanAddendum) == 1
