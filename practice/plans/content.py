@@ -201,4 +201,4 @@ def intervention_label(intervention: Intervention, strategy_titles: dict[str, st
     if intervention.step:
         stage, text = EFT_STEPS[intervention.step]
         return f"EFT stage {stage}, step {intervention.step}: {text}"
-    return strategy_titles.get(intervention.strategy, intervention.strategy)
+    return "Strategy: " + strategy_titles.get(intervention.strategy, intervention.strategy)

@@ -55,10 +55,13 @@ class ProblemRow(wtforms.Form):
 
 
 class ObjectiveRow(wtforms.Form):
-    text = _text("Objective", 500, rows=1)
+    text = StringField(
+        "Objective",
+        validators=[Length(max=500, message="Keep this under 500 characters.")],
+    )
     whose = SelectField("Whose", validate_choice=True)
     measure = SelectField("Measured by", choices=choices(MEASURES), default="csi")
-    rater = SelectField("Rated by", choices=choices(RATERS), default="partners")
+    rater = SelectField("Block rated by", choices=choices(RATERS), default="partners")
     target = StringField("At or above", render_kw={"inputmode": "decimal", "size": 5})
     by = DateField("By", validators=[Optional()])
 
@@ -145,7 +148,11 @@ class PlanForm(Form):
             _pad(self.problems, 2, 3)
             _pad(self.goals, 1, 2)
             for goal in self.goals:
+                written = len(goal.form.objectives.entries)
                 _pad(goal.form.objectives, 1, 2)
+                for row in goal.form.objectives.entries[written:]:
+                    # A new objective under a partner's own goal is that partner's too.
+                    row.form.whose.data = goal.form.whose.data or COUPLE
             _pad(self.interventions, 2, 3)
         whose = whose_choices(partners)
         for row in self.problems:

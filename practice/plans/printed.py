@@ -95,16 +95,18 @@ class GoalLine:
 
 @dataclass(frozen=True)
 class CounsellorSheet:
+    plan_id: int
     version: int
     signed_on: date
     signed_by: str
     intact: bool
     problems: tuple[tuple[str, str], ...]  # (whose, text)
     goals: tuple[GoalLine, ...]
-    interventions: tuple[tuple[str, str], ...]  # (what, note)
+    interventions: tuple[tuple[str, str, str], ...]  # (what, note, catalogue slug or "")
     tally: dict[Status, int]
     next: NextReview | None
-    reviews: tuple  # PlanReview rows, newest first: their findings are plain already
+    reviews: tuple  # PlanReview rows of this version, newest first (findings are plain)
+    latest_review: object  # the case's latest review of any version (PlanReview), or None
     addenda: tuple  # PlanAddendum rows of this version, oldest first
     revised: bool  # a newer version is being written
 
@@ -125,16 +127,20 @@ def sheet(
         goals.append(GoalLine(goal.text, whose_label(goal.whose, case), tuple(lines)))
     titles = strategy_titles({i.strategy for i in content.interventions if i.strategy})
     return CounsellorSheet(
+        plan_id=plan.id,
         version=plan.version,
         signed_on=local(plan.signed_at).date(),
         signed_by=plan.signed_by.name if plan.signed_by else "",
         intact=plan.intact,
         problems=tuple((whose_label(p.whose, case), p.text) for p in content.problems),
         goals=tuple(goals),
-        interventions=tuple((intervention_label(i, titles), i.note) for i in content.interventions),
+        interventions=tuple(
+            (intervention_label(i, titles), i.note, i.strategy) for i in content.interventions
+        ),
         tally=tally(statuses),
         next=state.next if plan is state.current else None,
         reviews=tuple(r for r in state.reviews if r.plan_id == plan.id),
+        latest_review=state.reviews[0] if state.reviews else None,
         addenda=tuple(addenda_of([plan])[plan.id]),
         revised=state.draft is not None,
     )
