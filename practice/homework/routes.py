@@ -1,7 +1,7 @@
 """Giving homework from a case page, and reading what the partners did."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,11 +11,13 @@ from practice.auth.forms import EmptyForm
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.catalogue import search
-from practice.catalogue.models import Exercise, Strategy
+from practice.catalogue.access import get_exercise_or_404
+from practice.catalogue.models import Strategy
 from practice.database import now_utc
 from practice.dates import format_datetime, practice_today
 from practice.extensions import db
 from practice.forms import form_page, restoring
+from practice.homework.access import get_assignment_or_404, get_entry_or_404
 from practice.homework.forms import AssignForm
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
@@ -40,18 +42,6 @@ from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
 
 bp = Blueprint("homework", __name__)
-
-
-def get_assignment_or_404(case: Case, assignment_id: int) -> Assignment:
-    """An assignment of ``case`` (already access-checked); 404 for any other."""
-    assignment = db.session.scalar(
-        sa.select(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.case_id == case.id)
-        .options(joinedload(Assignment.exercise))
-    )
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 @bp.get("/new")
@@ -113,23 +103,12 @@ def _holds(case: Case) -> dict:
     }
 
 
-def _exercise_or_404(slug: str) -> Exercise:
-    exercise = db.session.scalar(
-        sa.select(Exercise)
-        .where(Exercise.slug == slug, Exercise.retired_at.is_(None))
-        .options(joinedload(Exercise.current_version), joinedload(Exercise.strategy))
-    )
-    if exercise is None:
-        abort(404)
-    return exercise
-
-
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @counsellor_required
 def assign(case_id: int, slug: str):
     """Step 2 of assigning: who, how often, when, and the counsellor's words."""
     case = get_case_or_404(case_id)
-    exercise = _exercise_or_404(slug)
+    exercise = get_exercise_or_404(slug, to_assign=True)
     sessions = sessions_to_give_at(case, now_utc())
     form = AssignForm(
         partners=case.partners, who=exercise.who, sessions=_session_choices(case, sessions)
@@ -270,16 +249,6 @@ def withdraw_assignment(case_id: int, assignment_id: int):
 def entry(case_id: int, entry_id: int):
     """One entry in full."""
     case = get_case_or_404(case_id)
-    entry = db.session.scalar(
-        sa.select(HomeworkEntry)
-        .where(HomeworkEntry.id == entry_id, HomeworkEntry.case_id == case.id)
-        .options(
-            joinedload(HomeworkEntry.partner),
-            joinedload(HomeworkEntry.assignment),
-            selectinload(HomeworkEntry.revisions),
-        )
-    )
-    if entry is None:
-        abort(404)
+    entry = get_entry_or_404(case, entry_id)
     audit.record("entry.view", entry)
     return render_template("homework/entry.html", case=case, entry=entry)
