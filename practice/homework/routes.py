@@ -22,9 +22,9 @@ from practice.homework.forms import AssignForm
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
     WITH_PARTNER_HELD,
-    apply_assignment_form,
+    NotGiven,
     case_assignments,
-    check_assignment,
+    change_assignment,
     conjoint_problem,
     entry_days,
     new_assignment,
@@ -121,23 +121,17 @@ def assign(case_id: int, slug: str):
         form.per_week.data = exercise.per_week
         form.starts_on.data = practice_today()
         form.for_whom.data = _suggested_for_whom(case, exercise.who)
-    if form.validate_on_submit() and check_assignment(
-        case, exercise.who, form, with_partner=exercise.with_partner
-    ):
-        assignment, created = create_once(
-            Assignment,
-            form.form_token.data,
-            lambda: new_assignment(case, exercise, form, current_user),
-        )
-        if created:
-            audit.record("assignment.create", assignment)
-            readers = (
-                f"{assignment.for_label(case)} sees"
-                if assignment.for_whom in (ForWhom.A, ForWhom.B) and len(case.partners) > 1
-                else "The partners see"
+    if form.validate_on_submit():
+        try:
+            assignment, created = create_once(
+                Assignment,
+                form.form_token.data,
+                lambda: new_assignment(case, exercise, form.terms(), current_user),
             )
-            flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
-        return redirect(url_for("cases.show", case_id=case.id))
+        except NotGiven as refused:
+            form.for_whom.errors.extend(refused.problems)
+        else:
+            return _given(case, exercise, assignment, created)
     return form_page(
         "homework/assign.html",
         form,
@@ -146,6 +140,19 @@ def assign(case_id: int, slug: str):
         conjoint=conjoint_problem(case),
         **_holds(case),
     )
+
+
+def _given(case: Case, exercise, assignment: Assignment, created: bool):
+    """Back to the case, saying who will see the homework (once, however often it was sent)."""
+    if created:
+        audit.record("assignment.create", assignment)
+        readers = (
+            f"{assignment.for_label(case)} sees"
+            if assignment.for_whom in (ForWhom.A, ForWhom.B) and len(case.partners) > 1
+            else "The partners see"
+        )
+        flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 def _suggested_for_whom(case: Case, who: str) -> str | None:
@@ -202,15 +209,15 @@ def edit(case_id: int, assignment_id: int):
     if request.method == "GET":
         form.for_whom.data = assignment.for_whom.value
         form.given_at.data = str(assignment.session_id or "")
-    version = assignment.exercise
-    with_partner = version.with_partner or version.exercise.with_partner
-    if form.validate_on_submit() and check_assignment(
-        case, version.who, form, with_partner=with_partner
-    ):
-        apply_assignment_form(assignment, form)
-        audit.record("assignment.change", assignment)
-        flash("Homework updated.", "success")
-        return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
+    if form.validate_on_submit():
+        try:
+            change_assignment(assignment, case, form.terms())
+        except NotGiven as refused:
+            form.for_whom.errors.extend(refused.problems)
+        else:
+            audit.record("assignment.change", assignment)
+            flash("Homework updated.", "success")
+            return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
     return form_page(
         "homework/assign.html",
         form,

@@ -133,7 +133,9 @@ def homework(assignment_id: int):
         form.form_errors.append(f"{closed} What you typed is below; copy it to keep it.")
     elif form.validate_on_submit():
         entry, created = create_once(
-            HomeworkEntry, form.form_token.data, lambda: new_entry(assignment, partner, form)
+            HomeworkEntry,
+            form.form_token.data,
+            lambda: new_entry(assignment, partner, **form.given()),
         )
         if created:
             audit.record("entry.create", entry, shared=entry.shared)
@@ -320,14 +322,7 @@ def edit_entry(entry_id: int):
         )
         return page, 409
     if form.validate_on_submit():
-        changed = correct_entry(
-            entry,
-            answers=form.answered(),
-            done_on=form.done_on.data,
-            helpful=int(form.helpful.data),
-            difficulty=int(form.difficulty.data),
-            now=now,
-        )
+        changed = correct_entry(entry, **form.given(), now=now)
         if changed:
             audit.record("entry.edit", entry, changed=changed)
             flash(
@@ -377,7 +372,14 @@ def check_in():
         check_in, created = create_once(
             CheckIn,
             form.form_token.data,
-            lambda: new_check_in(partner.case, partner.id, form, current_user, now_utc()),
+            lambda: new_check_in(
+                partner.case,
+                partner.id,
+                answers=form.answers(),
+                blocks=form.blocks(),
+                by=current_user,
+                completed_at=now_utc(),
+            ),
         )
         if created:
             audit.record("checkin.create", check_in, by="client")
