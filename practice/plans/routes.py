@@ -57,8 +57,8 @@ def edit(case_id: int):
     if request.method == "GET":
         form = PlanForm(data=plan_data(start.plan, start.review_by) if start else None)
         form.based_on.data = str(state.draft.version if state.draft else 0)
-        if state.draft is not None:
-            audit.record("plan.view", state.draft, version=state.draft.version)
+        if start is not None:  # the form shows the draft, or the plan in force to revise
+            audit.record("plan.view", start, version=start.version)
     else:
         form = PlanForm()
     in_use = {i.strategy for v in state.versions[:2] for i in v.plan.interventions}
