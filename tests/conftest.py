@@ -12,9 +12,11 @@ request so that it sees what the request wrote.
 """
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import itsdangerous.timed
 import pytest
@@ -370,6 +372,13 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+def pytest_sessionstart(session):
+    """Empty the browser journeys' screenshot folder once per run, in the process that
+    runs the workers (each worker making it afresh raced the others)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).parent.parent / "build" / "screenshots", ignore_errors=True)
 
 
 def pytest_report_header(config):
