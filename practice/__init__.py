@@ -43,6 +43,7 @@ from practice.intake.routes import bp as intake_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
+from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(intake_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(consent_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(reports_bp)
 
 

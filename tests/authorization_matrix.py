@@ -25,7 +25,14 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, publish_consent, sign_documents, sign_in
+from tests.factories import (
+    EXERCISE,
+    add_session,
+    publish_consent,
+    sign_documents,
+    sign_in,
+    signed_plan,
+)
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -229,6 +236,11 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "plans.show": case(),
+    "plans.edit": case(),
+    "plans.version": case(),
+    "plans.addendum": case(),
+    "plans.review": case(),
     "intake.answers": case(),
     "consent.index": case(),
     "consent.signed_copy": case(),
@@ -286,9 +298,10 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    # Version 1 of the treatment plan, and of the intake form and each consent document.
+    "version": "plan_version",
     "signature_id": "signature_b",
     "kind": "document_kind",
-    "version": "document_version",
     "key": "question_key",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
@@ -316,9 +329,9 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
     signature_b: object = None
     document_kind: str = "counselling"
-    document_version: int = 1
     question_key: str = "phone"
 
     def value(self, name: str):
@@ -400,6 +413,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
+    assert signed_plan(mine).version == world.plan_version
     world.signature_b = consent_of_b(mine, owner)
     return world
 

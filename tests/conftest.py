@@ -12,9 +12,11 @@ request so that it sees what the request wrote.
 """
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import itsdangerous.timed
 import pytest
@@ -37,7 +39,9 @@ from practice.consent.locks import consent_locks_lifted
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.homework.services import Terms, new_entry
 from practice.intake.locks import intake_locks_lifted
+from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
@@ -151,6 +155,7 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
     with (
         db.engine.begin() as conn,
         locks_lifted(conn),
+        plan_locks_lifted(conn),
         audit_lock_lifted(conn),
         intake_locks_lifted(conn),
         consent_locks_lifted(conn),
@@ -373,6 +378,13 @@ def count_queries(app):
     return counter
 
 
+def pytest_sessionstart(session):
+    """Empty the browser journeys' screenshot folder once per run, in the process that
+    runs the workers (each worker making it afresh raced the others)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).parent.parent / "build" / "screenshots", ignore_errors=True)
+
+
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
     where = (
@@ -492,17 +504,22 @@ def make_assignment():
         session=None,
     ) -> Assignment:
         exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
-        assignment = Assignment(
-            case_id=case.id,
-            exercise_version_id=exercise.current_version.id,
+        terms = Terms(
             for_whom=ForWhom(for_whom),
             cadence=cadence or exercise.cadence,
             per_week=per_week if cadence else exercise.per_week,
             starts_on=starts_on or practice_today() - timedelta(days=7),
             due_on=due_on,
             counsellor_note=note,
-            created_by_id=case.counsellor_id,
             session_id=session.id if session else None,
+        )
+        # The service's columns without its checks: tests set up homework given
+        # before a concern was recorded, which the checks would now refuse.
+        assignment = Assignment(
+            case_id=case.id,
+            exercise_version_id=exercise.current_version.id,
+            created_by_id=case.counsellor_id,
+            **terms.columns(),
         )
         db.session.add(assignment)
         db.session.commit()
@@ -525,17 +542,15 @@ def make_entry():
         helpful=4,
         difficulty=2,
     ) -> HomeworkEntry:
-        entry = HomeworkEntry(
-            assignment_id=assignment.id,
-            partner_id=partner.id,
-            case_id=assignment.case_id,
+        entry = new_entry(
+            assignment,
+            partner,
             done_on=done_on or practice_today(),
             answers=[{"prompt": "How did it go?", "answer": answer}],
             helpful=helpful,
             difficulty=difficulty,
             shared=shared,
         )
-        db.session.add(entry)
         db.session.commit()
         return entry
 

@@ -30,9 +30,12 @@ from practice.progress.models import CheckIn
 from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
 from tests.conftest import PASSWORD
 
-# 16 since the case page shows each partner's consent (one statement for every published
-# document and the case's signatures; each partner's intake comes with the partners).
-BUDGET = 16
+BUDGET = 15
+# The case pages may take two more: the case page's fifteen, the treatment plan card (one
+# statement: every version with its reviews, and the day of the fifth session), and the
+# intake and consent card (one statement: every published document with the case's
+# signatures; each partner's intake comes with the partners).
+CASE_PAGE_BUDGET = BUDGET + 2
 EXERCISES = ("appreciation-noticing-log", "i-statement-rewrites", "rituals-date-night")
 
 
@@ -237,7 +240,7 @@ def test_case_pages_run_the_same_queries_for_2_sessions_and_40(
             }
         )
     assert counts[0] == counts[1], counts
-    assert max(counts[1].values()) <= BUDGET, counts
+    assert max(counts[1].values()) <= CASE_PAGE_BUDGET, counts
 
 
 def test_the_dashboard_counts_a_large_caseload_exactly(client, as_counsellor):

@@ -1,8 +1,8 @@
 """intake forms and answers, consent documents and signatures, kept unchanged once fixed
 
 Revision ID: 5d3b8e1f0c72
-Revises: 3c1e7f2a9b04
-Create Date: 2026-11-27 09:00:00
+Revises: 141a82e85bfd
+Create Date: 2026-11-28 09:00:00
 
 The practice's intake questions (``intake_forms``) and consent documents
 (``consent_documents``) come in versions, each fixed once published; each
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5d3b8e1f0c72"
-down_revision = "3c1e7f2a9b04"
+down_revision = "141a82e85bfd"
 branch_labels = None
 depends_on = None
 
