@@ -27,6 +27,7 @@ from practice.catalogue.models import (
 )
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
 from practice.reminders.models import Reminder, ReminderOptOut
@@ -63,6 +64,9 @@ __all__ = [
     "EntryRevision",
     "Invitation",
     "OutboundEmail",
+    "Message",
+    "MessageThread",
+    "ThreadRead",
     "Partner",
     "SafetyScreening",
     "AuditEvent",

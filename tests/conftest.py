@@ -36,6 +36,7 @@ from practice.catalogue.models import Exercise, Origin
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.messages.locks import message_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
@@ -146,7 +147,12 @@ CATALOGUE_TABLES = {
 def _empty_tables(keep_catalogue: bool = True) -> None:
     """Delete every row a test may have made, children first."""
     practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
-    with db.engine.begin() as conn, locks_lifted(conn), audit_lock_lifted(conn):
+    with (
+        db.engine.begin() as conn,
+        locks_lifted(conn),
+        audit_lock_lifted(conn),
+        message_locks_lifted(conn),
+    ):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:
                 conn.execute(table.delete())

@@ -16,6 +16,7 @@ from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.messages.services import send_message
 from practice.progress.csi import score
 from practice.progress.models import CheckIn
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
@@ -276,3 +277,17 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         )
     )
     db.session.commit()
+
+
+# --- Secure messages -----------------------------------------------------------------
+
+
+def add_message(case, slot: str, text: str, *, by=None, notify=True):
+    """A message in the case's thread at ``slot`` ("a", "b", "joint"), through the service:
+    by the partner ``by`` (a Partner), or by the counsellor when ``by`` is None."""
+    author = by.user if by is not None else case.counsellor
+    message, _ = send_message(
+        case, slot, text, author=author, partner=by, now=now_utc(), notify=notify
+    )
+    db.session.commit()
+    return message

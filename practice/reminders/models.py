@@ -1,4 +1,4 @@
-"""Reminders sent to clients, one row each, and the kinds a client has turned off."""
+"""Reminders sent to clients, one row each, and the kinds of email a client has turned off."""
 
 import enum
 from datetime import datetime
@@ -14,6 +14,9 @@ class ReminderKind(enum.StrEnum):
     APPOINTMENT = "appointment"
     HOMEWORK = "homework"
     CHECK_IN = "check-in"
+    # Not a reminder that falls due: the email saying a new secure message waits
+    # (practice.messages.notices). It is turned off here with the others.
+    MESSAGE = "message"
 
 
 #: What each kind is called where a client turns it on or off.
@@ -21,6 +24,7 @@ REMINDER_KINDS = {
     ReminderKind.APPOINTMENT: "A reminder the day before each session",
     ReminderKind.HOMEWORK: "A reminder the day before homework is due",
     ReminderKind.CHECK_IN: "A request to check in a few days before each session",
+    ReminderKind.MESSAGE: "An email when a new message waits for you (it never holds the message)",
 }
 
 

@@ -19,6 +19,8 @@ from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
+from practice.messages.record import recorded_messages
+from practice.messages.rules import thread_name
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
 from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
@@ -81,7 +83,8 @@ def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> S
 @bp.get("/")
 @counsellor_required
 def index(case_id: int):
-    """Every session of the case, newest first, with its number among attended ones."""
+    """Every session of the case, newest first, with its number among attended ones; and
+    the messages the counsellor added to the case record."""
     case = get_case_or_404(case_id)
     page = paginate(
         sa.select(Session)
@@ -96,6 +99,10 @@ def index(case_id: int):
         page=page,
         ordinals=attended_ordinals(case.id),
         now=now_utc(),
+        messages=recorded_messages(case),
+        thread_name=lambda slot: thread_name(
+            slot, {p.position: p.first_name for p in case.partners}
+        ),
     )
 
 
