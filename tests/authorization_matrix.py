@@ -23,7 +23,7 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in
+from tests.factories import EXERCISE, add_message, add_session, sign_in
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -168,6 +168,8 @@ MATRIX: dict[str, Row] = {
     "catalogue.new_exercise": staff(),
     "reports.worksheet": staff(),
     "catalogue.edit_exercise": own_exercise(),
+    # The counsellor's inbox lists threads of their own caseload only.
+    "messages.inbox": staff(),
     "catalogue.retire_exercise": own_exercise(),
     # A case, and everything under it: its counsellor alone.
     "cases.show": case(),
@@ -215,6 +217,9 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "messages.case_threads": case(),
+    "messages.thread": case(),
+    "messages.record": case(message_id="message_a"),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -231,6 +236,10 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_new": portal(),
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
+    # Every partner's own private thread, and their own couple's joint thread: the
+    # addresses name no record, so each client reaches only their own.
+    "portal_messages.index": portal(),
+    "portal_messages.thread": portal(),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -262,6 +271,9 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "slot": "reader",
+    "which": "own_thread",
+    "message_id": "message_a",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -288,6 +300,8 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    own_thread: str = "private"
+    message_a: object = None  # partner A's private message to the counsellor
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -365,6 +379,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         outbox_email=OutboundEmail(
             kind="invitation", to="x@example.org", subject="s", body="b", case_id=mine.id
         ),
+        message_a=add_message(mine, "a", "A's private words", by=a, notify=False),
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 from sqlalchemy.exc import DatabaseError
 
 from practice.audit.models import AuditEvent
@@ -544,3 +545,21 @@ def test_each_partners_record_holds_their_private_thread_and_the_joint_one(app, 
     assert "Jordan to counsellor" not in json.dumps(record)
     pdf = sign_in(app, alex.user).get("/portal/my-record.pdf")
     assert pdf.status_code == 200
+
+
+def test_rotating_the_key_rewrites_messages_and_keeps_their_text(app, config_class, make_app, case):
+    message_id = add_message(case, "a", "Rotated words", by=case.partners[0]).id
+    before = db.session.scalar(sa.text("SELECT body FROM messages"))
+    new_key = Fernet.generate_key().decode()
+    keys = f"{new_key},{config_class.NOTES_KEYS}"
+    rotated = make_app(type("Rotated", (config_class,), {"NOTES_KEYS": keys}))
+    with rotated.app_context():
+        result = rotated.test_cli_runner().invoke(args=["rotate-keys"])
+    assert result.exit_code == 0, result.output
+    assert "messages.body: 1" in result.output
+    db.session.rollback()
+    after = db.session.scalar(sa.text("SELECT body FROM messages"))
+    assert after != before
+    assert Fernet(new_key).decrypt(after.encode()).decode() == "Rotated words"
+    with rotated.app_context():
+        assert db.session.get(Message, message_id).body == "Rotated words"
