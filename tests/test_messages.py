@@ -563,3 +563,22 @@ def test_rotating_the_key_rewrites_messages_and_keeps_their_text(app, config_cla
     assert Fernet(new_key).decrypt(after.encode()).decode() == "Rotated words"
     with rotated.app_context():
         assert db.session.get(Message, message_id).body == "Rotated words"
+
+
+def test_the_demo_practice_has_threads_some_unread(app, runner, client, auth):
+    result = runner.invoke(args=["seed-demo", "--password", "demo password"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["seed-demo", "--password", "demo password"])
+    assert again.exit_code == 0, again.output
+    assert count(Message) == 6  # the second run added none
+    auth.login("sam@demo.mend", "demo password")
+    assert "3 messages from clients wait" in client.get("/dashboard").get_data(as_text=True)
+    auth.logout()
+    for email, waiting in (
+        ("jordan@demo.mend", "2 new messages wait"),
+        ("alex@demo.mend", "A new message waits"),
+    ):
+        auth.login(email, "demo password")
+        assert waiting in client.get("/portal/").get_data(as_text=True), email
+        auth.logout()
+    assert count(OutboundEmail) == 0  # the demo emails nobody
