@@ -24,6 +24,7 @@ from practice.messages import locks, rules
 from practice.messages.models import Message, MessageThread
 from practice.messages.rules import MAX_LENGTH, Problem
 from practice.reminders.models import ReminderKind, ReminderOptOut
+from tests.conftest import csrf_login, form_token
 from tests.factories import add_message, count, sign_in
 
 MIGRATION = next(Path("migrations/versions").glob("*_5ed8debe9ed6.py"))
@@ -582,3 +583,21 @@ def test_the_demo_practice_has_threads_some_unread(app, runner, client, auth):
         assert waiting in client.get("/portal/").get_data(as_text=True), email
         auth.logout()
     assert count(OutboundEmail) == 0  # the demo emails nobody
+
+
+def test_a_message_typed_as_the_login_timed_out_comes_back_after_logging_in(
+    csrf_client, case, go_idle
+):
+    alex = case.partners[0].user
+    url = "/portal/messages/private"
+    csrf_login(csrf_client, alex)
+    token = form_token(csrf_client, url)
+    go_idle()
+    typed = "I wrote all this on the bus and the login ran out."
+    response = csrf_client.post(url, data={"csrf_token": token, "body": typed})
+    assert response.headers["Location"] == f"/login?next={url}"
+    csrf_login(csrf_client, alex)
+    page = csrf_client.get(url).get_data(as_text=True)
+    assert "This is what you had typed before your login ended." in page
+    assert typed in page
+    assert count(Message) == 0  # nothing is sent on their behalf
