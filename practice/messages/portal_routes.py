@@ -99,7 +99,6 @@ def _page(partner, which: str, thread: MessageThread, form, refused, *, mark=Fal
         audit.record("messages.read", thread, thread=which, by="client", page=page.page)
         if page.page == 1 and page.items:
             mark_read(thread, current_user, now_utc(), up_to=page.items[0].id)
-            db.session.flush()
     return render_template(
         "messages/portal_thread.html",
         partner=partner,

@@ -93,13 +93,16 @@ def index(case_id: int):
         .order_by(Session.starts_at.desc()),
         per_page=PER_PAGE,
     )
+    messages = recorded_messages(case)
+    if messages:  # their words are shown here: reading them is on the trail
+        audit.record("messages.read", case, in_record=len(messages))
     return render_template(
         "sessions/index.html",
         case=case,
         page=page,
         ordinals=attended_ordinals(case.id),
         now=now_utc(),
-        messages=recorded_messages(case),
+        messages=messages,
         thread_name=lambda slot: thread_name(
             slot, {p.position: p.first_name for p in case.partners}
         ),
