@@ -28,11 +28,12 @@ from practice.catalogue.models import Exercise
 from practice.dates import practice_today, practice_zone
 from practice.extensions import db
 from practice.homework.adherence import periods
-from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.homework.models import Assignment, ForWhom
+from practice.homework.services import Terms, new_assignment, new_entry
 from practice.messages.models import JOINT, Message, MessageThread
 from practice.messages.services import add_to_record, send_message
-from practice.progress.csi import score
-from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.progress.models import ChangeMarker, Marker, NegativeCycle, Review
+from practice.progress.services import new_check_in
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.items import KEYS
@@ -166,19 +167,15 @@ def _assign(
     note: str = "",
 ) -> Assignment:
     exercise = _exercise(slug)
-    assignment = Assignment(
-        case=case,
-        exercise=exercise.current_version,
+    terms = Terms(
         for_whom=for_whom,
         cadence=exercise.cadence,
         per_week=exercise.per_week,
         starts_on=start,
         due_on=due,
         counsellor_note=note,
-        created_by=by,
     )
-    db.session.add(assignment)
-    return assignment
+    return new_assignment(case, exercise, terms, by)
 
 
 def _entries(
@@ -201,18 +198,15 @@ def _entries(
                 continue
             day = period.start + timedelta(days=min(span - 1, slot * max(1, span // period.target)))
             n += 1
-            db.session.add(
-                HomeworkEntry(
-                    assignment=assignment,
-                    partner=partner,
-                    case_id=assignment.case.id,
-                    done_on=day,
-                    answers=[{"prompt": p, "answer": rng.choice(ANSWERS)} for p in prompts[:2]],
-                    helpful=rng.randint(3, 5),
-                    difficulty=rng.randint(1, 4),
-                    shared=n % share_every == 0,
-                    created_at=datetime.combine(day, time(20, 30), tzinfo=practice_zone()),
-                )
+            new_entry(
+                assignment,
+                partner,
+                done_on=day,
+                answers=[{"prompt": p, "answer": rng.choice(ANSWERS)} for p in prompts[:2]],
+                helpful=rng.randint(3, 5),
+                difficulty=rng.randint(1, 4),
+                shared=n % share_every == 0,
+                made_at=datetime.combine(day, time(20, 30), tzinfo=practice_zone()),
             )
 
 
@@ -431,20 +425,7 @@ def _signed_note(session: Session, by: User, body: dict, signed_at: datetime) ->
 
 
 def _check_in(case: Case, partner: Partner, answers, blocks, at: datetime, by: User) -> None:
-    db.session.add(
-        CheckIn(
-            case_id=case.id,
-            partner_id=partner.id,
-            completed_at=at,
-            csi_happiness=answers[0],
-            csi_warm=answers[1],
-            csi_rewarding=answers[2],
-            csi_satisfied=answers[3],
-            csi_total=score(answers),
-            blocks=blocks,
-            entered_by_id=by.id,
-        )
-    )
+    new_check_in(case, partner.id, answers=answers, blocks=blocks, by=by, completed_at=at)
 
 
 #: Maria's and Tom's private screens, each asked alone in their individual session.

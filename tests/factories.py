@@ -17,8 +17,8 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.messages.services import send_message
-from practice.progress.csi import score
 from practice.progress.models import CheckIn
+from practice.progress.services import new_check_in
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
 
 #: Every account the tests make has this password (conftest.py's ``make_user``).
@@ -243,38 +243,27 @@ def add_addendum(note, text=ADDENDUM_TEXT) -> Addendum:
 
 def add_check_in(partner, days, answers, blocks=None, by=None) -> CheckIn:
     """A CSI-4 check-in by ``partner`` (or entered by ``by``) at 09:00, ``days`` from today."""
-    check_in = CheckIn(
-        case_id=partner.case_id,
-        partner_id=partner.id,
-        completed_at=at(days, 9),
-        csi_happiness=answers[0],
-        csi_warm=answers[1],
-        csi_rewarding=answers[2],
-        csi_satisfied=answers[3],
-        csi_total=score(answers),
+    check_in = new_check_in(
+        partner.case,
+        partner.id,
+        answers=list(answers),
         blocks=blocks or {},
-        entered_by_id=(by or partner.user).id,
+        by=by or partner.user,
+        completed_at=at(days, 9),
     )
-    db.session.add(check_in)
     db.session.commit()
     return check_in
 
 
 def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
     """A CSI-4 check-in by ``partner`` ``days_ago`` days before now, with a trust rating."""
-    db.session.add(
-        CheckIn(
-            case_id=case.id,
-            partner_id=partner.id,
-            completed_at=now_utc() - timedelta(days=days_ago),
-            csi_happiness=answers[0],
-            csi_warm=answers[1],
-            csi_rewarding=answers[2],
-            csi_satisfied=answers[3],
-            csi_total=sum(answers),
-            blocks={"trust": 6},
-            entered_by_id=partner.user_id,
-        )
+    new_check_in(
+        case,
+        partner.id,
+        answers=list(answers),
+        blocks={"trust": 6},
+        by=partner.user,
+        completed_at=now_utc() - timedelta(days=days_ago),
     )
     db.session.commit()
 

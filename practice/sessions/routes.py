@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +23,7 @@ from practice.messages.record import recorded_messages
 from practice.messages.rules import thread_name
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
+from practice.sessions.access import get_session_or_404
 from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
     SESSION_STATUSES,
@@ -53,31 +54,6 @@ SIGNED = "Note signed. It is now locked; corrections go in addenda."
 def handout_readers(case: Case, session: Session) -> list:
     """The partners who get a handout of this session: those it was with who came."""
     return [p for p in case.partners if audience.may_read(p, audience.of_handout(session))]
-
-
-def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> Session:
-    """A session of ``case`` (already access-checked); 404 for any other.
-
-    ``to_write_note`` first waits for any other request writing this session's
-    note to finish, then reads the session and note as they are after it: two
-    clicks of Sign, or two tabs saving a first draft, then come one after the
-    other. SQLite's writers already queue (``BEGIN IMMEDIATE``); PostgreSQL's
-    do so on this row lock, taken on its own so that the read after it is fresh.
-    """
-    if to_write_note:
-        db.session.execute(
-            sa.select(Session.id)
-            .where(Session.id == session_id, Session.case_id == case.id)
-            .with_for_update()
-        )
-    session = db.session.scalar(
-        sa.select(Session)
-        .where(Session.id == session_id, Session.case_id == case.id)
-        .options(joinedload(Session.note).selectinload(Note.addenda).joinedload(Addendum.signed_by))
-    )
-    if session is None:
-        abort(404)
-    return session
 
 
 @bp.get("/")
