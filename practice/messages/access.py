@@ -32,7 +32,7 @@ def case_thread_or_404(case: Case, slot: str) -> MessageThread:
     thread = db.session.scalar(
         sa.select(MessageThread).where(MessageThread.case_id == case.id, MessageThread.slot == slot)
     )
-    return thread or _unwritten(case, slot)
+    return thread or unwritten_thread(case, slot)
 
 
 def case_message_or_404(case: Case, slot: str, message_id: int) -> Message:
@@ -58,13 +58,13 @@ def own_thread_or_404(reader: Partner, which: str) -> MessageThread:
         abort(404)
     thread = db.session.scalar(audience.threads_for(reader).where(MessageThread.slot == slot))
     if thread is None:
-        return _unwritten(reader.case, slot)
+        return unwritten_thread(reader.case, slot)
     if not audience.may_read(reader, audience.of_thread(thread)):
         abort(404)
     return thread
 
 
-def _unwritten(case: Case, slot: str) -> MessageThread:
+def unwritten_thread(case: Case, slot: str) -> MessageThread:
     """A thread nobody has written in: shown empty, never added to the database here (the
     first message makes it, see ``services.send_message``)."""
     partner = case.partner(slot) if slot != JOINT else None

@@ -31,8 +31,9 @@ TO_COUNSELLOR = "message-for-counsellor"
 def tell_readers(case: Case, thread: MessageThread, writer: Partner | None) -> None:
     """Email whoever reads ``thread`` (but its writer) that a message waits for them."""
     counsellor_told, positions = rules.told(thread.slot, writer.position if writer else None)
-    if counsellor_told and rules.tell_now(unread_in(thread, case.counsellor) - 1):
-        _tell_counsellor(case.counsellor)
+    counsellor = case.counsellor
+    if counsellor_told and counsellor.active and rules.tell_now(unread_in(thread, counsellor) - 1):
+        _tell_counsellor(counsellor)
     partners = [case.partner(position) for position in sorted(positions)]
     partners = [p for p in partners if p is not None and p.user is not None and p.user.active]
     off = _turned_off({p.id for p in partners})

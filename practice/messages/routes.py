@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload
 
 from practice import audit
 from practice.auth.access import counsellor_required
-from practice.auth.forms import EmptyForm
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
@@ -57,7 +56,7 @@ def case_threads(case_id: int):
         )
     }
     threads = [
-        written.get(slot) or access.case_thread_or_404(case, slot)
+        written.get(slot) or access.unwritten_thread(case, slot)
         for slot in rules.slots(p.position for p in case.partners)
     ]
     return render_template("messages/case_threads.html", case=case, threads=threads, name=_name)
@@ -115,7 +114,6 @@ def _page(case: Case, thread: MessageThread, form, refused: str | None, *, mark=
         refused=refused,
         name=_name,
         waiting_to_join=[p for p in readers if not p.has_portal],
-        record_form=EmptyForm(),
     )
 
 
