@@ -601,3 +601,18 @@ def test_a_message_typed_as_the_login_timed_out_comes_back_after_logging_in(
     assert "This is what you had typed before your login ended." in page
     assert typed in page
     assert count(Message) == 0  # nothing is sent on their behalf
+
+
+def test_each_threads_count_goes_by_its_own_read_mark(app, counsellor, case):
+    """Reading one thread far on leaves another's older messages waiting."""
+    alex, jordan = case.partners
+    add_message(case, "b", "Jordan's early word", by=jordan, notify=False)
+    for n in range(3):
+        add_message(case, "a", f"Alex {n}", by=alex, notify=False)
+    as_counsellor = sign_in(app, counsellor)
+    as_counsellor.get(f"/cases/{case.id}/messages/a")
+    threads = as_counsellor.get(f"/cases/{case.id}/messages/").get_data(as_text=True)
+    assert threads.count('<span class="visually-hidden"> unread') == 1
+    assert "A message from a client waits" in as_counsellor.get("/dashboard").get_data(as_text=True)
+    inbox = as_counsellor.get("/messages/").get_data(as_text=True)
+    assert '1<span class="visually-hidden"> unread' in inbox

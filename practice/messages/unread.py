@@ -17,10 +17,13 @@ from practice.messages.models import Message, MessageThread, ThreadRead
 
 
 def _waiting(user_id: int, thread_id) -> sa.ColumnElement[bool]:
-    """The condition on ``Message`` (in the thread ``thread_id`` names) of waiting for the user."""
+    """The condition on ``Message`` (in the thread ``thread_id`` names) of waiting for the user.
+
+    The reader's mark is looked up for the message's own thread, so that the lookup is
+    tied to the row being counted (correlated), whatever encloses it."""
     last_read = (
         sa.select(ThreadRead.last_read_id)
-        .where(ThreadRead.thread_id == thread_id, ThreadRead.user_id == user_id)
+        .where(ThreadRead.thread_id == Message.thread_id, ThreadRead.user_id == user_id)
         .scalar_subquery()
     )
     return sa.and_(
