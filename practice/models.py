@@ -29,6 +29,7 @@ from practice.homework.models import Assignment, EntryDraft, EntryRevision, Home
 from practice.mail.models import OutboundEmail
 from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
+from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
 from practice.reminders.models import Reminder, ReminderOptOut
 from practice.safety.models import Referral, SafetyPlan
@@ -48,6 +49,9 @@ __all__ = [
     "NegativeCycle",
     "Note",
     "ParkedForm",
+    "PlanAddendum",
+    "PlanReview",
+    "TreatmentPlan",
     "PendingLogin",
     "Reminder",
     "ReminderOptOut",

@@ -23,7 +23,7 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_message, add_session, sign_in
+from tests.factories import EXERCISE, add_message, add_session, sign_in, signed_plan
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -217,6 +217,11 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "plans.show": case(),
+    "plans.edit": case(),
+    "plans.version": case(),
+    "plans.addendum": case(),
+    "plans.review": case(),
     "messages.case_threads": case(),
     "messages.thread": case(),
     "messages.record": case(message_id="message_a"),
@@ -271,6 +276,7 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "version": "plan_version",
     "slot": "reader",
     "which": "own_thread",
     "message_id": "message_a",
@@ -300,6 +306,7 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
     own_thread: str = "private"
     message_a: object = None  # partner A's private message to the counsellor
 
@@ -383,6 +390,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
+    assert signed_plan(mine).version == world.plan_version
     return world
 
 

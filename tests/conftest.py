@@ -12,9 +12,11 @@ request so that it sees what the request wrote.
 """
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import itsdangerous.timed
 import pytest
@@ -38,6 +40,7 @@ from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, new_entry
 from practice.messages.locks import message_locks_lifted
+from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
@@ -151,6 +154,7 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
     with (
         db.engine.begin() as conn,
         locks_lifted(conn),
+        plan_locks_lifted(conn),
         audit_lock_lifted(conn),
         message_locks_lifted(conn),
     ):
@@ -370,6 +374,13 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+def pytest_sessionstart(session):
+    """Empty the browser journeys' screenshot folder once per run, in the process that
+    runs the workers (each worker making it afresh raced the others)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).parent.parent / "build" / "screenshots", ignore_errors=True)
 
 
 def pytest_report_header(config):

@@ -1,7 +1,7 @@
 """secure messages: each partner's private thread with the counsellor, and the joint one
 
 Revision ID: 5ed8debe9ed6
-Revises: 3c1e7f2a9b04
+Revises: 141a82e85bfd
 Create Date: 2026-11-27 10:00:00
 
 A case has up to three threads (``slot``: "a", "b", "joint"), each made with its
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5ed8debe9ed6"
-down_revision = "3c1e7f2a9b04"
+down_revision = "141a82e85bfd"
 branch_labels = None
 depends_on = None
 

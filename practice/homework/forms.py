@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, choices, optional_text
 from practice.homework.models import ForWhom
 from practice.homework.services import Terms
 from practice.idempotency import form_token_field
@@ -46,11 +46,10 @@ class AssignForm(Form):
         description="The session's handouts list the homework given at it, each partner "
         "seeing only what is for them.",
     )
-    counsellor_note = TextAreaField(
+    counsellor_note = optional_text(
         "Your words for this couple",
-        validators=[Length(max=5000)],
-        description="Shown to the clients with the exercise: why this, why now, what to notice.",
-        render_kw={"rows": 4},
+        "Shown to the clients with the exercise: why this, why now, what to notice.",
+        rows=4,
     )
 
     def __init__(self, *args, partners=(), who="each", original_start=None, sessions=(), **kwargs):

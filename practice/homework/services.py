@@ -40,6 +40,7 @@ def conjoint_problem(case: Case) -> str | None:
 
 
 WITH_PARTNER_HELD = "This exercise asks them to involve their partner. {held}"
+ONE_PERSON = "Done by a couple together: this case is one person's."
 
 
 def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
@@ -50,6 +51,8 @@ def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
     joint work is not held, and an exercise that involves the partner needs joint work
     not held. Giving it then checks the partner chosen (:func:`assignment_problems`).
     """
+    if exercise.together and len(case.partners) < 2:
+        return ONE_PERSON
     if exercise.together and (problem := conjoint_problem(case)):
         return problem
     if exercise.with_partner and (held := joint_work_held(case)):

@@ -217,14 +217,7 @@ def _why_closed(assignment, partner) -> str | None:
 def entries():
     """The partner's own entries, newest first."""
     partner = current_partner()
-    page = paginate(
-        sa.select(HomeworkEntry)
-        .where(HomeworkEntry.partner_id == partner.id)
-        .options(*partner_entries_options())
-        .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
-        per_page=20,
-    )
-    return render_template("portal/entries.html", partner=partner, page=page, mine=True)
+    return _entries_page(partner, HomeworkEntry.partner_id == partner.id, mine=True)
 
 
 @bp.get("/shared")
@@ -232,18 +225,20 @@ def entries():
 def shared():
     """Entries the other partner chose to share."""
     partner = current_partner()
+    # Of what the partner may read (audience.entries_for), what is not their own.
+    return _entries_page(partner, HomeworkEntry.partner_id != partner.id, mine=False)
+
+
+def _entries_page(partner, which, *, mine: bool):
+    """A page of the entries the partner may read that are ``which``, newest first."""
     page = paginate(
-        sa.select(HomeworkEntry)
-        .where(
-            HomeworkEntry.case_id == partner.case_id,
-            HomeworkEntry.partner_id != partner.id,
-            HomeworkEntry.shared.is_(True),
-        )
+        visible_entries(partner)
+        .where(which)
         .options(*partner_entries_options())
         .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
         per_page=20,
     )
-    return render_template("portal/entries.html", partner=partner, page=page, mine=False)
+    return render_template("portal/entries.html", partner=partner, page=page, mine=mine)
 
 
 @bp.get("/entries/<int:entry_id>")

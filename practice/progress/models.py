@@ -1,6 +1,5 @@
 """Measures and markers of change: check-ins, the negative cycle, the five-session review."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
 from practice.sessions.models import Session
+from practice.vocabulary import Labelled
 
 
 class CheckIn(db.Model):
@@ -64,17 +64,13 @@ class NegativeCycle(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class Marker(enum.StrEnum):
-    DE_ESCALATION = "de-escalation"
-    WITHDRAWER_REENGAGEMENT = "withdrawer-re-engagement"
-    BLAMER_SOFTENING = "blamer-softening"
+class Marker(Labelled):
+    DE_ESCALATION = "de-escalation", "De-escalation of the cycle"
+    WITHDRAWER_REENGAGEMENT = "withdrawer-re-engagement", "Withdrawer re-engagement"
+    BLAMER_SOFTENING = "blamer-softening", "Blamer softening"
 
 
-MARKERS = {
-    Marker.DE_ESCALATION: "De-escalation of the cycle",
-    Marker.WITHDRAWER_REENGAGEMENT: "Withdrawer re-engagement",
-    Marker.BLAMER_SOFTENING: "Blamer softening",
-}
+MARKERS = Marker.labels()
 
 
 class ChangeMarker(db.Model):

@@ -10,7 +10,7 @@ from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PAUSE_REASONS, PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
-from practice.forms import Form, choices, form_page, restoring
+from practice.forms import Form, choices, form_page, optional_text, restoring
 from practice.idempotency import create_once
 from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
@@ -26,12 +26,10 @@ class PauseForm(Form):
     reason = RadioField(
         "Why", choices=choices(PAUSE_REASONS), validators=[InputRequired("Say why.")]
     )
-    note = TextAreaField(
+    note = optional_text(
         "Your note",
-        validators=[Length(max=5000)],
-        description="Seen only by you. The partners see the same “paused by your counsellor” "
+        "Seen only by you. The partners see the same “paused by your counsellor” "
         "whatever the reason.",
-        render_kw={"rows": 3},
     )
 
 

@@ -254,7 +254,7 @@ def note(case_id: int, session_id: int):
     template = _template_for(existing)
     if existing is not None and (stale := _posted_template()) not in (None, template):
         return _stale_template(case, session, template, stale)
-    form = note_form_class(template)()
+    form = note_form_class(template)(case=case)
     if request.method == "GET" and not restoring():
         if existing is not None:
             for key, value in existing.body.items():
@@ -319,7 +319,7 @@ def _posted_template() -> NoteTemplate | None:
 def _stale_template(case: Case, session: Session, template: NoteTemplate, posted: NoteTemplate):
     """A form written in another template than the draft's (switched in another tab):
     nothing is saved over the draft, and the typed text comes back in its own form."""
-    form = note_form_class(posted)()
+    form = note_form_class(posted)(case=case)
     form.validate()
     form.form_errors.append(
         f"Since this page was opened, the draft was moved to the {template.name} template "
@@ -433,7 +433,7 @@ def autosave(case_id: int, session_id: int):
         )
         return {"saved": False, "error": error}, 409
     template = session.note.template if session.note else posted or NoteTemplate.EFT
-    form = note_form_class(template)()
+    form = note_form_class(template)(case=case)
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
     _save_note(case, session, session.note, template, form)
