@@ -28,7 +28,14 @@ from practice.catalogue.models import (
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.parking import ParkedForm
-from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.progress.models import (
+    ChangeMarker,
+    CheckIn,
+    CheckInSchedule,
+    NegativeCycle,
+    Review,
+    ReviewMeasure,
+)
 from practice.reminders.models import Reminder, ReminderOptOut
 from practice.safety.models import Referral, SafetyPlan
 from practice.screening.alerts import SafetyAlert
@@ -44,6 +51,7 @@ __all__ = [
     "CalendarFeed",
     "ChangeMarker",
     "CheckIn",
+    "CheckInSchedule",
     "NegativeCycle",
     "Note",
     "ParkedForm",
@@ -52,6 +60,7 @@ __all__ = [
     "ReminderOptOut",
     "Referral",
     "Review",
+    "ReviewMeasure",
     "SafetyPlan",
     "SeriesOccurrence",
     "SessionSeries",

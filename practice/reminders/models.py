@@ -20,7 +20,7 @@ class ReminderKind(enum.StrEnum):
 REMINDER_KINDS = {
     ReminderKind.APPOINTMENT: "A reminder the day before each session",
     ReminderKind.HOMEWORK: "A reminder the day before homework is due",
-    ReminderKind.CHECK_IN: "A request to check in a few days before each session",
+    ReminderKind.CHECK_IN: "A request to check in a few days before a session, when asked",
 }
 
 

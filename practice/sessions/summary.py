@@ -1,5 +1,6 @@
-"""A case's sessions at a glance, for its page: the next one booked, and the latest
-sessions held or noted with where their notes stand."""
+"""A case's sessions at a glance, for its page: the next one booked, the latest
+sessions held or noted with where their notes stand, and the count against the
+five-session mark (joint sessions toward it, individual ones beside it)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from practice.cases.models import Case
 from practice.extensions import db
+from practice.progress.timeline import FIVE_SESSIONS, joint
 from practice.sessions.models import Note, Session, SessionStatus
 
 LATEST_NOTES = 3
@@ -18,11 +20,15 @@ LATEST_NOTES = 3
 class SessionsAtAGlance:
     next: Session | None = None
     latest_notes: list[Session] = field(default_factory=list)
+    joint: int = 0  # attended by every partner of the case: toward the five-session mark
+    individual: int = 0  # attended by one partner alone: beside the mark
+    mark = FIVE_SESSIONS
 
 
 def at_a_glance(case: Case, now: datetime) -> SessionsAtAGlance:
-    """The case's next booked session and its latest few attended or noted sessions,
-    in one statement (two small ranked picks of ids, then those sessions with notes)."""
+    """The case's next booked session and its latest few attended or noted sessions, in
+    one statement (two small ranked picks of ids, then those sessions with notes), and
+    its joint and individual sessions counted in one more (who came, for each)."""
     coming = (
         sa.select(Session.id)
         .where(
@@ -53,6 +59,16 @@ def at_a_glance(case: Case, now: datetime) -> SessionsAtAGlance:
         .order_by(Session.starts_at.desc(), Session.id.desc())
     ).all()
     glance = SessionsAtAGlance()
+    positions = [p.position for p in case.partners]
+    for came in db.session.scalars(
+        sa.select(Session.attendees).where(
+            Session.case_id == case.id, Session.status == SessionStatus.ATTENDED
+        )
+    ):
+        if joint(came or (), positions):
+            glance.joint += 1
+        else:
+            glance.individual += 1
     for session in sessions:
         if session.status is SessionStatus.SCHEDULED and session.starts_at >= now:
             glance.next = session
