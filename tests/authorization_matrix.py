@@ -19,6 +19,7 @@ from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.database import now_utc
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
+from practice.progress.reviews import record_review
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
@@ -199,6 +200,8 @@ MATRIX: dict[str, Row] = {
     "progress.check_in": case(),
     "progress.cycle": case(),
     "progress.review": case(),
+    "progress.show_review": case(),
+    "progress.check_in_schedule_form": case(),
     "reports.progress": case(),
     "reports.share_progress": case(),
     "reports.unshare_progress": case(),
@@ -262,6 +265,7 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "review_id": "review",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -287,6 +291,7 @@ class World:
     stylesheet: str = "css/app.css"
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
+    review: object = None
     position_a: str = "a"
 
     def value(self, name: str):
@@ -367,6 +372,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         ),
     )
     db.session.add_all([world.screen, world.outbox_email])
+    world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     return world
 
