@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from practice.cases.models import Case
 from practice.extensions import db
-from practice.progress.timeline import FIVE_SESSIONS, joint
+from practice.progress.timeline import FIVE_SESSIONS
 from practice.sessions.models import Note, Session, SessionStatus
 
 LATEST_NOTES = 3
@@ -26,9 +26,9 @@ class SessionsAtAGlance:
 
 
 def at_a_glance(case: Case, now: datetime) -> SessionsAtAGlance:
-    """The case's next booked session and its latest few attended or noted sessions, in
-    one statement (two small ranked picks of ids, then those sessions with notes), and
-    its joint and individual sessions counted in one more (who came, for each)."""
+    """The case's next booked session, its latest few attended or noted sessions, and its
+    joint and individual sessions counted, in one statement (two small ranked picks of
+    ids, then those sessions with their notes and the two counts)."""
     coming = (
         sa.select(Session.id)
         .where(
@@ -52,24 +52,25 @@ def at_a_glance(case: Case, now: datetime) -> SessionsAtAGlance:
         .subquery()
     )
     ids = sa.union_all(sa.select(coming.c.id), sa.select(noted.c.id))
-    sessions = db.session.scalars(
-        sa.select(Session)
+    # The counts against the five-session mark ride along on each row. A session is joint
+    # when as many partners came as the case has: ``attendees`` names each partner of the
+    # case once at most (practice.calendar.booking).
+    held = sa.orm.aliased(Session)
+    attended = sa.select(sa.func.count(held.id)).where(
+        held.case_id == case.id, held.status == SessionStatus.ATTENDED
+    )
+    together = attended.where(
+        sa.func.json_array_length(held.attendees) >= len(case.partners)
+    ).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(Session, together, attended.scalar_subquery())
         .where(Session.id.in_(ids))
         .options(joinedload(Session.note))
         .order_by(Session.starts_at.desc(), Session.id.desc())
     ).all()
     glance = SessionsAtAGlance()
-    positions = [p.position for p in case.partners]
-    for came in db.session.scalars(
-        sa.select(Session.attendees).where(
-            Session.case_id == case.id, Session.status == SessionStatus.ATTENDED
-        )
-    ):
-        if joint(came or (), positions):
-            glance.joint += 1
-        else:
-            glance.individual += 1
-    for session in sessions:
+    for session, joint_count, attended_count in rows:
+        glance.joint, glance.individual = joint_count, attended_count - joint_count
         if session.status is SessionStatus.SCHEDULED and session.starts_at >= now:
             glance.next = session
         else:
