@@ -543,7 +543,7 @@ def test_the_progress_view_tells_the_story(client, as_counsellor, case, five_ses
     for total in (8, 12, 16, 4, 9, 17):
         assert f"<strong>{total}</strong>" in page
     assert page.count('badge text-bg-danger">below 13.5') == 4
-    now = r'<td>CSI-4, {}</td>\s*<td>{}</td><td>{}</td>\s*<td>{} <span[^>]*>Recovered</span>'
+    now = r"<td>CSI-4, {}</td>\s*<td>{}</td><td>{}</td>\s*<td>{} <span[^>]*>Recovered</span>"
     assert re.search(now.format("Alex", 8, 16, r"\+8"), page)
     assert re.search(now.format("Jordan", 4, 17, r"\+13"), page)
     # Building blocks, as rated at sessions 1 to 5.
