@@ -79,13 +79,6 @@ class Change(enum.StrEnum):
     DETERIORATED = "deteriorated"
 
 
-#: Each class as a counsellor reads it.
-COUNSELLOR_WORDS = {
-    Change.RECOVERED: "Recovered: a reliable rise, from below 13.5 to 13.5 or above",
-    Change.IMPROVED: "Improved: a reliable rise",
-    Change.UNCHANGED: "No reliable change",
-    Change.DETERIORATED: "Deteriorated: a reliable fall",
-}
 #: Short labels for tables and badges.
 LABELS = {
     Change.RECOVERED: "Recovered",
@@ -93,6 +86,15 @@ LABELS = {
     Change.UNCHANGED: "No reliable change",
     Change.DETERIORATED: "Deteriorated",
 }
+#: What each class means, as a counsellor reads it beside its label.
+MEANINGS = {
+    Change.RECOVERED: "a reliable rise, from below 13.5 to 13.5 or above",
+    Change.IMPROVED: "a reliable rise",
+    Change.UNCHANGED: "a change within the error of measurement",
+    Change.DETERIORATED: "a reliable fall",
+}
+#: Label and meaning together ("Improved: a reliable rise"), for lists and print.
+COUNSELLOR_WORDS = {change: f"{LABELS[change]}: {MEANINGS[change]}" for change in Change}
 
 
 def classify(baseline: int | None, latest: int | None, s_diff: float = S_DIFF) -> Change | None:

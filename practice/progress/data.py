@@ -21,6 +21,7 @@ from practice.homework.services import case_assignments, entry_days, people_for
 from practice.progress.change import (
     COUNSELLOR_WORDS,
     LABELS,
+    MEANINGS,
     RELIABLE_POINTS,
     Change,
     Course,
@@ -128,6 +129,13 @@ class PartnerMeasures:
         if self.change_class is not None:
             return LABELS[self.change_class]
         return "–"
+
+    @property
+    def change_meaning(self) -> str:
+        """What the class means, without its label; for a partner with no class, why."""
+        if self.change_class is not None:
+            return MEANINGS[self.change_class]
+        return self.change_label
 
 
 @dataclass(frozen=True)
