@@ -69,8 +69,10 @@ from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
-from practice.progress.csi import ITEMS, score
+from practice.homework.services import Terms, entry_columns
+from practice.progress.csi import ITEMS
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.progress.services import check_in_columns
 from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
 from practice.sessions.notes import EFT_INTERVENTIONS, sections
 from practice.vocabulary import BUILDING_BLOCKS, CONCERNS
@@ -845,16 +847,21 @@ class SyntheticPractice:
         given = session.starts_at + timedelta(minutes=50)
         # Withdrawn at noon, or later the same evening when given that very day.
         withdrawn_at = max(self.at(withdrawn, 12), given) if withdrawn else None
+        terms = Terms(
+            for_whom=for_whom,
+            cadence=cadence,
+            per_week=per_week,
+            starts_on=start,
+            due_on=due,
+            counsellor_note=rng.choice(COUNSELLOR_NOTES) if self.chance(0.35) else "",
+        )
+        # Rows in bulk (a large practice has tens of thousands), with the columns the
+        # homework service would set; the case-level checks are the plan's own above.
         return {
             "id": id_,
             "case_id": case.id,
             "exercise_version_id": exercise.version_id,
-            "for_whom": for_whom,
-            "cadence": cadence,
-            "per_week": per_week if cadence == "n-per-week" else None,
-            "starts_on": start,
-            "due_on": due,
-            "counsellor_note": rng.choice(COUNSELLOR_NOTES) if self.chance(0.35) else "",
+            **terms.columns(),
             "status": AssignmentStatus.WITHDRAWN if withdrawn else AssignmentStatus.ACTIVE,
             "created_by_id": case.counsellor_id,
             "created_at": given,
@@ -896,17 +903,19 @@ class SyntheticPractice:
                     "assignment_id": assignment.id,
                     "partner_id": partner_id,
                     "case_id": case.id,
-                    "done_on": day,
-                    "answers": [
-                        {
-                            "prompt": prompt,
-                            "answer": rng.choice(ANSWERS) if k == 0 or self.chance(0.9) else "",
-                        }
-                        for k, prompt in enumerate(prompts)
-                    ],
-                    "helpful": rng.choices((1, 2, 3, 4, 5), (3, 7, 25, 40, 25))[0],
-                    "difficulty": rng.choices((1, 2, 3, 4, 5), (15, 35, 30, 15, 5))[0],
-                    "shared": self.chance(0.3),
+                    **entry_columns(
+                        done_on=day,
+                        answers=[
+                            {
+                                "prompt": prompt,
+                                "answer": rng.choice(ANSWERS) if k == 0 or self.chance(0.9) else "",
+                            }
+                            for k, prompt in enumerate(prompts)
+                        ],
+                        helpful=rng.choices((1, 2, 3, 4, 5), (3, 7, 25, 40, 25))[0],
+                        difficulty=rng.choices((1, 2, 3, 4, 5), (15, 35, 30, 15, 5))[0],
+                        shared=self.chance(0.3),
+                    ),
                     "created_at": self.at(day, rng.randint(18, 22), rng.randint(0, 59)),
                 }
 
@@ -953,15 +962,13 @@ class SyntheticPractice:
                 if in_portal
                 else session.starts_at + timedelta(minutes=5)
             ),
-            "csi_happiness": answers[0],
-            "csi_warm": answers[1],
-            "csi_rewarding": answers[2],
-            "csi_satisfied": answers[3],
-            "csi_total": score(answers),
-            "blocks": {
-                b: max(0, min(10, round(level * 10 + self.rng.gauss(0, 1))))
-                for b in BUILDING_BLOCKS
-            },
+            **check_in_columns(
+                answers,
+                {
+                    b: max(0, min(10, round(level * 10 + self.rng.gauss(0, 1))))
+                    for b in BUILDING_BLOCKS
+                },
+            ),
             "entered_by_id": user_id if in_portal else case.counsellor_id,
         }
 

@@ -62,3 +62,16 @@ def form_page(template: str, form, **context):
     """Render a form page: 400 when a submitted form has errors, 200 otherwise."""
     status = 400 if form.errors else 200
     return render_template(template, form=form, **context), status
+
+
+def optional_text(
+    label: str, description: str = "", *, rows: int = 3, limit: int = 5000
+) -> wtforms.TextAreaField:
+    """A piece of writing that may be left empty: at most ``limit`` characters, a box
+    ``rows`` lines tall, with ``description`` saying who will read it."""
+    return wtforms.TextAreaField(
+        label,
+        validators=[wtforms.validators.Length(max=limit)],
+        description=description,
+        render_kw={"rows": rows},
+    )

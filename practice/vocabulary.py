@@ -5,6 +5,8 @@ building block is spelt one way everywhere. The labels are what counsellors and
 clients read on the page.
 """
 
+import enum
+
 #: Presenting concerns, from the guides' reasons relationships come to grief.
 CONCERNS: dict[str, str] = {
     "poor-communication": "Poor communication",
@@ -88,3 +90,24 @@ CYCLE_POSITIONS: dict[str, str] = {
     "both-withdraw": "Withdraw (both)",
     "other": "Other (see description)",
 }
+
+
+class Labelled(enum.StrEnum):
+    """A value kept in the database together with the words a person reads for it.
+
+    Members are written ``NAME = "value", "Label"``; the value is what is stored,
+    ``member.label`` what a page shows, and :meth:`labels` the choices of a form.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict["Labelled", str]:
+        """{member: label}, in the order the members are written."""
+        return {member: member.label for member in cls}

@@ -36,6 +36,8 @@ from practice.catalogue.models import Exercise, Origin
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.homework.services import Terms, new_entry
+from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
@@ -146,7 +148,12 @@ CATALOGUE_TABLES = {
 def _empty_tables(keep_catalogue: bool = True) -> None:
     """Delete every row a test may have made, children first."""
     practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
-    with db.engine.begin() as conn, locks_lifted(conn), audit_lock_lifted(conn):
+    with (
+        db.engine.begin() as conn,
+        locks_lifted(conn),
+        plan_locks_lifted(conn),
+        audit_lock_lifted(conn),
+    ):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:
                 conn.execute(table.delete())
@@ -484,17 +491,22 @@ def make_assignment():
         session=None,
     ) -> Assignment:
         exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
-        assignment = Assignment(
-            case_id=case.id,
-            exercise_version_id=exercise.current_version.id,
+        terms = Terms(
             for_whom=ForWhom(for_whom),
             cadence=cadence or exercise.cadence,
             per_week=per_week if cadence else exercise.per_week,
             starts_on=starts_on or practice_today() - timedelta(days=7),
             due_on=due_on,
             counsellor_note=note,
-            created_by_id=case.counsellor_id,
             session_id=session.id if session else None,
+        )
+        # The service's columns without its checks: tests set up homework given
+        # before a concern was recorded, which the checks would now refuse.
+        assignment = Assignment(
+            case_id=case.id,
+            exercise_version_id=exercise.current_version.id,
+            created_by_id=case.counsellor_id,
+            **terms.columns(),
         )
         db.session.add(assignment)
         db.session.commit()
@@ -517,17 +529,15 @@ def make_entry():
         helpful=4,
         difficulty=2,
     ) -> HomeworkEntry:
-        entry = HomeworkEntry(
-            assignment_id=assignment.id,
-            partner_id=partner.id,
-            case_id=assignment.case_id,
+        entry = new_entry(
+            assignment,
+            partner,
             done_on=done_on or practice_today(),
             answers=[{"prompt": "How did it go?", "answer": answer}],
             helpful=helpful,
             difficulty=difficulty,
             shared=shared,
         )
-        db.session.add(entry)
         db.session.commit()
         return entry
 

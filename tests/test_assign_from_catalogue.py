@@ -355,3 +355,23 @@ def test_exercises_the_couple_has_or_had_are_marked(client, as_counsellor, case,
     assert "They have it now" in mark_of("apology-written-draft")
     assert "They had it before" in mark_of("forgive-unsent-letter")
     assert "They" not in mark_of("apology-give-and-receive")
+
+
+def test_one_persons_case_is_never_suggested_work_done_together(
+    client, as_counsellor, make_case, counsellor
+):
+    alone = with_concerns(make_case(counsellor, ("Sam Rivera",)), "poor-communication")
+    couple = with_concerns(make_case(counsellor), "poor-communication")
+    for_couple = suggested(client.get(f"/cases/{couple.id}/homework/new").data.decode())
+    for_one = suggested(client.get(f"/cases/{alone.id}/homework/new").data.decode())
+    together = [
+        e.slug
+        for e in db.session.scalars(sa.select(Exercise).where(Exercise.who == "together"))
+        if f"/homework/new/{e.slug}" in for_couple
+    ]
+    assert together, "the couple is offered work done together"
+    assert for_one.count("/homework/new/") > 0
+    assert not [slug for slug in together if f"/homework/new/{slug}" in for_one]
+    # Found by search instead, it says why it cannot be given.
+    page = client.get(f"/cases/{alone.id}/homework/new?q=exchange").data.decode()
+    assert "this case is one person" in page

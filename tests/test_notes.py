@@ -951,3 +951,22 @@ def test_a_parked_note_is_forgotten_once_sent(client, as_counsellor, session):
     with client.session_transaction() as cookie:
         assert SESSION_KEY not in cookie
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ParkedForm)) == 0
+
+
+def test_the_eft_note_names_each_partners_position(client, as_counsellor, session):
+    """Alex's and Jordan's places in the cycle, under their names, as written and as signed."""
+    form = client.get(note_url(session, "?template=eft")).data.decode()
+    assert "Alex’s position" in form
+    assert "Jordan’s position" in form
+    assert "Partner A" not in form
+    client.post(note_url(session), data=note_data("eft", action="sign"))
+    page = client.get(f"/cases/{session.case_id}/sessions/{session.id}").data.decode()
+    assert "Alex’s position" in page
+    assert "Partner A" not in page
+
+
+def test_the_cycle_form_names_each_partners_position(client, as_counsellor, case):
+    page = client.get(f"/cases/{case.id}/cycle").data.decode()
+    assert "Alex’s position" in page
+    assert "Jordan’s position" in page
+    assert "Partner A" not in page

@@ -11,7 +11,7 @@ from config import TestingConfig
 from practice import create_app
 from practice.extensions import db
 
-BEFORE = "3c1e7f2a9b04"
+BEFORE = "141a82e85bfd"
 AFTER = "7d3b9e51c2a4"
 
 

@@ -1,7 +1,7 @@
 """reviews kept as they stood, several per case; how often check-ins are asked
 
 Revision ID: 7d3b9e51c2a4
-Revises: 3c1e7f2a9b04
+Revises: 141a82e85bfd
 Create Date: 2026-11-27 09:00:00
 
 A case may now have several reviews (the five-session review, and any later one),
@@ -27,7 +27,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7d3b9e51c2a4"
-down_revision = "3c1e7f2a9b04"
+down_revision = "141a82e85bfd"
 branch_labels = None
 depends_on = None
 

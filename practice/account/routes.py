@@ -13,7 +13,7 @@ from practice import audit
 from practice.auth import reauth, two_factor
 from practice.auth.forms import ChangeEmailForm, ChangePasswordForm, TwoFactorChangeForm
 from practice.auth.models import User, end_sessions
-from practice.auth.routes import home_for
+from practice.auth.redirects import home_for
 from practice.extensions import db
 from practice.forms import form_page
 from practice.settings import practice_settings

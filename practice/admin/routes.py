@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask_login import current_user
 
 from practice import audit
 from practice.admin import audit_trail
+from practice.admin.access import get_staff_account_or_404
 from practice.admin.forms import CounsellorForm, SettingsForm
 from practice.audit.labels import action_label
 from practice.auth.access import owner_required
@@ -72,18 +72,11 @@ def new_account():
     return form_page("admin/account_new.html", form)
 
 
-def _get_account_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.role is Role.CLIENT:
-        abort(404)
-    return user
-
-
 @bp.post("/accounts/<int:user_id>/deactivate")
 @owner_required
 def deactivate(user_id: int):
     """Stop an account logging in; it is logged out on its next request."""
-    user = _get_account_or_404(user_id)
+    user = get_staff_account_or_404(user_id)
     if user.id == current_user.id:
         flash("You cannot deactivate your own account.", "warning")
         return redirect(url_for("admin.accounts")), 303
@@ -98,7 +91,7 @@ def deactivate(user_id: int):
 @owner_required
 def reactivate(user_id: int):
     """Let a deactivated account log in again."""
-    user = _get_account_or_404(user_id)
+    user = get_staff_account_or_404(user_id)
     user.active = True
     audit.record("account.reactivate", user)
     flash(f"{user.name} can log in again.", "success")

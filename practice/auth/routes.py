@@ -26,7 +26,7 @@ from practice.auth.models import (
     hash_token,
     verify_unknown_user,
 )
-from practice.auth.redirects import safe_next
+from practice.auth.redirects import home_for, safe_next
 from practice.auth.two_factor import check_code, use_recovery_code
 from practice.cases.services import (
     email_taken,
@@ -97,10 +97,6 @@ def start_session(user: User) -> None:
 
 def _login_key() -> str:
     return "login:" + request.form.get("email", "").strip().lower()[:254]
-
-
-def home_for(user: User) -> str:
-    return url_for("portal.home") if user.is_client else url_for("main.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,16 +1,16 @@
 """One session in the diary: move it, cancel it, mark a no-show; a series and its end."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
+from practice.calendar.access import get_series_or_404
 from practice.calendar.blueprint import bp
-from practice.calendar.booking import slot_at
+from practice.calendar.booking import local_day, slot_at
 from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm, place_error
-from practice.calendar.models import SeriesOccurrence, SessionSeries
+from practice.calendar.models import SeriesOccurrence
 from practice.calendar.recurrence import ScheduleError, zone_named
-from practice.calendar.routes import week_of
 from practice.calendar.services import (
     cancel,
     end_series,
@@ -24,8 +24,14 @@ from practice.database import now_utc
 from practice.dates import local
 from practice.extensions import db
 from practice.forms import form_page, restoring
-from practice.sessions.routes import get_session_or_404
+from practice.sessions.access import get_session_or_404
+from practice.sessions.models import Session
 from practice.settings import practice_settings
+
+
+def week_of(session: Session) -> str:
+    """The diary's week holding ``session``, to go back to after changing it."""
+    return url_for("calendar.week", start=local_day(session))
 
 
 def _occurrence(session_id: int) -> SeriesOccurrence | None:
@@ -114,18 +120,6 @@ def no_show(case_id: int, session_id: int):
         return redirect(url_for("calendar.session", case_id=case.id, session_id=found.id)), 303
     flash("Marked as a no-show.", "success")
     return redirect(url_for("calendar.session", case_id=case.id, session_id=found.id))
-
-
-def get_series_or_404(case, series_id: int) -> SessionSeries:
-    """A series of ``case`` (already access-checked); 404 for any other."""
-    series = db.session.scalar(
-        sa.select(SessionSeries).where(
-            SessionSeries.id == series_id, SessionSeries.case_id == case.id
-        )
-    )
-    if series is None:
-        abort(404)
-    return series
 
 
 @bp.route("/cases/<int:case_id>/series/<int:series_id>", methods=["GET", "POST"])

@@ -1,9 +1,5 @@
-"""Reading the diary: whose it is, and what is in it between two days.
-
-:func:`diary_holder` is the one place that decides whose diary a person may
-read: their own; the owner may read any counsellor's (times and case labels,
-never a note); anyone else's answers 404.
-"""
+"""Reading the diary: who keeps one, and what is in it between two days. Whose
+diary a person may read is decided in ``practice.calendar.access.diary_holder``."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -11,8 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from practice.auth.models import Role, User
@@ -23,18 +17,6 @@ from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 
 STAFF = (Role.OWNER, Role.COUNSELLOR)
-
-
-def diary_holder(counsellor_id: int | None) -> User:
-    """The counsellor whose diary is asked for, if the current user may read it; else 404."""
-    if counsellor_id is None or counsellor_id == current_user.id:
-        return current_user
-    if not current_user.is_owner:
-        abort(404)
-    holder = db.session.get(User, counsellor_id)
-    if holder is None or holder.role not in STAFF:
-        abort(404)
-    return holder
 
 
 def staff() -> list[User]:

@@ -15,6 +15,7 @@ from practice.calendar.feeds import (
     build_calendar,
     client_summary,
     counsellor_summary,
+    feed_addresses,
     feed_sessions,
     find_feed,
     issue_feed,
@@ -25,12 +26,6 @@ from practice.calendar.models import CalendarFeed
 from practice.database import now_utc
 from practice.sessions.models import SessionStatus
 from practice.settings import practice_settings
-
-
-def feed_addresses(token: str) -> dict[str, str]:
-    """The feed's https address, and the webcal:// one that calendar apps open directly."""
-    address = url_for("calendar.feed", token=token, _external=True)
-    return {"address": address, "webcal": "webcal://" + address.split("://", 1)[1]}
 
 
 def _settings_page(feed: CalendarFeed | None, **context):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload
 
@@ -155,3 +156,9 @@ def build_calendar(name: str, events: list[FeedEvent], now: datetime) -> bytes:
             event.add("location", item.location)
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def feed_addresses(token: str) -> dict[str, str]:
+    """The feed's https address, and the webcal:// one that calendar apps open directly."""
+    address = url_for("calendar.feed", token=token, _external=True)
+    return {"address": address, "webcal": "webcal://" + address.split("://", 1)[1]}

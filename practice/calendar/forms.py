@@ -15,7 +15,7 @@ from practice.bounds import MAX_ID
 from practice.calendar.booking import LENGTH_RANGE, MAX_MINUTES, MIN_MINUTES, Booking
 from practice.calendar.recurrence import ScheduleError
 from practice.cases.forms import MultiCheckboxField
-from practice.forms import DateField, Form, bookable, choices
+from practice.forms import DateField, Form, bookable, choices, optional_text
 from practice.idempotency import form_token_field
 from practice.sessions.models import SESSION_STATUSES, SessionStatus
 
@@ -82,12 +82,11 @@ class BookingForm(TimesForm):
         description="A session with one partner is theirs alone: the other partner sees "
         "nothing of it, not even that it took place.",
     )
-    joint_reason = TextAreaField(
+    joint_reason = optional_text(
         "Why see them together now",
-        validators=[Length(max=5000)],
-        description="Needed only while work together is held for this couple (a pause, or a "
+        "Needed only while work together is held for this couple (a pause, or a "
         "partner's private word that they do not feel safe). Seen only by you.",
-        render_kw={"rows": 2},
+        rows=2,
     )
     repeat = SelectField("Repeats", choices=choices(REPEAT_CHOICES), default="0")
     until = DateField(
@@ -102,12 +101,10 @@ class BookingForm(TimesForm):
     )
     status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
     attendees = MultiCheckboxField("Who came", description="For attended sessions.")
-    handout_summary = TextAreaField(
+    handout_summary = optional_text(
         "For the couple’s handout",
-        validators=[Length(max=5000)],
-        description="What the session worked on, in words you are happy for the partners to "
+        "What the session worked on, in words you are happy for the partners to "
         "read and take home. Never copied from the note.",
-        render_kw={"rows": 3},
     )
 
     @classmethod

@@ -8,6 +8,7 @@ from flask_login import current_user
 from practice.auth.access import counsellor_required, owner_required
 from practice.bounds import is_id
 from practice.calendar import diary
+from practice.calendar.access import diary_holder
 from practice.calendar.blueprint import bp
 from practice.calendar.booking import book, booked_message, local_day
 from practice.calendar.forms import BookingForm, DiaryForm
@@ -18,7 +19,6 @@ from practice.dates import practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
 from practice.screening.holds import joint_work_held
-from practice.sessions.models import Session
 from practice.settings import practice_settings
 
 OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
@@ -46,7 +46,7 @@ def week():
     form = DiaryForm(request.args)
     if not form.validate():
         return form_page("calendar/week.html", form, holder=current_user, days=[], found={})
-    holder = diary.diary_holder(form.counsellor.data)
+    holder = diary_holder(form.counsellor.data)
     shown = _week(form)
     found = diary.entries([holder.id], shown["days"][0], shown["days"][-1], practice_zone())
     return render_template(
@@ -77,7 +77,7 @@ def day():
     form = DiaryForm(request.args)
     if not form.validate():
         return form_page("calendar/day.html", form, holder=current_user, day=None, found=[])
-    holder = diary.diary_holder(form.counsellor.data)
+    holder = diary_holder(form.counsellor.data)
     shown = form.date.data or practice_today()
     found = diary.entries([holder.id], shown, shown, practice_zone()).get(holder.id, {})
     return render_template(
@@ -159,7 +159,3 @@ def _chosen_case(cases: list[Case]) -> Case | None:
     if request.method == "GET":
         get_case_or_404(wanted)
     return next((c for c in cases if c.id == wanted), None)
-
-
-def week_of(session: Session) -> str:
-    return url_for("calendar.week", start=local_day(session))

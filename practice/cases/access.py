@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from practice.bounds import id_or_none
-from practice.cases.models import Case, CaseStatus
+from practice.cases.models import Case, CaseStatus, Partner
 from practice.extensions import db
 
 
@@ -68,3 +68,19 @@ def case_named_in(args) -> Case | None:
     if case_id is None:
         abort(404)
     return get_case_or_404(case_id)
+
+
+def get_partner_or_404(case: Case, partner_id: int) -> Partner:
+    """A partner of ``case`` (already access-checked) by id."""
+    partner = next((p for p in case.partners if p.id == partner_id), None)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def partner_at_or_404(case: Case, position: str) -> Partner:
+    """Partner A or B of ``case`` (already access-checked); a one-person case has no B."""
+    partner = case.partner(position)
+    if partner is None:
+        abort(404)
+    return partner

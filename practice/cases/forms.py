@@ -6,14 +6,13 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, choices, optional_text
 from practice.idempotency import form_token_field
 from practice.vocabulary import CONCERNS
 
@@ -55,18 +54,11 @@ class CaseForm(Form):
         "Left empty, it is made from the partners' names.",
     )
     concerns = MultiCheckboxField("Presenting concerns", choices=choices(CONCERNS))
-    goals = TextAreaField(
-        "Goals",
-        validators=[Length(max=5000)],
-        description="What the couple hope to change, in their words.",
-        render_kw={"rows": 4},
-    )
+    goals = optional_text("Goals", "What the couple hope to change, in their words.", rows=4)
     status = SelectField("Status", choices=choices(CASE_STATUSES), default="intake")
-    closing_note = TextAreaField(
+    closing_note = optional_text(
         "Closing words for the partners",
-        validators=[Length(max=5000)],
-        description="Printed in the closing summary you give them when the case closes.",
-        render_kw={"rows": 3},
+        "Printed in the closing summary you give them when the case closes.",
     )
     start_date = DateField(
         "Start date",
@@ -104,12 +96,11 @@ class ScreeningForm(Form):
         choices=choices(SCREENING_OUTCOMES),
         validators=[InputRequired(message="Choose the outcome.")],
     )
-    note = TextAreaField(
+    note = optional_text(
         "Reason and plan",
-        validators=[Length(max=10_000)],
-        description="What you weighed, and the plan. Needed when concerns are recorded. "
-        "Seen only by you.",
-        render_kw={"rows": 5},
+        "What you weighed, and the plan. Needed when concerns are recorded. Seen only by you.",
+        rows=5,
+        limit=10_000,
     )
 
     def validate_note(self, field):

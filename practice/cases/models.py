@@ -10,22 +10,17 @@ from practice.auth.models import User
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
-from practice.vocabulary import CONCERNS
+from practice.vocabulary import CONCERNS, Labelled
 
 
-class CaseStatus(enum.StrEnum):
-    INTAKE = "intake"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
+class CaseStatus(Labelled):
+    INTAKE = "intake", "Intake"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CLOSED = "closed", "Closed"
 
 
-CASE_STATUSES = {
-    CaseStatus.INTAKE: "Intake",
-    CaseStatus.ACTIVE: "Active",
-    CaseStatus.PAUSED: "Paused",
-    CaseStatus.CLOSED: "Closed",
-}
+CASE_STATUSES = CaseStatus.labels()
 
 
 class Case(db.Model):

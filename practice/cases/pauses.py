@@ -11,7 +11,6 @@ couple. ``Case.joint_paused`` mirrors
 whether a pause stands, so lists and the audience rule need no extra query.
 """
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,21 +22,17 @@ from practice.cases.models import Case
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
+from practice.vocabulary import Labelled
 
 
-class PauseReason(enum.StrEnum):
-    SAFETY = "safety"
-    BREAK = "break"  # a holiday, illness, time apart
-    PLAN = "plan"  # a change of plan: individual work first
-    OTHER = "other"
+class PauseReason(Labelled):
+    SAFETY = "safety", "Safety"
+    BREAK = "break", "A break (holiday, illness, time apart)"
+    PLAN = "plan", "A change of plan (individual work first)"
+    OTHER = "other", "Another reason"
 
 
-PAUSE_REASONS = {
-    PauseReason.SAFETY: "Safety",
-    PauseReason.BREAK: "A break (holiday, illness, time apart)",
-    PauseReason.PLAN: "A change of plan (individual work first)",
-    PauseReason.OTHER: "Another reason",
-}
+PAUSE_REASONS = PauseReason.labels()
 
 
 class JointWorkPause(db.Model):

@@ -5,7 +5,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -20,7 +19,7 @@ from practice import audit, mail
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
 from practice.cases import invitation_links
-from practice.cases.access import caseload, get_case_or_404
+from practice.cases.access import caseload, get_case_or_404, get_partner_or_404
 from practice.cases.forms import CaseForm, CaseSearchForm, ScreeningForm
 from practice.cases.models import Case, CaseStatus, Invitation, Partner
 from practice.cases.pauses import standing_pause
@@ -49,6 +48,7 @@ from practice.homework.services import (
 from practice.idempotency import create_once
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
+from practice.plans.access import plan_state
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
@@ -172,6 +172,7 @@ def show(case_id: int):
         set_aside=set_aside_now(assignments),
         alerts=open_alerts(case),
         safety_work=case_safety_work(case),
+        plan_state=plan_state(case, today),
     )
 
 
@@ -231,20 +232,13 @@ def safety(case_id: int):
     )
 
 
-def _partner_or_404(case: Case, partner_id: int) -> Partner:
-    partner = next((p for p in case.partners if p.id == partner_id), None)
-    if partner is None:
-        abort(404)
-    return partner
-
-
 @bp.post("/<int:case_id>/partners/<int:partner_id>/invite")
 @counsellor_required
 def invite(case_id: int, partner_id: int):
     """Make a new one-time portal link (replacing any earlier one) and send it if email is
     set up; then show it once, on a page that reloading does not repeat."""
     case = get_case_or_404(case_id)
-    partner = _partner_or_404(case, partner_id)
+    partner = get_partner_or_404(case, partner_id)
     page = url_for("cases.invitation", case_id=case.id, partner_id=partner.id)
     try:
         invitation, token = create_invitation(partner, current_user)
@@ -281,7 +275,7 @@ def invitation(case_id: int, partner_id: int):
     """A partner's invitation: the new link (to the login that made it, for a few
     minutes), whether the email went, and a way to make a new link."""
     case = get_case_or_404(case_id)
-    partner = _partner_or_404(case, partner_id)
+    partner = get_partner_or_404(case, partner_id)
     latest = db.session.scalar(
         sa.select(Invitation)
         .where(Invitation.partner_id == partner.id)

@@ -4,7 +4,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from practice.bounds import id_or_none
 from practice.cases.access import case_named_in, get_case_or_404, open_cases
 from practice.cases.models import CaseStatus
 from practice.catalogue import search
+from practice.catalogue.access import get_exercise_or_404, get_strategy_or_404
 from practice.catalogue.forms import BrowseForm, CaseChoiceForm, ExerciseForm
 from practice.catalogue.loader import content_hash, snapshot_exercise
 from practice.catalogue.models import Exercise, Origin, Strategy, StrategyConcern
@@ -92,33 +93,6 @@ def index():
     return render_template("catalogue/index.html", form=form, page=page, matches=matches, case=case)
 
 
-def get_strategy_or_404(slug: str) -> Strategy:
-    strategy = db.session.scalar(
-        sa.select(Strategy)
-        .where(Strategy.slug == slug)
-        .options(
-            selectinload(Strategy.exercises).selectinload(Exercise.author),
-            selectinload(Strategy.concern_links),
-        )
-    )
-    if strategy is None:
-        abort(404)
-    return strategy
-
-
-def get_exercise_or_404(slug: str, *, editable: bool = False) -> Exercise:
-    """An exercise by slug; with ``editable``, only a practice exercise the user may change."""
-    exercise = db.session.scalar(sa.select(Exercise).where(Exercise.slug == slug))
-    if exercise is None:
-        abort(404)
-    if editable:
-        if exercise.origin is not Origin.PRACTICE:
-            abort(404)
-        if exercise.author_id != current_user.id and not current_user.is_owner:
-            abort(403)
-    return exercise
-
-
 @bp.get("/<slug>")
 @counsellor_required
 def strategy(slug: str):
@@ -161,9 +135,7 @@ NOT_A_CASE = "Choose one of the cases listed."
 def assign_to_case(slug: str):
     """Give an exercise from the catalogue: choose one of one's open cases, then go on to
     that case's own assign form with the exercise chosen, where its checks all apply."""
-    exercise = get_exercise_or_404(slug)
-    if exercise.retired_at is not None:
-        abort(404)
+    exercise = get_exercise_or_404(slug, to_assign=True)
     cases = open_cases()
     form = CaseChoiceForm(cases=cases)
     if form.validate_on_submit():

@@ -12,7 +12,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, choices, optional_text
+from practice.homework.models import ForWhom
+from practice.homework.services import Terms
 from practice.idempotency import form_token_field
 from practice.vocabulary import CADENCES
 
@@ -44,11 +46,10 @@ class AssignForm(Form):
         description="The session's handouts list the homework given at it, each partner "
         "seeing only what is for them.",
     )
-    counsellor_note = TextAreaField(
+    counsellor_note = optional_text(
         "Your words for this couple",
-        validators=[Length(max=5000)],
-        description="Shown to the clients with the exercise: why this, why now, what to notice.",
-        render_kw={"rows": 4},
+        "Shown to the clients with the exercise: why this, why now, what to notice.",
+        rows=4,
     )
 
     def __init__(self, *args, partners=(), who="each", original_start=None, sessions=(), **kwargs):
@@ -87,6 +88,18 @@ class AssignForm(Form):
                 )
                 ok = False
         return ok
+
+    def terms(self) -> Terms:
+        """What was chosen, as plain values for the homework service."""
+        return Terms(
+            for_whom=ForWhom(self.for_whom.data),
+            cadence=self.cadence.data,
+            per_week=self.per_week.data,
+            starts_on=self.starts_on.data,
+            due_on=self.due_on.data,
+            counsellor_note=self.counsellor_note.data or "",
+            session_id=int(self.given_at.data) if self.given_at.data else None,
+        )
 
     def validate_due_on(self, field):
         if field.data is None:
@@ -171,6 +184,18 @@ class EntryForm(Form):
             {"prompt": prompt, "answer": (answer or "").strip() if trim else answer or ""}
             for prompt, answer in zip(self.prompts, self.answers.data, strict=False)
         ]
+
+    def given(self) -> dict:
+        """What the partner gave, as plain values for ``new_entry`` and ``correct_entry``."""
+        given = {
+            "done_on": self.done_on.data,
+            "answers": self.answered(),
+            "helpful": int(self.helpful.data),
+            "difficulty": int(self.difficulty.data),
+        }
+        if self.shared is not None:
+            given["shared"] = bool(self.shared.data)
+        return given
 
     def fill(self, draft) -> None:
         """Show a draft's values in the fields, its answers matched to the prompts by number."""

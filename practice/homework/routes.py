@@ -1,7 +1,7 @@
 """Giving homework from a case page, and reading what the partners did."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,18 +11,20 @@ from practice.auth.forms import EmptyForm
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
 from practice.catalogue import search
-from practice.catalogue.models import Exercise, Strategy
+from practice.catalogue.access import get_exercise_or_404
+from practice.catalogue.models import Strategy
 from practice.database import now_utc
 from practice.dates import format_datetime, practice_today
 from practice.extensions import db
 from practice.forms import form_page, restoring
+from practice.homework.access import get_assignment_or_404, get_entry_or_404
 from practice.homework.forms import AssignForm
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import (
     WITH_PARTNER_HELD,
-    apply_assignment_form,
+    NotGiven,
     case_assignments,
-    check_assignment,
+    change_assignment,
     conjoint_problem,
     entry_days,
     new_assignment,
@@ -40,18 +42,6 @@ from practice.screening.holds import joint_work_held
 from practice.sessions.models import Session
 
 bp = Blueprint("homework", __name__)
-
-
-def get_assignment_or_404(case: Case, assignment_id: int) -> Assignment:
-    """An assignment of ``case`` (already access-checked); 404 for any other."""
-    assignment = db.session.scalar(
-        sa.select(Assignment)
-        .where(Assignment.id == assignment_id, Assignment.case_id == case.id)
-        .options(joinedload(Assignment.exercise))
-    )
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 @bp.get("/new")
@@ -113,23 +103,12 @@ def _holds(case: Case) -> dict:
     }
 
 
-def _exercise_or_404(slug: str) -> Exercise:
-    exercise = db.session.scalar(
-        sa.select(Exercise)
-        .where(Exercise.slug == slug, Exercise.retired_at.is_(None))
-        .options(joinedload(Exercise.current_version), joinedload(Exercise.strategy))
-    )
-    if exercise is None:
-        abort(404)
-    return exercise
-
-
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @counsellor_required
 def assign(case_id: int, slug: str):
     """Step 2 of assigning: who, how often, when, and the counsellor's words."""
     case = get_case_or_404(case_id)
-    exercise = _exercise_or_404(slug)
+    exercise = get_exercise_or_404(slug, to_assign=True)
     sessions = sessions_to_give_at(case, now_utc())
     form = AssignForm(
         partners=case.partners, who=exercise.who, sessions=_session_choices(case, sessions)
@@ -142,23 +121,17 @@ def assign(case_id: int, slug: str):
         form.per_week.data = exercise.per_week
         form.starts_on.data = practice_today()
         form.for_whom.data = _suggested_for_whom(case, exercise.who)
-    if form.validate_on_submit() and check_assignment(
-        case, exercise.who, form, with_partner=exercise.with_partner
-    ):
-        assignment, created = create_once(
-            Assignment,
-            form.form_token.data,
-            lambda: new_assignment(case, exercise, form, current_user),
-        )
-        if created:
-            audit.record("assignment.create", assignment)
-            readers = (
-                f"{assignment.for_label(case)} sees"
-                if assignment.for_whom in (ForWhom.A, ForWhom.B) and len(case.partners) > 1
-                else "The partners see"
+    if form.validate_on_submit():
+        try:
+            assignment, created = create_once(
+                Assignment,
+                form.form_token.data,
+                lambda: new_assignment(case, exercise, form.terms(), current_user),
             )
-            flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
-        return redirect(url_for("cases.show", case_id=case.id))
+        except NotGiven as refused:
+            form.for_whom.errors.extend(refused.problems)
+        else:
+            return _given(case, exercise, assignment, created)
     return form_page(
         "homework/assign.html",
         form,
@@ -167,6 +140,19 @@ def assign(case_id: int, slug: str):
         conjoint=conjoint_problem(case),
         **_holds(case),
     )
+
+
+def _given(case: Case, exercise, assignment: Assignment, created: bool):
+    """Back to the case, saying who will see the homework (once, however often it was sent)."""
+    if created:
+        audit.record("assignment.create", assignment)
+        readers = (
+            f"{assignment.for_label(case)} sees"
+            if assignment.for_whom in (ForWhom.A, ForWhom.B) and len(case.partners) > 1
+            else "The partners see"
+        )
+        flash(f"“{exercise.title}” is assigned. {readers} it in their portal.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 def _suggested_for_whom(case: Case, who: str) -> str | None:
@@ -223,15 +209,15 @@ def edit(case_id: int, assignment_id: int):
     if request.method == "GET":
         form.for_whom.data = assignment.for_whom.value
         form.given_at.data = str(assignment.session_id or "")
-    version = assignment.exercise
-    with_partner = version.with_partner or version.exercise.with_partner
-    if form.validate_on_submit() and check_assignment(
-        case, version.who, form, with_partner=with_partner
-    ):
-        apply_assignment_form(assignment, form)
-        audit.record("assignment.change", assignment)
-        flash("Homework updated.", "success")
-        return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
+    if form.validate_on_submit():
+        try:
+            change_assignment(assignment, case, form.terms())
+        except NotGiven as refused:
+            form.for_whom.errors.extend(refused.problems)
+        else:
+            audit.record("assignment.change", assignment)
+            flash("Homework updated.", "success")
+            return redirect(url_for("homework.show", case_id=case.id, assignment_id=assignment.id))
     return form_page(
         "homework/assign.html",
         form,
@@ -270,16 +256,6 @@ def withdraw_assignment(case_id: int, assignment_id: int):
 def entry(case_id: int, entry_id: int):
     """One entry in full."""
     case = get_case_or_404(case_id)
-    entry = db.session.scalar(
-        sa.select(HomeworkEntry)
-        .where(HomeworkEntry.id == entry_id, HomeworkEntry.case_id == case.id)
-        .options(
-            joinedload(HomeworkEntry.partner),
-            joinedload(HomeworkEntry.assignment),
-            selectinload(HomeworkEntry.revisions),
-        )
-    )
-    if entry is None:
-        abort(404)
+    entry = get_entry_or_404(case, entry_id)
     audit.record("entry.view", entry)
     return render_template("homework/entry.html", case=case, entry=entry)

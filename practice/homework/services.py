@@ -15,7 +15,6 @@ from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.adherence import Adherence, adherence
 from practice.homework.drafts import discard_draft
-from practice.homework.forms import AssignForm, EntryForm
 from practice.homework.models import (
     Assignment,
     AssignmentStatus,
@@ -41,6 +40,7 @@ def conjoint_problem(case: Case) -> str | None:
 
 
 WITH_PARTNER_HELD = "This exercise asks them to involve their partner. {held}"
+ONE_PERSON = "Done by a couple together: this case is one person's."
 
 
 def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
@@ -49,8 +49,10 @@ def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
     The one rule behind every place an exercise is offered (search results, suggestions,
     the catalogue's "Assign to a case…"): work done together needs a screened case whose
     joint work is not held, and an exercise that involves the partner needs joint work
-    not held. The assign form then checks the partner chosen (:func:`check_assignment`).
+    not held. Giving it then checks the partner chosen (:func:`assignment_problems`).
     """
+    if exercise.together and len(case.partners) < 2:
+        return ONE_PERSON
     if exercise.together and (problem := conjoint_problem(case)):
         return problem
     if exercise.with_partner and (held := joint_work_held(case)):
@@ -58,38 +60,60 @@ def why_not_given(case: Case, exercise: ExerciseContent) -> str | None:
     return None
 
 
-def check_assignment(case: Case, who: str, form: AssignForm, *, with_partner: bool = False) -> bool:
-    """Case-level checks the form cannot make alone; errors go beside the field.
+class NotGiven(ValueError):
+    """Why homework cannot be given (or changed) as asked, in words for the counsellor.
+
+    Every reason is about who does it, so the form puts them beside that choice.
+    """
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the counsellor decides when giving homework: who, how often, when, their words."""
+
+    for_whom: ForWhom
+    cadence: str
+    starts_on: date
+    per_week: int | None = None
+    due_on: date | None = None
+    counsellor_note: str = ""
+    session_id: int | None = None
+
+    def columns(self) -> dict:
+        """The assignment's columns these terms set (times a week only for that cadence)."""
+        return {
+            "for_whom": self.for_whom,
+            "cadence": self.cadence,
+            "per_week": self.per_week if self.cadence == "n-per-week" else None,
+            "starts_on": self.starts_on,
+            "due_on": self.due_on,
+            "counsellor_note": self.counsellor_note.strip(),
+            "session_id": self.session_id,
+        }
+
+
+def assignment_problems(
+    case: Case, who: str, for_whom: ForWhom, *, with_partner: bool = False
+) -> list[str]:
+    """Why homework written for ``who`` cannot go to ``for_whom`` in ``case`` now; [] if it can.
 
     ``who`` is the exercise's own "each", "together" or "one" (see ``EXERCISE_WHO``);
     ``with_partner``, whether it asks a partner to involve the other.
     """
-    ok = True
+    problems = []
     exercise_together = who == "together"
-    together = form.for_whom.data == ForWhom.TOGETHER or (
-        exercise_together and form.for_whom.data == ForWhom.EACH
-    )
+    together = for_whom is ForWhom.TOGETHER or (exercise_together and for_whom is ForWhom.EACH)
     if together and (problem := conjoint_problem(case)):
-        form.for_whom.errors.append(problem)
-        ok = False
+        problems.append(problem)
     elif with_partner and (held := joint_work_held(case)):
-        form.for_whom.errors.append(WITH_PARTNER_HELD.format(held=held))
-        ok = False
-    if exercise_together and form.for_whom.data in ("a", "b"):
-        form.for_whom.errors.append("This exercise is done together; give it to both partners.")
-        ok = False
-    return ok
-
-
-def apply_assignment_form(assignment: Assignment, form: AssignForm) -> None:
-    assignment.for_whom = ForWhom(form.for_whom.data)
-    assignment.cadence = form.cadence.data
-    assignment.per_week = form.per_week.data if form.cadence.data == "n-per-week" else None
-    assignment.starts_on = form.starts_on.data
-    assignment.due_on = form.due_on.data
-    assignment.counsellor_note = (form.counsellor_note.data or "").strip()
-    assignment.session_id = int(form.given_at.data) if form.given_at.data else None
-    assignment.updated_at = now_utc()
+        problems.append(WITH_PARTNER_HELD.format(held=held))
+    if exercise_together and for_whom in (ForWhom.A, ForWhom.B):
+        problems.append("This exercise is done together; give it to both partners.")
+    return problems
 
 
 #: How far back a session can be that homework is recorded as given at.
@@ -116,11 +140,30 @@ def sessions_to_give_at(case: Case, now: datetime) -> list[Session]:
     )
 
 
-def new_assignment(case: Case, exercise: Exercise, form: AssignForm, by: User) -> Assignment:
-    assignment = Assignment(case=case, exercise=exercise.current_version, created_by=by)
-    apply_assignment_form(assignment, form)
+def new_assignment(case: Case, exercise: Exercise, terms: Terms, by: User) -> Assignment:
+    """Give ``exercise`` to ``case`` on ``terms``; :class:`NotGiven` says why not."""
+    if problems := assignment_problems(
+        case, exercise.who, terms.for_whom, with_partner=exercise.with_partner
+    ):
+        raise NotGiven(problems)
+    assignment = Assignment(
+        case=case, exercise=exercise.current_version, created_by=by, **terms.columns()
+    )
     db.session.add(assignment)
     return assignment
+
+
+def change_assignment(assignment: Assignment, case: Case, terms: Terms) -> None:
+    """Put new ``terms`` on homework already given; :class:`NotGiven` says why not."""
+    version = assignment.exercise
+    with_partner = version.with_partner or version.exercise.with_partner
+    if problems := assignment_problems(
+        case, version.who, terms.for_whom, with_partner=with_partner
+    ):
+        raise NotGiven(problems)
+    for name, value in terms.columns().items():
+        setattr(assignment, name, value)
+    assignment.updated_at = now_utc()
 
 
 def withdraw(assignment: Assignment) -> None:
@@ -129,18 +172,48 @@ def withdraw(assignment: Assignment) -> None:
     audit.record("assignment.withdraw", assignment)
 
 
-def new_entry(assignment: Assignment, partner: Partner, form: EntryForm) -> HomeworkEntry:
-    """Record the partner's entry; the draft it was typed in has served and goes."""
+class EntryProblem(ValueError):
+    """An entry that cannot be kept as given (a rating out of range, no answer at all)."""
+
+
+#: Helpful and hard are each rated 1 to 5.
+RATING_RANGE = range(1, 6)
+
+
+def entry_columns(
+    *, done_on: date, answers: list[dict], helpful: int, difficulty: int, shared: bool = False
+) -> dict:
+    """An entry's columns from what its writer gave: answers trimmed, ratings checked."""
+    kept = [{"prompt": a["prompt"], "answer": (a["answer"] or "").strip()} for a in answers]
+    if not any(a["answer"] for a in kept):
+        raise EntryProblem("Write a few words for at least one of the questions.")
+    for name, rating in (("helpful", helpful), ("difficulty", difficulty)):
+        if rating not in RATING_RANGE:
+            raise EntryProblem(f"{name} is rated 1 to 5, not {rating!r}.")
+    return {
+        "done_on": done_on,
+        "answers": kept,
+        "helpful": helpful,
+        "difficulty": difficulty,
+        "shared": bool(shared),
+    }
+
+
+def new_entry(
+    assignment: Assignment,
+    partner: Partner,
+    *,
+    made_at: datetime | None = None,
+    **given,
+) -> HomeworkEntry:
+    """Record the partner's entry (``given`` as :func:`entry_columns` takes it); the draft
+    it was typed in has served and goes. ``made_at`` is for records made after the fact
+    (the demo practice); a client's entry is made now."""
     entry = HomeworkEntry(
-        assignment=assignment,
-        partner=partner,
-        case_id=assignment.case_id,
-        done_on=form.done_on.data,
-        answers=form.answered(),
-        helpful=int(form.helpful.data),
-        difficulty=int(form.difficulty.data),
-        shared=bool(form.shared.data),
+        assignment=assignment, partner=partner, case_id=assignment.case_id, **entry_columns(**given)
     )
+    if made_at is not None:
+        entry.created_at = made_at
     db.session.add(entry)
     discard_draft(assignment, partner)
     return entry
@@ -174,7 +247,8 @@ def correct_entry(
     correction sent twice is one correction). The caller has checked that the
     entry is its writer's and still :func:`correctable`.
     """
-    new = {"answers": answers, "done_on": done_on, "helpful": helpful, "difficulty": difficulty}
+    new = entry_columns(answers=answers, done_on=done_on, helpful=helpful, difficulty=difficulty)
+    del new["shared"]  # a correction never changes who may read the entry
     changed = [name for name, value in new.items() if getattr(entry, name) != value]
     if not changed:
         return []

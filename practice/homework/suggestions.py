@@ -113,6 +113,8 @@ def suggest(case: Case, stage: int) -> list[Suggestion]:
         .where(
             Exercise.strategy_id.in_(list(strategies)),
             Exercise.retired_at.is_(None),
+            # One person's work is never offered what needs a couple in the room.
+            Exercise.who != "together" if len(case.partners) < 2 else sa.true(),
         )
         .order_by(Exercise.position, Exercise.id)
     ):

@@ -13,6 +13,7 @@ from practice import audience
 from practice.cases.models import Case, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
+from practice.sessions.models import Session
 
 
 def current_partner() -> Partner:
@@ -29,16 +30,13 @@ def current_partner() -> Partner:
     return partner
 
 
-def get_assignment_or_404(partner: Partner, assignment_id: int) -> Assignment:
+def get_partner_assignment_or_404(partner: Partner, assignment_id: int) -> Assignment:
     """Homework of the partner's case that is for them (or for both)."""
-    assignment = db.session.scalar(
+    return db.first_or_404(
         audience.assignments_for(partner)
         .where(Assignment.id == assignment_id)
         .options(joinedload(Assignment.exercise))
     )
-    if assignment is None:
-        abort(404)
-    return assignment
 
 
 def visible_entries(partner: Partner) -> sa.Select:
@@ -46,21 +44,32 @@ def visible_entries(partner: Partner) -> sa.Select:
     return audience.entries_for(partner)
 
 
-def get_entry_or_404(partner: Partner, entry_id: int, *, own: bool = False) -> HomeworkEntry:
+def get_partner_entry_or_404(
+    partner: Partner, entry_id: int, *, own: bool = False
+) -> HomeworkEntry:
+    """An entry the partner may read: their own, or one the other partner shared.
+    With ``own``, only their own (to change or unshare it)."""
     query = (
         visible_entries(partner)
         if not own
         else sa.select(HomeworkEntry).where(HomeworkEntry.partner_id == partner.id)
     )
-    entry = db.session.scalar(
+    return db.first_or_404(
         query.where(HomeworkEntry.id == entry_id).options(
             joinedload(HomeworkEntry.partner),
             joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
         )
     )
-    if entry is None:
+
+
+def get_handout_session_or_404(partner: Partner, session_id: int) -> Session:
+    """A session of the partner's case whose handout is theirs to read: one they came to."""
+    session = db.first_or_404(
+        sa.select(Session).where(Session.id == session_id, Session.case_id == partner.case_id)
+    )
+    if not audience.may_read(partner, audience.of_handout(session)):
         abort(404)
-    return entry
+    return session
 
 
 def partner_entries_options():

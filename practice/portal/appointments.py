@@ -10,8 +10,7 @@ from wtforms import BooleanField
 from practice import audience, audit
 from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
-from practice.calendar.feed_routes import feed_addresses
-from practice.calendar.feeds import active_feed, issue_feed, revoke_feeds
+from practice.calendar.feeds import active_feed, feed_addresses, issue_feed, revoke_feeds
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.extensions import db

@@ -31,8 +31,9 @@ from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.portal.access import (
     current_partner,
-    get_assignment_or_404,
-    get_entry_or_404,
+    get_handout_session_or_404,
+    get_partner_assignment_or_404,
+    get_partner_entry_or_404,
     partner_entries_options,
     visible_entries,
 )
@@ -45,15 +46,15 @@ from practice.progress.forms import CheckInForm
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
 from practice.reports.data import letterhead
-from practice.reports.forms import ScoreSharingForm
-from practice.reports.pdf import render_pdf
-from practice.reports.routes import (
+from practice.reports.downloads import (
     client_closing_pdf,
     client_progress_pdf,
     handout_pdf,
     pdf_response,
     worksheet_pdf,
 )
+from practice.reports.forms import ScoreSharingForm
+from practice.reports.pdf import render_pdf
 from practice.safety.models import Referral
 from practice.sessions.models import Session, SessionStatus
 from practice.settings import practice_settings
@@ -114,7 +115,7 @@ def _mine(progress, partner):
 def homework(assignment_id: int):
     """An exercise: instructions, the counsellor's words, the prompts, and recording it."""
     partner = current_partner()
-    assignment = get_assignment_or_404(partner, assignment_id)
+    assignment = get_partner_assignment_or_404(partner, assignment_id)
     version = assignment.exercise
     form = EntryForm(prompts=version.prompts, starts_on=assignment.starts_on)
     closed = _why_closed(assignment, partner)
@@ -132,7 +133,9 @@ def homework(assignment_id: int):
         form.form_errors.append(f"{closed} What you typed is below; copy it to keep it.")
     elif form.validate_on_submit():
         entry, created = create_once(
-            HomeworkEntry, form.form_token.data, lambda: new_entry(assignment, partner, form)
+            HomeworkEntry,
+            form.form_token.data,
+            lambda: new_entry(assignment, partner, **form.given()),
         )
         if created:
             audit.record("entry.create", entry, shared=entry.shared)
@@ -174,7 +177,7 @@ def homework(assignment_id: int):
 def draft(assignment_id: int):
     """Keep what the partner has typed so far as their own draft; JSON in and out."""
     partner = current_partner()
-    assignment = get_assignment_or_404(partner, assignment_id)
+    assignment = get_partner_assignment_or_404(partner, assignment_id)
     if closed := _why_closed(assignment, partner):
         return {"saved": False, "error": closed}, 409
     if already_made(HomeworkEntry, request.form.get("form_token")):
@@ -214,14 +217,7 @@ def _why_closed(assignment, partner) -> str | None:
 def entries():
     """The partner's own entries, newest first."""
     partner = current_partner()
-    page = paginate(
-        sa.select(HomeworkEntry)
-        .where(HomeworkEntry.partner_id == partner.id)
-        .options(*partner_entries_options())
-        .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
-        per_page=20,
-    )
-    return render_template("portal/entries.html", partner=partner, page=page, mine=True)
+    return _entries_page(partner, HomeworkEntry.partner_id == partner.id, mine=True)
 
 
 @bp.get("/shared")
@@ -229,18 +225,20 @@ def entries():
 def shared():
     """Entries the other partner chose to share."""
     partner = current_partner()
+    # Of what the partner may read (audience.entries_for), what is not their own.
+    return _entries_page(partner, HomeworkEntry.partner_id != partner.id, mine=False)
+
+
+def _entries_page(partner, which, *, mine: bool):
+    """A page of the entries the partner may read that are ``which``, newest first."""
     page = paginate(
-        sa.select(HomeworkEntry)
-        .where(
-            HomeworkEntry.case_id == partner.case_id,
-            HomeworkEntry.partner_id != partner.id,
-            HomeworkEntry.shared.is_(True),
-        )
+        visible_entries(partner)
+        .where(which)
         .options(*partner_entries_options())
         .order_by(HomeworkEntry.done_on.desc(), HomeworkEntry.id.desc()),
         per_page=20,
     )
-    return render_template("portal/entries.html", partner=partner, page=page, mine=False)
+    return render_template("portal/entries.html", partner=partner, page=page, mine=mine)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -248,7 +246,7 @@ def shared():
 def entry(entry_id: int):
     """One entry: the partner's own, or one the other partner shared."""
     partner = current_partner()
-    entry = get_entry_or_404(partner, entry_id)
+    entry = get_partner_entry_or_404(partner, entry_id)
     own = entry.partner_id == partner.id
     audit.record("entry.view", entry, own=own)
     return render_template(
@@ -267,7 +265,7 @@ def entry(entry_id: int):
 def sharing(entry_id: int):
     """Share one's own entry with the other partner, or stop sharing it."""
     partner = current_partner()
-    entry = get_entry_or_404(partner, entry_id, own=True)
+    entry = get_partner_entry_or_404(partner, entry_id, own=True)
     entry.shared = request.form.get("share") == "1"
     audit.record("entry.share" if entry.shared else "entry.unshare", entry)
     flash(
@@ -292,7 +290,7 @@ def edit_entry(entry_id: int):
     """Correct one's own entry within a day of saving it; the counsellor sees that it was
     corrected and what it said before, the other partner only the entry as it now reads."""
     partner = current_partner()
-    entry = get_entry_or_404(partner, entry_id, own=True)
+    entry = get_partner_entry_or_404(partner, entry_id, own=True)
     form = EntryCorrectionForm(
         prompts=[qa["prompt"] for qa in entry.answers], starts_on=entry.assignment.starts_on
     )
@@ -319,14 +317,7 @@ def edit_entry(entry_id: int):
         )
         return page, 409
     if form.validate_on_submit():
-        changed = correct_entry(
-            entry,
-            answers=form.answered(),
-            done_on=form.done_on.data,
-            helpful=int(form.helpful.data),
-            difficulty=int(form.difficulty.data),
-            now=now,
-        )
+        changed = correct_entry(entry, **form.given(), now=now)
         if changed:
             audit.record("entry.edit", entry, changed=changed)
             flash(
@@ -376,7 +367,14 @@ def check_in():
         check_in, created = create_once(
             CheckIn,
             form.form_token.data,
-            lambda: new_check_in(partner.case, partner.id, form, current_user, now_utc()),
+            lambda: new_check_in(
+                partner.case,
+                partner.id,
+                answers=form.answers(),
+                blocks=form.blocks(),
+                by=current_user,
+                completed_at=now_utc(),
+            ),
         )
         if created:
             audit.record("checkin.create", check_in, by="client")
@@ -457,29 +455,12 @@ def share_scores():
     return redirect(url_for("portal.documents", _anchor="sharing"))
 
 
-def _attended_session_or_404(partner, session_id: int) -> Session:
-    session = db.session.scalar(
-        sa.select(Session).where(
-            Session.id == session_id,
-            Session.case_id == partner.case_id,
-            Session.status == SessionStatus.ATTENDED,
-        )
-    )
-    if session is None:
-        abort(404)
-    return session
-
-
 @bp.get("/handouts/<int:session_id>.pdf")
 @client_required
 def handout(session_id: int):
     """The partner's own handout of a session they came to."""
     partner = current_partner()
-    session = db.session.scalar(
-        sa.select(Session).where(Session.id == session_id, Session.case_id == partner.case_id)
-    )
-    if session is None or not audience.may_read(partner, audience.of_handout(session)):
-        abort(404)
+    session = get_handout_session_or_404(partner, session_id)
     return handout_pdf(session, partner, "client")
 
 
@@ -488,7 +469,7 @@ def handout(session_id: int):
 def worksheet(assignment_id: int):
     """A printable worksheet of the partner's own homework."""
     partner = current_partner()
-    assignment = get_assignment_or_404(partner, assignment_id)
+    assignment = get_partner_assignment_or_404(partner, assignment_id)
     return worksheet_pdf(partner.case, assignment, "client", reader=partner)
 
 

@@ -9,7 +9,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, choices, optional_text
 from practice.idempotency import form_token_field
 from practice.progress.checkins import ORDINALS
 from practice.progress.csi import ITEMS
@@ -88,12 +88,12 @@ class CycleForm(Form):
     position_b = SelectField(
         "Partner B's position", choices=choices({"": "Not described yet", **CYCLE_POSITIONS})
     )
-    description = TextAreaField(
+    description = optional_text(
         "The cycle, as you would put it to the couple",
-        validators=[Length(max=10_000)],
-        description="e.g. “The more Alex reaches for connection by criticising, the more "
+        "e.g. “The more Alex reaches for connection by criticising, the more "
         "Jordan goes quiet to keep the peace, and the louder Alex gets.”",
-        render_kw={"rows": 4},
+        rows=4,
+        limit=10_000,
     )
     de_escalation = SelectField("De-escalation first seen in", validators=[Optional()])
     withdrawer_re_engagement = SelectField(

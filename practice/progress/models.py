@@ -1,7 +1,6 @@
 """Measures and markers of change: check-ins and how often they are asked, the negative
 cycle, and reviews (the five-session review and any later one), each kept as it stood."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from practice.database import enum_type, now_utc
 from practice.extensions import db
 from practice.progress.change import Change
 from practice.sessions.models import Session
+from practice.vocabulary import Labelled
 
 
 class CheckIn(db.Model):
@@ -66,17 +66,13 @@ class NegativeCycle(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class Marker(enum.StrEnum):
-    DE_ESCALATION = "de-escalation"
-    WITHDRAWER_REENGAGEMENT = "withdrawer-re-engagement"
-    BLAMER_SOFTENING = "blamer-softening"
+class Marker(Labelled):
+    DE_ESCALATION = "de-escalation", "De-escalation of the cycle"
+    WITHDRAWER_REENGAGEMENT = "withdrawer-re-engagement", "Withdrawer re-engagement"
+    BLAMER_SOFTENING = "blamer-softening", "Blamer softening"
 
 
-MARKERS = {
-    Marker.DE_ESCALATION: "De-escalation of the cycle",
-    Marker.WITHDRAWER_REENGAGEMENT: "Withdrawer re-engagement",
-    Marker.BLAMER_SOFTENING: "Blamer softening",
-}
+MARKERS = Marker.labels()
 
 
 class ChangeMarker(db.Model):

@@ -87,7 +87,14 @@ def check_in(case_id: int):
         check_in, created = create_once(
             CheckIn,
             form.form_token.data,
-            lambda: new_check_in(case, int(form.partner.data), form, current_user, completed_at),
+            lambda: new_check_in(
+                case,
+                int(form.partner.data),
+                answers=form.answers(),
+                blocks=form.blocks(),
+                by=current_user,
+                completed_at=completed_at,
+            ),
         )
         if created:
             audit.record("checkin.create", check_in, by="counsellor")

@@ -1,8 +1,13 @@
-"""Recording check-ins, and how often they are asked."""
+"""Recording check-ins, over plain values: the portal, the counsellor's form, the demo
+practice and the benchmark's generator all keep a check-in through the same rules. And
+how often a case's partners are asked for one.
+"""
+
+from datetime import datetime
 
 from practice.database import now_utc
 from practice.extensions import db
-from practice.progress.csi import score
+from practice.progress.csi import CSIError, score
 from practice.progress.models import (
     EVERY_SESSION,
     MOST_SESSIONS_APART,
@@ -10,21 +15,41 @@ from practice.progress.models import (
     CheckIn,
     CheckInSchedule,
 )
+from practice.vocabulary import BUILDING_BLOCKS
+
+#: Each building block is rated 0 to 10.
+BLOCK_RANGE = range(0, 11)
 
 
-def new_check_in(case, partner_id: int, form, by, completed_at) -> CheckIn:
-    answers = form.answers()
+def check_in_columns(answers: list[int], blocks: dict[str, int]) -> dict:
+    """A check-in's columns: the four CSI-4 answers and their total, and the building-block
+    ratings. :class:`~practice.progress.csi.CSIError` says what is wrong with them."""
+    total = score(answers)
+    for key, rating in blocks.items():
+        if key not in BUILDING_BLOCKS:
+            raise CSIError(f"there is no building block '{key}'")
+        if rating is not None and rating not in BLOCK_RANGE:
+            raise CSIError(f"'{key}' is rated 0 to 10, not {rating!r}")
+    return {
+        "csi_happiness": answers[0],
+        "csi_warm": answers[1],
+        "csi_rewarding": answers[2],
+        "csi_satisfied": answers[3],
+        "csi_total": total,
+        "blocks": dict(blocks),
+    }
+
+
+def new_check_in(
+    case, partner_id: int, *, answers: list[int], blocks: dict[str, int], by, completed_at: datetime
+) -> CheckIn:
+    """Keep one partner's check-in, entered by them in the portal or by the counsellor."""
     check_in = CheckIn(
         case_id=case.id,
         partner_id=partner_id,
         completed_at=completed_at,
-        csi_happiness=answers[0],
-        csi_warm=answers[1],
-        csi_rewarding=answers[2],
-        csi_satisfied=answers[3],
-        csi_total=score(answers),
-        blocks=form.blocks(),
         entered_by_id=by.id,
+        **check_in_columns(answers, blocks),
     )
     db.session.add(check_in)
     return check_in

@@ -8,20 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from practice.database import enum_type, now_utc
 from practice.extensions import db
+from practice.vocabulary import Labelled
 
 
-class ReminderKind(enum.StrEnum):
-    APPOINTMENT = "appointment"
-    HOMEWORK = "homework"
-    CHECK_IN = "check-in"
+class ReminderKind(Labelled):
+    APPOINTMENT = "appointment", "A reminder the day before each session"
+    HOMEWORK = "homework", "A reminder the day before homework is due"
+    CHECK_IN = "check-in", "A request to check in a few days before a session, when asked"
 
 
 #: What each kind is called where a client turns it on or off.
-REMINDER_KINDS = {
-    ReminderKind.APPOINTMENT: "A reminder the day before each session",
-    ReminderKind.HOMEWORK: "A reminder the day before homework is due",
-    ReminderKind.CHECK_IN: "A request to check in a few days before a session, when asked",
-}
+REMINDER_KINDS = ReminderKind.labels()
 
 
 class ReminderStatus(enum.StrEnum):

@@ -12,24 +12,13 @@ from practice.extensions import db
 from practice.safety.models import Referral, SafetyPlan
 
 
-def partner_or_404(case: Case, position: str) -> Partner:
-    """Partner A or B of ``case`` (already access-checked)."""
-    partner = case.partner(position)
-    if partner is None:
-        abort(404)
-    return partner
-
-
 def plan_version_or_404(partner: Partner, version: int) -> SafetyPlan:
     """One version of the partner's safety plan, for the counsellor."""
-    plan = db.session.scalar(
+    return db.first_or_404(
         sa.select(SafetyPlan).where(
             SafetyPlan.partner_id == partner.id, SafetyPlan.version == version
         )
     )
-    if plan is None:
-        abort(404)
-    return plan
 
 
 def plan_versions(partner: Partner) -> list[SafetyPlan]:
@@ -63,12 +52,9 @@ def case_safety_work(case: Case) -> dict:
 
 def get_referral_or_404(case: Case, referral_id: int) -> Referral:
     """A referral of ``case`` (already access-checked)."""
-    referral = db.session.scalar(
+    return db.first_or_404(
         sa.select(Referral).where(Referral.id == referral_id, Referral.case_id == case.id)
     )
-    if referral is None:
-        abort(404)
-    return referral
 
 
 def own_plan_or_404(reader: Partner) -> SafetyPlan:

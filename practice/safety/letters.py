@@ -15,8 +15,8 @@ from practice.admin.models import PracticeSettings
 from practice.cases.models import Case
 from practice.dates import format_date, local
 from practice.reports.data import Letterhead, download_name, letterhead, support_lines
+from practice.reports.downloads import pdf_response
 from practice.reports.pdf import render_pdf
-from practice.reports.routes import pdf_response
 from practice.safety.models import PLAN_PARTS, Referral, SafetyPlan
 from practice.settings import practice_settings
 

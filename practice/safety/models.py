@@ -1,6 +1,5 @@
 """A safety plan written for one partner, and referrals of a partner or the couple."""
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from practice.cases.models import Case, Partner
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
+from practice.vocabulary import Labelled
 
 #: The parts of a safety plan, in the partner's own voice, as the plan is printed.
 PLAN_PARTS = {
@@ -54,34 +54,24 @@ class SafetyPlan(db.Model):
         return {name: getattr(self, name) or "" for name in PLAN_PARTS}
 
 
-class ReferralKind(enum.StrEnum):
-    INDIVIDUAL_THERAPY = "individual-therapy"
-    DOMESTIC_ABUSE = "domestic-abuse"
-    ADDICTION = "addiction"
-    OTHER = "other"
+class ReferralKind(Labelled):
+    INDIVIDUAL_THERAPY = "individual-therapy", "Individual therapy"
+    DOMESTIC_ABUSE = "domestic-abuse", "Domestic-abuse service"
+    ADDICTION = "addiction", "Addiction service"
+    OTHER = "other", "Other"
 
 
-REFERRAL_KINDS = {
-    ReferralKind.INDIVIDUAL_THERAPY: "Individual therapy",
-    ReferralKind.DOMESTIC_ABUSE: "Domestic-abuse service",
-    ReferralKind.ADDICTION: "Addiction service",
-    ReferralKind.OTHER: "Other",
-}
+REFERRAL_KINDS = ReferralKind.labels()
 
 
-class ReferralStatus(enum.StrEnum):
-    SUGGESTED = "suggested"
-    MADE = "made"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+class ReferralStatus(Labelled):
+    SUGGESTED = "suggested", "Suggested"
+    MADE = "made", "Made"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
 
 
-REFERRAL_STATUSES = {
-    ReferralStatus.SUGGESTED: "Suggested",
-    ReferralStatus.MADE: "Made",
-    ReferralStatus.ACCEPTED: "Accepted",
-    ReferralStatus.DECLINED: "Declined",
-}
+REFERRAL_STATUSES = ReferralStatus.labels()
 
 
 class Referral(db.Model):

@@ -6,7 +6,7 @@ from flask_login import current_user
 from practice import audit
 from practice.auth.access import counsellor_required
 from practice.bounds import id_or_none
-from practice.cases.access import get_case_or_404
+from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.forms import form_page
@@ -31,7 +31,7 @@ bp = Blueprint("safety", __name__)
 def plan(case_id: int, position: str):
     """Write or update one partner's safety plan; each save is a new version."""
     case = get_case_or_404(case_id)
-    partner = access.partner_or_404(case, position)
+    partner = partner_at_or_404(case, position)
     latest = latest_plan(partner)
     form = SafetyPlanForm(obj=latest if request.method == "GET" else None)
     if request.method == "GET":
@@ -83,7 +83,7 @@ def _int(value) -> int:
 def plan_pdf(case_id: int, position: str):
     """The partner's copy of their plan (an earlier version with ``?version=``)."""
     case = get_case_or_404(case_id)
-    partner = access.partner_or_404(case, position)
+    partner = partner_at_or_404(case, position)
     version = None
     if "version" in request.args and (version := id_or_none(request.args["version"])) is None:
         abort(404)

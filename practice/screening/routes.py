@@ -1,19 +1,18 @@
 """The counsellor's side of safety: each partner's private screen, and pausing joint work."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from practice import audit
 from practice.auth.access import counsellor_required
-from practice.cases.access import get_case_or_404
+from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PAUSE_REASONS, PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
-from practice.extensions import db
-from practice.forms import Form, choices, form_page, restoring
+from practice.forms import Form, choices, form_page, optional_text, restoring
 from practice.idempotency import create_once
+from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
 from practice.screening.items import ITEMS
@@ -27,12 +26,10 @@ class PauseForm(Form):
     reason = RadioField(
         "Why", choices=choices(PAUSE_REASONS), validators=[InputRequired("Say why.")]
     )
-    note = TextAreaField(
+    note = optional_text(
         "Your note",
-        validators=[Length(max=5000)],
-        description="Seen only by you. The partners see the same “paused by your counsellor” "
+        "Seen only by you. The partners see the same “paused by your counsellor” "
         "whatever the reason.",
-        render_kw={"rows": 3},
     )
 
 
@@ -47,26 +44,12 @@ class LiftForm(Form):
     )
 
 
-def get_partner_screen_or_404(case, screen_id: int) -> PartnerScreen:
-    """A screen of ``case`` (already access-checked); 404 for any other."""
-    screen = db.session.scalar(
-        sa.select(PartnerScreen).where(
-            PartnerScreen.id == screen_id, PartnerScreen.case_id == case.id
-        )
-    )
-    if screen is None:
-        abort(404)
-    return screen
-
-
 @bp.route("/partners/<any(a, b):position>/screen", methods=["GET", "POST"])
 @counsellor_required
 def screen(case_id: int, position: str):
     """Ask one partner the safety questions, apart from the other partner."""
     case = get_case_or_404(case_id)
-    partner = case.partner(position)
-    if partner is None:
-        abort(404)
+    partner = partner_at_or_404(case, position)
     form = screen_form_class(in_portal=False)()
     if request.method == "GET" and not restoring():
         form.taken_on.data = practice_today()

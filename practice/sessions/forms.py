@@ -41,9 +41,11 @@ class NoteFormBase(Form):
         "Interventions, ticked", choices=choices({i: i for i in EFT_INTERVENTIONS})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.eft_step.choices = step_choices()
+        for section in TEMPLATES[self.template][1]:
+            self[section.key].label.text = section.heading(case)
 
     def section_fields(self):
         return [self[s.key] for s in TEMPLATES[self.template][1]]

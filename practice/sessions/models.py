@@ -25,22 +25,17 @@ from practice.cases.models import Case
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
-from practice.vocabulary import EFT_STAGES, EFT_STEPS
+from practice.vocabulary import EFT_STAGES, EFT_STEPS, Labelled
 
 
-class SessionStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    ATTENDED = "attended"
-    CANCELLED = "cancelled"
-    NO_SHOW = "no-show"
+class SessionStatus(Labelled):
+    SCHEDULED = "scheduled", "Scheduled"
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no-show", "No-show"
 
 
-SESSION_STATUSES = {
-    SessionStatus.SCHEDULED: "Scheduled",
-    SessionStatus.ATTENDED: "Attended",
-    SessionStatus.CANCELLED: "Cancelled",
-    SessionStatus.NO_SHOW: "No-show",
-}
+SESSION_STATUSES = SessionStatus.labels()
 
 #: Statuses that hold a place in the counsellor's diary.
 BOOKED = (SessionStatus.SCHEDULED, SessionStatus.ATTENDED)

@@ -15,6 +15,15 @@ class Section:
     hint: str
     rows: int = 5
 
+    def heading(self, case) -> str:
+        """The label as this couple's counsellor reads it: a partner's section under their
+        name (“Alex’s position”), not under "Partner A"."""
+        if self.key in ("position_a", "position_b") and case is not None:
+            partner = case.partner(self.key[-1])
+            if partner is not None:
+                return f"{partner.first_name}’s position"
+        return self.label
+
 
 TEMPLATES: dict[NoteTemplate, tuple[str, tuple[Section, ...]]] = {
     NoteTemplate.DAP: (

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +21,7 @@ from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
+from practice.sessions.access import get_session_or_404
 from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
     SESSION_STATUSES,
@@ -51,31 +52,6 @@ SIGNED = "Note signed. It is now locked; corrections go in addenda."
 def handout_readers(case: Case, session: Session) -> list:
     """The partners who get a handout of this session: those it was with who came."""
     return [p for p in case.partners if audience.may_read(p, audience.of_handout(session))]
-
-
-def get_session_or_404(case: Case, session_id: int, *, to_write_note=False) -> Session:
-    """A session of ``case`` (already access-checked); 404 for any other.
-
-    ``to_write_note`` first waits for any other request writing this session's
-    note to finish, then reads the session and note as they are after it: two
-    clicks of Sign, or two tabs saving a first draft, then come one after the
-    other. SQLite's writers already queue (``BEGIN IMMEDIATE``); PostgreSQL's
-    do so on this row lock, taken on its own so that the read after it is fresh.
-    """
-    if to_write_note:
-        db.session.execute(
-            sa.select(Session.id)
-            .where(Session.id == session_id, Session.case_id == case.id)
-            .with_for_update()
-        )
-    session = db.session.scalar(
-        sa.select(Session)
-        .where(Session.id == session_id, Session.case_id == case.id)
-        .options(joinedload(Session.note).selectinload(Note.addenda).joinedload(Addendum.signed_by))
-    )
-    if session is None:
-        abort(404)
-    return session
 
 
 @bp.get("/")
@@ -268,7 +244,7 @@ def note(case_id: int, session_id: int):
     template = _template_for(existing)
     if existing is not None and (stale := _posted_template()) not in (None, template):
         return _stale_template(case, session, template, stale)
-    form = note_form_class(template)()
+    form = note_form_class(template)(case=case)
     if request.method == "GET" and not restoring():
         if existing is not None:
             for key, value in existing.body.items():
@@ -333,7 +309,7 @@ def _posted_template() -> NoteTemplate | None:
 def _stale_template(case: Case, session: Session, template: NoteTemplate, posted: NoteTemplate):
     """A form written in another template than the draft's (switched in another tab):
     nothing is saved over the draft, and the typed text comes back in its own form."""
-    form = note_form_class(posted)()
+    form = note_form_class(posted)(case=case)
     form.validate()
     form.form_errors.append(
         f"Since this page was opened, the draft was moved to the {template.name} template "
@@ -447,7 +423,7 @@ def autosave(case_id: int, session_id: int):
         )
         return {"saved": False, "error": error}, 409
     template = session.note.template if session.note else posted or NoteTemplate.EFT
-    form = note_form_class(template)()
+    form = note_form_class(template)(case=case)
     if not form.validate():
         return {"saved": False, "errors": form.errors}, 400
     _save_note(case, session, session.note, template, form)
