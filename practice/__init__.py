@@ -42,6 +42,8 @@ from practice.intake.portal_routes import bp as portal_intake_bp
 from practice.intake.routes import bp as intake_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
+from practice.messages.portal_routes import bp as portal_messages_bp
+from practice.messages.routes import bp as messages_bp
 from practice.parking import init_parking
 from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
@@ -156,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
     app.register_blueprint(portal_intake_bp, url_prefix="/portal")
     app.register_blueprint(portal_consent_bp, url_prefix="/portal")
+    app.register_blueprint(portal_messages_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
@@ -168,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(consent_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(reports_bp)
+    app.register_blueprint(messages_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -24,6 +24,8 @@ from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.consent.models import ConsentSignature
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.intake.models import IntakeAnswers
+from practice.messages import rules as message_rules
+from practice.messages.models import MessageThread
 from practice.progress.models import CheckIn
 from practice.safety.models import Referral, SafetyPlan
 from practice.sessions.models import Session, SessionStatus
@@ -112,6 +114,12 @@ def of_signature(signature: ConsentSignature) -> Audience:
     """A signature, and the signed copy printed from it, is its signer's alone: the other
     partner does not learn from it whether, when or from where it was made."""
     return frozenset({signature.partner.position})
+
+
+def of_thread(thread: MessageThread) -> Audience:
+    """A partner's private thread is theirs (and the counsellor's); the joint thread is both
+    partners'. Nothing else changes it: not safety concerns, not a pause."""
+    return message_rules.readers(thread.slot)
 
 
 def of_plan_item(whose: str) -> Audience:
@@ -224,6 +232,15 @@ def intake_answers_for(reader: Partner) -> sa.Select:
 def signatures_for(reader: Partner) -> sa.Select:
     """The reader's own signatures."""
     return sa.select(ConsentSignature).where(ConsentSignature.partner_id == reader.id)
+
+
+def threads_for(reader: Partner) -> sa.Select:
+    """The reader's own private thread and their couple's joint thread
+    (:func:`of_thread` as SQL)."""
+    return sa.select(MessageThread).where(
+        MessageThread.case_id == reader.case_id,
+        MessageThread.slot.in_([reader.position, message_rules.JOINT]),
+    )
 
 
 def sessions_for(reader: Partner, sessions: Iterable[Session]) -> list[Session]:

@@ -6,8 +6,8 @@ Rotation, step by step (also in docs/security.md):
 2. Put it first in ``MEND_NOTES_KEYS``, keeping the old one after it, and restart:
    new rows use the new key, old rows still read.
 3. Run ``flask --app wsgi rotate-keys``: every encrypted value is rewritten under the new key,
-   in one transaction. Signed notes and treatment plans keep their text and their hash, sent
-   intake answers their text; only the ciphertext changes.
+   in one transaction. Signed notes and treatment plans keep their text and their hash,
+   sent messages and intake answers their text; only the ciphertext changes.
 4. Remove the old key from ``MEND_NOTES_KEYS`` and restart.
 """
 
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from practice.crypto import EncryptedJSON, EncryptedText, rotate
 from practice.extensions import db
 from practice.intake.locks import intake_locks_lifted
+from practice.messages.locks import message_locks_lifted
 from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 
@@ -35,11 +36,10 @@ def rotate_all() -> dict[str, int]:
     """Rewrite every encrypted value under the first key; {table.column: values rewritten}."""
     counts: dict[str, int] = {}
     connection = db.session.connection()
-    # Signed notes and plans, and sent intake answers, keep their text: only the ciphertext
-    # changes.
     with (
         locks_lifted(connection),
         plan_locks_lifted(connection),
+        message_locks_lifted(connection),
         intake_locks_lifted(connection),
     ):
         for table, column in encrypted_columns():

@@ -21,12 +21,14 @@ from practice.database import now_utc
 from practice.extensions import db
 from practice.intake.forms_in_use import form_in_use
 from practice.mail.models import OutboundEmail
+from practice.progress.reviews import record_review
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
 from tests.factories import (
     EXERCISE,
+    add_message,
     add_session,
     publish_consent,
     sign_documents,
@@ -189,6 +191,8 @@ MATRIX: dict[str, Row] = {
     "catalogue.new_exercise": staff(),
     "reports.worksheet": staff(),
     "catalogue.edit_exercise": own_exercise(),
+    # The counsellor's inbox lists threads of their own caseload only.
+    "messages.inbox": staff(),
     "catalogue.retire_exercise": own_exercise(),
     # A case, and everything under it: its counsellor alone.
     "cases.show": case(),
@@ -220,6 +224,8 @@ MATRIX: dict[str, Row] = {
     "progress.check_in": case(),
     "progress.cycle": case(),
     "progress.review": case(),
+    "progress.show_review": case(),
+    "progress.check_in_schedule_form": case(),
     "reports.progress": case(),
     "reports.share_progress": case(),
     "reports.unshare_progress": case(),
@@ -244,6 +250,9 @@ MATRIX: dict[str, Row] = {
     "intake.answers": case(),
     "consent.index": case(),
     "consent.signed_copy": case(),
+    "messages.case_threads": case(),
+    "messages.thread": case(),
+    "messages.record": case(message_id="message_a"),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -265,6 +274,10 @@ MATRIX: dict[str, Row] = {
     "portal_intake.draft": portal(),
     "portal_consent.index": portal(),
     "portal_consent.document": portal(),
+    # Every partner's own private thread, and their own couple's joint thread: the
+    # addresses name no record, so each client reaches only their own.
+    "portal_messages.index": portal(),
+    "portal_messages.thread": portal(),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -298,8 +311,12 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "review_id": "review",
     # Version 1 of the treatment plan, and of the intake form and each consent document.
     "version": "plan_version",
+    "slot": "reader",
+    "which": "own_thread",
+    "message_id": "message_a",
     "signature_id": "signature_b",
     "kind": "document_kind",
     "key": "question_key",
@@ -328,11 +345,14 @@ class World:
     stylesheet: str = "css/app.css"
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
+    review: object = None
     position_a: str = "a"
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
     signature_b: object = None
     document_kind: str = "counselling"
     question_key: str = "phone"
+    own_thread: str = "private"
+    message_a: object = None  # partner A's private message to the counsellor
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -410,8 +430,10 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         outbox_email=OutboundEmail(
             kind="invitation", to="x@example.org", subject="s", body="b", case_id=mine.id
         ),
+        message_a=add_message(mine, "a", "A's private words", by=a, notify=False),
     )
     db.session.add_all([world.screen, world.outbox_email])
+    world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version
     world.signature_b = consent_of_b(mine, owner)

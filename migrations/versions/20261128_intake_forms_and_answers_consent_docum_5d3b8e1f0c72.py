@@ -1,7 +1,7 @@
 """intake forms and answers, consent documents and signatures, kept unchanged once fixed
 
 Revision ID: 5d3b8e1f0c72
-Revises: 141a82e85bfd
+Revises: 7d3b9e51c2a4
 Create Date: 2026-11-28 09:00:00
 
 The practice's intake questions (``intake_forms``) and consent documents
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5d3b8e1f0c72"
-down_revision = "141a82e85bfd"
+down_revision = "7d3b9e51c2a4"
 branch_labels = None
 depends_on = None
 
