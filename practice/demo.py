@@ -26,6 +26,7 @@ from practice.cases.models import (
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
 from practice.dates import local, practice_today, practice_zone
+from practice.demo_intake import seed_intake_and_consent
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
@@ -230,7 +231,7 @@ def seed(password: str) -> list[tuple[str, str]]:
             )
         )
     logins = [("owner", OWNER[0])]
-    _user(*OWNER, Role.OWNER, password)
+    owner = _user(*OWNER, Role.OWNER, password)
     staff = {}
     for email, name in COUNSELLORS:
         staff[email] = _user(email, name, Role.COUNSELLOR, password)
@@ -246,6 +247,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     db.session.flush()
     _seed_morgan_plan(staff["sam@demo.mend"])
     db.session.flush()
+    seed_intake_and_consent(owner, staff)
     _seed_messages()
     db.session.flush()
     return logins

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from practice.calendar.feeds import issue_feed
+from practice.consent.models import ConsentSignature
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -35,6 +36,7 @@ from tests.factories import (
     add_message,
     pdf_text,
     plan_form_data,
+    publish_consent,
     quiet,
     sign_in,
     signed_plan,
@@ -52,6 +54,8 @@ MARKERS = {
     "self_screen": "MARKER-A-OWN-SCREEN-IN-THE-PORTAL",
     "not_safe": "MARKER-A-DOES-NOT-FEEL-SAFE",
     "correction": "MARKER-A-CORRECTED-ENTRY",
+    "intake_draft": "MARKER-A-INTAKE-DRAFT",
+    "intake": "MARKER-A-INTAKE-SENT",
     "plan_problem": "MARKER-A-OWN-PLAN-PROBLEM",
     "plan_goal": "MARKER-A-OWN-PLAN-GOAL",
     "plan_objective": "MARKER-A-OWN-PLAN-OBJECTIVE",
@@ -94,6 +98,12 @@ PORTAL_PAGES = (
     "/portal/safety-plan",
     "/portal/questions",
     "/portal/contact",
+    "/portal/intake",
+    "/portal/consent",
+    "/portal/consent/counselling",
+    "/portal/consent/confidentiality",
+    "/portal/consent/privacy",
+    "/portal/consent/video",
     "/portal/messages/",
     *THREADS,
 )
@@ -124,6 +134,7 @@ def case_ids(case) -> dict[str, list[int]]:
         "entries": sa.select(HomeworkEntry.id).where(HomeworkEntry.case_id == case.id),
         "sessions": sa.select(Session.id).where(Session.case_id == case.id),
         "referrals": sa.select(Referral.id).where(Referral.case_id == case.id),
+        "signatures": sa.select(ConsentSignature.id).where(ConsentSignature.case_id == case.id),
     }
     return {name: sorted(db.session.scalars(query)) for name, query in where.items()}
 
@@ -146,6 +157,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/entries/{i}/edit" for i in ids["entries"]]
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
+    urls += [f"/portal/consent/signatures/{i}.pdf" for i in ids["signatures"]]
     seen = {url: read(browser, url) for url in urls}
     seen["feed"] = read(app.test_client(), f"/calendar/feeds/{feed_token}.ics")
     now = now_utc()
@@ -163,8 +175,10 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
 
 
 @pytest.fixture
-def couple(counsellor, make_case, make_assignment, make_entry):
-    """A couple part-way through: joint homework, a joint session behind and one ahead."""
+def couple(counsellor, owner, make_case, make_assignment, make_entry):
+    """A couple part-way through: joint homework, a joint session behind and one ahead;
+    the practice's consent documents published for both to sign."""
+    publish_consent(owner)
     case = make_case(counsellor)
     a, b = case.partners
     now = now_utc()
@@ -365,6 +379,30 @@ def a_alone(app, counsellor, case) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     response = as_a.post("/portal/contact", data={"message": MARKERS["not_safe"]})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A fills in the intake form: a draft first, then sends it; and signs every document.
+    response = as_a.post("/portal/intake/draft", data={"q_address": MARKERS["intake_draft"]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    response = as_a.post(
+        "/portal/intake",
+        data={
+            "q_phone": "555 0100",
+            "q_messages": "Texts only",
+            "q_emergency_name": "A's sister",
+            "q_emergency_phone": "555 0101",
+            "q_brings": MARKERS["intake"],
+            "q_hopes": MARKERS["intake"],
+            "action": "send",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    for kind in ("counselling", "confidentiality", "privacy", "video"):
+        page = as_a.get(f"/portal/consent/{kind}").get_data(as_text=True)
+        shown = page.split('name="shown" type="hidden" value="')[1].split('"')[0]
+        response = as_a.post(
+            f"/portal/consent/{kind}",
+            data={"shown": shown, "agree": "y", "typed_name": a.name},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # A reads the joint thread, and writes to the counsellor privately; the counsellor
     # answers A alone, and adds A's words to the case record.
     assert as_a.get("/portal/messages/joint").status_code == 200
@@ -463,6 +501,9 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert MARKERS["message"] in seen["/portal/my-record.json"][1]
     assert MARKERS["message"] not in seen["emails"][1]  # the email says only that one waits
     assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
+    assert MARKERS["intake"] in seen["/portal/intake"][1]  # A reads back what A sent
+    assert MARKERS["intake"] in seen["/portal/my-record.json"][1]
+    assert any(a.name in text for url, (_, text) in seen.items() if "signatures" in url)
     # A's own goal and objective, in A's copy of the progress report; the problem as the
     # counsellor wrote it stays with the counsellor.
     assert MARKERS["plan_goal"] in seen["/portal/progress.pdf"][1]

@@ -79,6 +79,9 @@ class Session(db.Model):
     moved_from: Mapped[datetime | None]
     # Why the counsellor saw the couple together while joint work was held (counsellor-only).
     joint_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # Why the counsellor saw the couple together before both had signed the practice's
+    # consent documents (practice.consent.gate; counsellor-only).
+    consent_reason: Mapped[str | None] = mapped_column(EncryptedText)
     # Bumped on every change of time or status, for calendar apps (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # The addendum that last corrected the facts of this session after its note was
