@@ -25,6 +25,7 @@ from practice.admin.routes import bp as admin_bp
 from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.billing.routes import bp as billing_bp
 from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
 from practice.calendar.blueprint import bp as calendar_bp
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(billing_bp, url_prefix="/cases/<int:case_id>/billing")
     app.register_blueprint(reports_bp)
 
 

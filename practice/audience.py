@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from practice.billing.models import Invoice, Payment
 from practice.cases.models import Partner
 from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
@@ -100,6 +101,13 @@ def of_referral(referral: Referral) -> Audience:
     return frozenset({referral.partner.position}) if referral.partner is not None else BOTH
 
 
+def of_invoice(invoice: Invoice) -> Audience:
+    """An invoice is its payer's alone: one partner's, or, when a third party pays,
+    neither partner's. Its lines are the payer's own shares, so an individual session
+    of the other partner is never on it (``practice.billing.ledger.payers_of``)."""
+    return frozenset({invoice.payer}) if invoice.payer in BOTH else COUNSELLOR_ONLY
+
+
 def may_read(reader: Partner, audience: Audience) -> bool:
     """Whether ``reader`` is in ``audience``."""
     return reader.position in audience
@@ -179,6 +187,20 @@ def referrals_for(reader: Partner) -> sa.Select:
         Referral.case_id == reader.case_id,
         Referral.given_at.is_not(None),
         sa.or_(Referral.partner_id == reader.id, Referral.partner_id.is_(None)),
+    )
+
+
+def invoices_for(reader: Partner) -> sa.Select:
+    """The invoices the reader is the payer of (:func:`of_invoice` as SQL)."""
+    return sa.select(Invoice).where(
+        Invoice.case_id == reader.case_id, Invoice.payer == reader.position
+    )
+
+
+def payments_for(reader: Partner) -> sa.Select:
+    """What the reader paid, and was paid back: a payment is its payer's, like an invoice."""
+    return sa.select(Payment).where(
+        Payment.case_id == reader.case_id, Payment.payer == reader.position
     )
 
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from practice.auth.models import Role
+from practice.billing.invoicing import issue_invoices
+from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
+from practice.billing.standard import add_standard_services
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
@@ -215,6 +218,13 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "billing.index": case(),
+    "billing.arrangement": case(),
+    "billing.charge": case(),
+    "billing.adjust": case(),
+    "billing.issue": case(),
+    "billing.void": case(),
+    "billing.new_payment": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -262,6 +272,8 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "charge_id": "charge",
+    "invoice_id": "invoice_b",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -280,6 +292,8 @@ class World:
     spare_user: object = None
     referral_b: object = None
     outbox_email: object = None
+    charge: object = None
+    invoice_b: object = None
     practice_slug: str = ""
     exercise_slug: str = "i-statement-rewrites"
     strategy_slug: str = ""
@@ -368,7 +382,19 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
+    world.charge, world.invoice_b = billing_work(mine, attended, counsellor)
     return world
+
+
+def billing_work(case, session, counsellor):
+    """The session charged to both partners, half each, and invoiced: B's invoice."""
+    now = now_utc()
+    add_standard_services()
+    save_arrangement(case, ArrangementDetails(payer="split"), now)
+    [charge] = charge_sessions(case, {session.id}, Terms(), counsellor, now)
+    invoices = issue_invoices(case, "USD", counsellor, now.date())
+    db.session.commit()
+    return charge, next(i for i in invoices if i.payer == "b")
 
 
 def safety_work_for_b(case, counsellor):

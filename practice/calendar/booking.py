@@ -45,6 +45,8 @@ class Booking:
     attendees: tuple[str, ...] = ()
     joint_reason: str | None = None
     handout_summary: str = ""
+    #: What billing charges it as (``practice.billing``); None: by who comes.
+    service_id: int | None = None
     #: 0: once; 1: every week; 2: every other week.
     every_weeks: int = 0
     until: date | None = None
@@ -140,6 +142,7 @@ def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSe
     db.session.flush()
     for session in series_sessions(series):
         session.joint_reason = booking.joint_reason
+        session.service_id = booking.service_id
     audit.record("series.create", series, sessions=len(slots), every_weeks=booking.every_weeks)
     return series
 
@@ -171,6 +174,7 @@ def _apply(session: Session, booking: Booking, wanted: Slot) -> None:
     if booking.joint_reason:
         session.joint_reason = booking.joint_reason
     session.handout_summary = booking.handout_summary
+    session.service_id = booking.service_id
     session.updated_at = now_utc()
 
 
