@@ -225,6 +225,9 @@ MATRIX: dict[str, Row] = {
     "billing.issue": case(),
     "billing.void": case(),
     "billing.new_payment": case(),
+    "billing.invoice_pdf": case(),
+    "billing.statement_pdf": case(),
+    "billing.superbill_pdf": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),

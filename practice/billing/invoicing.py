@@ -24,19 +24,23 @@ from practice.billing.models import (
     Payment,
     PaymentMethod,
 )
+from practice.billing.money import format_amount
 from practice.billing.numbering import take_invoice_number
 from practice.billing.services import Problem, billing_of, lock_case
 from practice.cases.models import Case
 from practice.extensions import db
 
 
-def line_description(charge: Charge) -> str:
-    """How a charge reads on an invoice."""
+def line_description(charge: Charge, share: ChargeShare | None = None, currency="USD") -> str:
+    """How a charge reads on an invoice; a share of it says of how much."""
+    words = charge.description
     if charge.kind == LATE_CANCEL:
-        return f"Late cancellation ({charge.percent} % of the fee): {charge.description}"
-    if charge.kind == NO_SHOW:
-        return f"Missed session ({charge.percent} % of the fee): {charge.description}"
-    return f"{charge.description}, {charge.minutes} min"
+        words = f"Late cancellation ({charge.percent} % of the fee): {words}"
+    elif charge.kind == NO_SHOW:
+        words = f"Missed session ({charge.percent} % of the fee): {words}"
+    if share is not None and share.amount != charge.amount:
+        words += f" (your share of {format_amount(charge.amount, currency)})"
+    return words
 
 
 def payer_name(case: Case, billing: CaseBilling, payer: str) -> str:
@@ -102,7 +106,7 @@ def issue_invoices(case: Case, currency: str, by: User, today: date) -> list[Inv
                 charge_id=s.charge.id,
                 service_date=s.charge.service_date,
                 code=s.charge.code,
-                description=line_description(s.charge),
+                description=line_description(s.charge, s, currency),
                 amount=s.amount,
                 tax=s.tax,
             )

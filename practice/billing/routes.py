@@ -6,12 +6,12 @@ through ``practice.billing.access``. Charges are made when the counsellor asks
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from practice import audit
 from practice.auth.access import counsellor_required
-from practice.billing import access
+from practice.billing import access, documents
 from practice.billing.forms import (
     AdjustForm,
     ArrangementForm,
@@ -22,6 +22,7 @@ from practice.billing.forms import (
 )
 from practice.billing.invoicing import (
     PaymentDetails,
+    account_of,
     accounts,
     issue_invoices,
     line_description,
@@ -45,7 +46,7 @@ from practice.billing.services import (
     terms_of,
     uncharged_sessions,
 )
-from practice.cases.access import get_case_or_404
+from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import local, practice_today
@@ -96,8 +97,14 @@ def index(case_id: int):
     return billing_page(case)
 
 
-def billing_page(case: Case, *, charge_form: ChargeForm | None = None, status: int = 200):
-    """The billing page, shown afresh or with the charge form's errors."""
+def billing_page(
+    case: Case,
+    *,
+    charge_form: ChargeForm | None = None,
+    period: PeriodForm | None = None,
+    status: int = 200,
+):
+    """The billing page, shown afresh or with the charge form's (or the period's) errors."""
     terms = terms_of(practice_settings())
     billing = billing_of(case)
     waiting = uncharged_sessions(case, now_utc(), terms.policy)
@@ -142,7 +149,7 @@ def billing_page(case: Case, *, charge_form: ChargeForm | None = None, status: i
         charges=case_charges(case),
         pending=pending,
         accounts=accounts(case),
-        period=PeriodForm(formdata=None),
+        period=period or PeriodForm(formdata=None),
         line_description=line_description,
         local=local,
     )
@@ -299,3 +306,40 @@ def new_payment(case_id: int):
                 flash(f"{what} of {money(payment.amount)} recorded.", "success")
             return redirect(url_for("billing.index", case_id=case.id))
     return form_page("billing/payment.html", form, case=case, accounts=held)
+
+
+@bp.get("/invoices/<int:invoice_id>.pdf")
+@counsellor_required
+def invoice_pdf(case_id: int, invoice_id: int):
+    """An invoice as its payer receives it."""
+    case = get_case_or_404(case_id)
+    invoice = access.get_invoice_or_404(case, invoice_id)
+    return documents.invoice_pdf(invoice, account_of(case, invoice.payer), by="counsellor")
+
+
+@bp.get("/statement-<any(a, b, third):position>.pdf")
+@counsellor_required
+def statement_pdf(case_id: int, position: str):
+    """A payer's statement for a period (``?start=&end=``; by default the year so far)."""
+    case = get_case_or_404(case_id)
+    account = next((a for a in accounts(case) if a.payer == position), None)
+    if account is None:
+        abort(404)
+    form = PeriodForm(request.args)
+    if not form.validate():
+        return billing_page(case, period=form, status=400)
+    start, end = form.period()
+    return documents.statement_pdf(case, account, start, end, by="counsellor")
+
+
+@bp.get("/superbill-<any(a, b):position>.pdf")
+@counsellor_required
+def superbill_pdf(case_id: int, position: str):
+    """A partner's superbill for a period, to claim from their insurer."""
+    case = get_case_or_404(case_id)
+    partner = partner_at_or_404(case, position)
+    form = PeriodForm(request.args)
+    if not form.validate():
+        return billing_page(case, period=form, status=400)
+    start, end = form.period()
+    return documents.superbill_pdf(partner, account_of(case, position), start, end, by="counsellor")
