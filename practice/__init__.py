@@ -25,6 +25,7 @@ from practice.admin.routes import bp as admin_bp
 from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.billing.portal_routes import bp as portal_billing_bp
 from practice.billing.routes import bp as billing_bp
 from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
+    app.register_blueprint(portal_billing_bp, url_prefix="/portal/billing")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")

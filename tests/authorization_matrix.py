@@ -257,6 +257,11 @@ MATRIX: dict[str, Row] = {
     "portal_safety.plan": partner_b(),
     "portal_safety.plan_pdf": partner_b(),
     "portal_safety.referral_letter": partner_b(),
+    # The portal's billing: each partner's own account; B's invoice is B's alone.
+    "portal_billing.index": portal(),
+    "portal_billing.statement_pdf": portal(),
+    "portal_billing.superbill_pdf": portal(),
+    "portal_billing.invoice_pdf": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.

@@ -12,6 +12,10 @@ from io import BytesIO
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from practice.billing.invoicing import PaymentDetails, issue_invoices, record_payment
+from practice.billing.models import PaymentMethod
+from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
+from practice.billing.standard import add_standard_services
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -265,3 +269,20 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         completed_at=now_utc() - timedelta(days=days_ago),
     )
     db.session.commit()
+
+
+# --- Billing ---------------------------------------------------------------------------
+
+
+def bill_session_split(case, session, counsellor, *, paid_by_b=3000):
+    """Charge ``session`` to both partners, half each, invoice it, and record B's payment."""
+    now = now_utc()
+    add_standard_services()
+    save_arrangement(case, ArrangementDetails(payer="split"), now)
+    charge_sessions(case, {session.id}, Terms(), counsellor, now)
+    invoices = issue_invoices(case, "USD", counsellor, practice_today())
+    if paid_by_b:
+        details = PaymentDetails("b", paid_by_b, PaymentMethod.CASH, practice_today())
+        record_payment(case, details, counsellor, now)
+    db.session.commit()
+    return invoices

@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from practice.billing.models import Charge, Invoice
 from practice.calendar.feeds import issue_feed
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -26,7 +27,7 @@ from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
 from practice.sessions.models import Session, SessionStatus
-from tests.factories import pdf_text, quiet, sign_in
+from tests.factories import bill_session_split, pdf_text, quiet, sign_in
 
 MARKERS = {
     "entry": "MARKER-A-PRIVATE-ENTRY",
@@ -40,6 +41,8 @@ MARKERS = {
     "self_screen": "MARKER-A-OWN-SCREEN-IN-THE-PORTAL",
     "not_safe": "MARKER-A-DOES-NOT-FEEL-SAFE",
     "correction": "MARKER-A-CORRECTED-ENTRY",
+    "payment": "MARKER-A-PAYMENT",
+    "charge_reason": "MARKER-A-CHARGE-REASON",
 }
 PORTAL_PAGES = (
     "/portal/",
@@ -52,6 +55,7 @@ PORTAL_PAGES = (
     "/portal/safety-plan",
     "/portal/questions",
     "/portal/contact",
+    "/portal/billing/",
 )
 
 
@@ -80,6 +84,7 @@ def case_ids(case) -> dict[str, list[int]]:
         "entries": sa.select(HomeworkEntry.id).where(HomeworkEntry.case_id == case.id),
         "sessions": sa.select(Session.id).where(Session.case_id == case.id),
         "referrals": sa.select(Referral.id).where(Referral.case_id == case.id),
+        "invoices": sa.select(Invoice.id).where(Invoice.case_id == case.id),
     }
     return {name: sorted(db.session.scalars(query)) for name, query in where.items()}
 
@@ -93,6 +98,8 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
         "/portal/progress.pdf",
         "/portal/closing-summary.pdf",
         "/portal/safety-plan.pdf",
+        "/portal/billing/statement.pdf",
+        "/portal/billing/superbill.pdf",
     ]
     urls += [f"/portal/homework/{i}" for i in ids["assignments"]]
     urls += [f"/portal/worksheets/{i}.pdf" for i in ids["assignments"]]
@@ -100,6 +107,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/entries/{i}/edit" for i in ids["entries"]]
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
+    urls += [f"/portal/billing/invoices/{i}.pdf" for i in ids["invoices"]]
     seen = {url: read(browser, url) for url in urls}
     seen["feed"] = read(app.test_client(), f"/calendar/feeds/{feed_token}.ics")
     now = now_utc()
@@ -118,7 +126,8 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
 
 @pytest.fixture
 def couple(counsellor, make_case, make_assignment, make_entry):
-    """A couple part-way through: joint homework, a joint session behind and one ahead."""
+    """A couple part-way through: joint homework, a joint session behind and one ahead,
+    the one behind charged half each and invoiced, and part of B's half paid."""
     case = make_case(counsellor)
     a, b = case.partners
     now = now_utc()
@@ -146,6 +155,7 @@ def couple(counsellor, make_case, make_assignment, make_entry):
     make_assignment(case, "connection-ten-minutes", "together", session=joint)
     make_entry(each, b, answer="B's own words")
     make_entry(each, a, answer="A's shared words", shared=True)
+    bill_session_split(case, joint, counsellor)
     return case
 
 
@@ -306,6 +316,33 @@ def a_alone(app, counsellor, case) -> None:
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # The counsellor charges A's individual session, lowers it with a reason, invoices it
+    # (to A alone, though the couple split their joint sessions), and A pays by cheque.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/charges", data={"sessions": [individual.id]}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    charge = db.session.scalar(sa.select(Charge).where(Charge.session_id == individual.id))
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/charges/{charge.id}/adjust",
+        data={"amount": "120", "service": "", "reason": MARKERS["charge_reason"]},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = as_counsellor.post(f"/cases/{case.id}/billing/invoices")
+    assert response.status_code == 303
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/payments/new",
+        data={
+            "form_token": "a-payment-" + "0" * 22,
+            "payer": "a",
+            "kind": "payment",
+            "amount": "120",
+            "method": "cheque",
+            "received_on": today.isoformat(),
+            "reference": MARKERS["payment"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # A answers the safety questions alone in the portal, and says they do not feel safe.
     response = as_a.post(
         "/portal/questions",
@@ -362,6 +399,11 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert MARKERS["safety_plan"] in seen["/portal/safety-plan.pdf"][1]
     assert MARKERS["referral"] in seen["/portal/documents"][1]
     assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
+    assert MARKERS["payment"] in seen["/portal/billing/"][1]  # A's own cheque
+    # (The reference wraps in its narrow column of the statement: compared without spaces.)
+    assert MARKERS["payment"] in seen["/portal/billing/statement.pdf"][1].replace(" ", "")
+    assert "Individual psychotherapy" in seen["/portal/billing/superbill.pdf"][1]
+    assert MARKERS["charge_reason"] not in everything  # why a charge changed: counsellor-only
     assert MARKERS["screening"] not in everything  # counsellor-only, even for A
     assert MARKERS["screen"] not in everything
     # What A sent their counsellor is not shown back, even to A (phones are shared).

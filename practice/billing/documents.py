@@ -127,7 +127,7 @@ def movements(account: Account) -> list[Movement]:
     """The payer's account as movements: each live invoice, payment and refund."""
     moves = [Movement(i.issued_on, f"Invoice {i.label}", debit=i.total) for i in account.invoices]
     for p in account.payments:
-        how = p.method_label.lower()
+        how = p.method_label.lower() + (f", {p.reference}" if p.reference else "")
         if p.refund:
             moves.append(Movement(p.received_on, f"Refund to you, {how}", debit=p.amount))
         else:
