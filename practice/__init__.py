@@ -26,6 +26,7 @@ from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
 from practice.billing.portal_routes import bp as portal_billing_bp
+from practice.billing.practice_routes import bp as billing_practice_bp
 from practice.billing.routes import bp as billing_bp
 from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(billing_bp, url_prefix="/cases/<int:case_id>/billing")
+    app.register_blueprint(billing_practice_bp, url_prefix="/billing")
     app.register_blueprint(reports_bp)
 
 

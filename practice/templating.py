@@ -26,7 +26,12 @@ COUNSELLOR_NAV = [
     ("catalogue.index", "Catalogue", "catalogue."),
 ]
 #: Extra tabs on the owner's Practice pages.
-ADMIN_NAV = [("admin.outbox", "Outbox")]
+ADMIN_NAV = [
+    ("admin.outbox", "Outbox"),
+    ("billing_practice.services", "Services and fees"),
+    ("billing_practice.settings", "Billing"),
+    ("billing_practice.report", "Income and balances"),
+]
 
 
 def nav_link(endpoint: str, label: str, prefix: str | None = None) -> Markup:

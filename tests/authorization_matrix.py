@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from practice.auth.models import Role
 from practice.billing.invoicing import issue_invoices
+from practice.billing.models import Service
 from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
 from practice.billing.standard import add_standard_services
 from practice.calendar.feeds import issue_feed
@@ -149,6 +150,13 @@ MATRIX: dict[str, Row] = {
     "admin.send_email": owner(),
     "admin.settings": owner(),
     "calendar.practice_week": owner(),
+    "billing_practice.services": owner(),
+    "billing_practice.new_service": owner(),
+    "billing_practice.edit_service": owner(),
+    "billing_practice.settings": owner(),
+    "billing_practice.report": owner(),
+    "billing_practice.income_csv": owner(),
+    "billing_practice.outstanding_csv": owner(),
     # Staff pages that show only the user's own caseload, diary or the shared catalogue.
     "main.dashboard": staff(),
     "cases.caseload_list": staff(),
@@ -161,6 +169,7 @@ MATRIX: dict[str, Row] = {
     "calendar.feed_names": staff(),
     "calendar.feed_new": staff(),
     "calendar.feed_revoke": staff(),
+    "billing_practice.credentials": staff(),
     "catalogue.index": staff(),
     "catalogue.strategy": staff(),
     "catalogue.exercise": staff(),
@@ -282,6 +291,7 @@ DEFAULT_IDS = {
     "email_id": "outbox_email",
     "charge_id": "charge",
     "invoice_id": "invoice_b",
+    "service_id": "service",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -302,6 +312,7 @@ class World:
     outbox_email: object = None
     charge: object = None
     invoice_b: object = None
+    service: object = None
     practice_slug: str = ""
     exercise_slug: str = "i-statement-rewrites"
     strategy_slug: str = ""
@@ -391,6 +402,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
     world.charge, world.invoice_b = billing_work(mine, attended, counsellor)
+    world.service = db.session.get(Service, world.charge.service_id)
     return world
 
 
