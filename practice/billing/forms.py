@@ -6,6 +6,8 @@ Amounts are typed as people write them ("160", "1,234.50") and read with
 (``form.currency``) before validating it.
 """
 
+from datetime import timedelta
+
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -280,11 +282,12 @@ class PeriodForm(Form):
             raise ValidationError("The end comes on or after the start.")
 
     def period(self):
-        """The chosen period; by default, the year so far."""
-        today = practice_today()
-        end = self.end.data or today
-        start = self.start.data or end.replace(month=1, day=1)
-        return start, end
+        """The chosen period; by default, the twelve months to today."""
+        end = self.end.data or practice_today()
+        if self.start.data:
+            return self.start.data, end
+        year_before = end.replace(year=end.year - 1, day=28 if end.month == 2 else end.day)
+        return year_before + timedelta(days=1), end
 
 
 DEFAULT_CHOICES = {"": "No"} | {d.value: f"Yes: {d.label.lower()}" for d in DefaultFor}
