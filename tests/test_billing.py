@@ -182,7 +182,7 @@ def test_the_service_chosen_at_booking_is_what_the_session_is_charged_as(browser
 
 def test_the_booking_form_offers_the_services_and_keeps_a_choice_on_a_bad_one(browser, case):
     page = browser.get(f"/cases/{case.id}/sessions/new").get_data(as_text=True)
-    assert "By who comes: together 90847, one person 90834" in page
+    assert "By who comes: 90847 or 90834" in page
     response = browser.post(
         f"/cases/{case.id}/sessions/new",
         data={

@@ -88,9 +88,8 @@ class BookingForm(TimesForm):
     service = SelectField(
         "Charged as",
         default="",
-        description="What billing charges the session as, once it is held. Left to who "
-        "comes, a session with both partners is charged as the practice's joint service, "
-        "one with one person as its individual one.",
+        description="What the session is charged as once held. By who comes: with both "
+        "partners, the practice's joint service; with one person, its individual one.",
     )
     joint_reason = optional_text(
         "Why see them together now",
@@ -194,7 +193,7 @@ def service_choices() -> dict[str, str]:
     joint, individual = defaults.get(DefaultFor.JOINT), defaults.get(DefaultFor.INDIVIDUAL)
     by_who = "By who comes"
     if joint and individual:
-        by_who += f": together {joint}, one person {individual}"
+        by_who += f": {joint} or {individual}"
     return {"": by_who} | {str(s.id): s.label for s in services}
 
 
