@@ -67,6 +67,13 @@ FORMS = {
     "calendar.series": COUNSELLOR,
     "portal.homework": PARTNER_A,
     "portal.check_in": PARTNER_A,
+    "billing.arrangement": COUNSELLOR,
+    "billing.adjust": COUNSELLOR,
+    "billing.void": COUNSELLOR,
+    "billing.new_payment": COUNSELLOR,
+    "billing_practice.new_service": OWNER,
+    "billing_practice.settings": OWNER,
+    "billing_practice.credentials": COUNSELLOR,
 }
 
 #: Pages that read a query string, and the parameters they know.
