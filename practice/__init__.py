@@ -40,6 +40,7 @@ from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
+from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(billing_bp, url_prefix="/cases/<int:case_id>/billing")
     app.register_blueprint(billing_practice_bp, url_prefix="/billing")
     app.register_blueprint(reports_bp)

@@ -27,7 +27,7 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in
+from tests.factories import EXERCISE, add_session, sign_in, signed_plan
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -227,6 +227,11 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "plans.show": case(),
+    "plans.edit": case(),
+    "plans.version": case(),
+    "plans.addendum": case(),
+    "plans.review": case(),
     "billing.index": case(),
     "billing.arrangement": case(),
     "billing.charge": case(),
@@ -289,6 +294,7 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "version": "plan_version",
     "charge_id": "charge",
     "invoice_id": "invoice_b",
     "service_id": "service",
@@ -321,6 +327,7 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -401,6 +408,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     )
     db.session.add_all([world.screen, world.outbox_email])
     db.session.commit()
+    assert signed_plan(mine).version == world.plan_version
     world.charge, world.invoice_b = billing_work(mine, attended, counsellor)
     world.service = db.session.get(Service, world.charge.service_id)
     return world
