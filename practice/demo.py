@@ -31,14 +31,17 @@ from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
 from practice.homework.services import Terms, new_assignment, new_entry
+from practice.messages.models import JOINT, Message, MessageThread
+from practice.messages.services import add_to_record, send_message
 from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
 from practice.plans.models import Decision
 from practice.plans.services import ReviewDetails, record_review, save_draft, sign_plan
 from practice.plans.services import add_addendum as add_plan_addendum
 from practice.plans.services import versions as plan_versions
 from practice.plans.status import Status
-from practice.progress.models import ChangeMarker, Marker, NegativeCycle, Review
-from practice.progress.services import new_check_in
+from practice.progress import reviews as case_reviews
+from practice.progress.models import ChangeMarker, Marker, NegativeCycle
+from practice.progress.services import new_check_in, set_check_in_schedule
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.items import KEYS
@@ -251,6 +254,8 @@ def seed(password: str) -> list[tuple[str, str]]:
     db.session.flush()
     _seed_morgan_plan(staff["sam@demo.mend"])
     db.session.flush()
+    _seed_messages()
+    db.session.flush()
     seed_billing(staff)
     return logins
 
@@ -375,15 +380,16 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
 
 MORGAN_ARC = [
     # step, counsellor blocks (communication, respect, trust, intimacy, support, teamwork),
-    # CSI-4 answers before the session for Alex and Jordan
-    (1, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (1, 2, 1, 2)),
-    (2, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (2, 2, 1, 2)),
-    (2, (4, 5, 5, 4, 4, 4), (2, 3, 2, 2), (2, 2, 2, 2)),
-    (3, (4, 6, 5, 4, 5, 5), (3, 3, 2, 3), (2, 3, 2, 2)),
-    (4, (5, 6, 6, 5, 5, 5), (3, 3, 3, 3), (3, 3, 2, 3)),
+    # CSI-4 answers before the session for Alex and Jordan. Alex rises reliably, from 8 to
+    # 15 (recovered); Jordan moves from 11 to 13, inside the error of measurement.
+    (1, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (3, 3, 2, 3)),
+    (2, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (3, 3, 2, 3)),
+    (2, (4, 5, 5, 4, 4, 4), (2, 3, 2, 2), (3, 3, 3, 3)),
+    (3, (4, 6, 5, 4, 5, 5), (3, 3, 2, 3), (3, 2, 3, 3)),
+    (4, (5, 6, 6, 5, 5, 5), (3, 3, 3, 3), (3, 3, 3, 3)),
     (4, (5, 7, 6, 5, 6, 6), (3, 3, 3, 3), (3, 3, 3, 3)),
-    (5, (6, 7, 6, 6, 6, 6), (3, 4, 3, 3), (3, 3, 3, 3)),
-    (6, (6, 7, 7, 6, 7, 7), (4, 4, 3, 4), (3, 4, 3, 3)),
+    (5, (6, 7, 6, 6, 6, 6), (3, 4, 3, 3), (4, 3, 3, 3)),
+    (6, (6, 7, 7, 6, 7, 7), (4, 4, 3, 4), (3, 3, 3, 4)),
 ]
 
 EFT_NOTE = {
@@ -519,14 +525,22 @@ def _seed_sessions(staff: dict[str, User]) -> None:
             "Jordan goes quiet to keep the peace.",
         )
     )
-    db.session.add(
-        Review(
-            case_id=morgan.id,
-            reviewed_on=today - timedelta(weeks=3, days=1),
-            reviewed_by_id=sam.id,
-            summary="Both CSI-4 totals up by 3-4 points; de-escalation seen in "
-            "session 4. Continue weekly into stage 2.",
-        )
+    # Two reviews, each keeping the figures of its day: at the fifth session (Alex up 4, a
+    # reliable rise; Jordan unchanged), and at the eighth (Alex recovered; Jordan still not).
+    case_reviews.record_review(
+        morgan,
+        today - timedelta(weeks=4, days=1),
+        "Alex's CSI-4 is up 4 points, a reliable rise; Jordan's is within measurement error "
+        "of where it started. De-escalation seen in session 4. Continue weekly into stage 2.",
+        sam.id,
+    )
+    case_reviews.record_review(
+        morgan,
+        today - timedelta(weeks=1, days=1),
+        "Alex is now above the 13.5 line (recovered). Jordan is steady at 13, still no "
+        "reliable change: explore what keeps Jordan's satisfaction flat while the cycle "
+        "calms. Withdrawer re-engagement seen in session 7.",
+        sam.id,
     )
     db.session.flush()
     attended = db.session.scalars(
@@ -571,6 +585,8 @@ def _seed_sessions(staff: dict[str, User]) -> None:
                     author_id=priya.id,
                 )
             )
+    # The Olsens are asked for a check-in before every second session.
+    set_check_in_schedule(olsen, 2, priya.id)
     # Maria and Tom: individual sessions first, as the safety plan says.
     santos = db.session.scalar(sa.select(Case).where(Case.label == "Maria Santos & Tom Becker"))
     for n, position in enumerate(("a", "b")):
@@ -720,7 +736,7 @@ def _seed_morgan_plan(sam: User) -> None:
     sign_plan(first, morgan, sam, first_at)
     db.session.flush()
     findings = (
-        (Status.ON_TRACK, "Both up three to four points since the start."),
+        (Status.ON_TRACK, "Alex up four points since the start; Jordan only one or two."),
         (Status.ON_TRACK, "Jordan notices the time-outs working."),
         (Status.MET, ""),
         (Status.NOT_YET, "Still 5 of 10 in session; better at home, they say."),
@@ -801,3 +817,89 @@ def _seed_series(priya: User, olsen: Case, today: date) -> None:
     sessions[4].late_cancel = True
     sessions[4].cancelled_at = sessions[4].starts_at - timedelta(hours=20)
     sessions[4].sequence = 1
+
+
+# --- Secure messages -----------------------------------------------------------------
+
+#: Who writes what, how many days ago and at what time: a partner's position, or None for
+#: the counsellor, in the thread at the slot given.
+MORGAN_MESSAGES = [
+    (
+        "a",
+        "a",
+        3,
+        time(21, 40),
+        "Before Thursday: I think the row about the car was really about feeling that I "
+        "plan everything on my own. Could we start there?",
+    ),
+    (
+        "a",
+        None,
+        2,
+        time(9, 15),
+        "Thank you, Alex, that is a good place to start. Bring it on Thursday and we will "
+        "look at it together, slowly.",
+    ),
+    (
+        JOINT,
+        None,
+        4,
+        time(12, 0),
+        "A note for you both: the ten minutes works best with phones in another room. If "
+        "an evening goes wrong, try again the next day rather than making up for it.",
+    ),
+    (JOINT, "a", 1, time(20, 5), "We managed three evenings this week. Tuesday was the best one."),
+    (
+        "b",
+        "b",
+        1,
+        time(7, 30),
+        "The ten minutes is hard on the nights I work late. Is it all right to do it in "
+        "the morning instead?",
+    ),
+]
+SANTOS_MESSAGES = [
+    (
+        "a",
+        "a",
+        2,
+        time(13, 10),
+        "Could you call me on my work phone rather than at home if you need to reach me? "
+        "Lunchtime is best.",
+    ),
+]
+
+
+def _seed_messages() -> None:
+    """The Morgans' threads (Jordan has two unread in the joint one, Sam has Jordan's and
+    Alex's newest), Alex's first message in the case record, and Maria's private word
+    about how to reach her, not yet read by Sam. Sent through the service, emailing nobody."""
+    zone = practice_zone()
+    today = practice_today()
+    for label, messages in (
+        ("Alex & Jordan Morgan", MORGAN_MESSAGES),
+        ("Maria Santos & Tom Becker", SANTOS_MESSAGES),
+    ):
+        case = db.session.scalar(sa.select(Case).where(Case.label == label))
+        if case is None or db.session.scalar(
+            sa.select(MessageThread.id).where(MessageThread.case_id == case.id).limit(1)
+        ):
+            continue
+        for n, (slot, writer, days_ago, at, text) in enumerate(messages):
+            partner = case.partner(writer) if writer else None
+            when = datetime.combine(today - timedelta(days=days_ago), at, tzinfo=zone)
+            send_message(
+                case,
+                slot,
+                text,
+                author=partner.user if partner else case.counsellor,
+                partner=partner,
+                now=when,
+                form_token=f"demo-{case.id}-{n}",
+                notify=False,
+            )
+        if messages is MORGAN_MESSAGES:
+            first = db.session.scalar(
+                sa.select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1)
+            )
+            add_to_record(first, case.counsellor, first.sent_at + timedelta(hours=11))

@@ -39,9 +39,17 @@ from practice.catalogue.models import (
 )
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
 from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
-from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.progress.models import (
+    ChangeMarker,
+    CheckIn,
+    CheckInSchedule,
+    NegativeCycle,
+    Review,
+    ReviewMeasure,
+)
 from practice.reminders.models import Reminder, ReminderOptOut
 from practice.safety.models import Referral, SafetyPlan
 from practice.screening.alerts import SafetyAlert
@@ -67,6 +75,7 @@ __all__ = [
     "CalendarFeed",
     "ChangeMarker",
     "CheckIn",
+    "CheckInSchedule",
     "NegativeCycle",
     "Note",
     "ParkedForm",
@@ -78,6 +87,7 @@ __all__ = [
     "ReminderOptOut",
     "Referral",
     "Review",
+    "ReviewMeasure",
     "SafetyPlan",
     "SeriesOccurrence",
     "SessionSeries",
@@ -89,6 +99,9 @@ __all__ = [
     "EntryRevision",
     "Invitation",
     "OutboundEmail",
+    "Message",
+    "MessageThread",
+    "ThreadRead",
     "Partner",
     "SafetyScreening",
     "AuditEvent",

@@ -23,11 +23,12 @@ from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.database import now_utc
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
+from practice.progress.reviews import record_review
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in, signed_plan
+from tests.factories import EXERCISE, add_message, add_session, sign_in, signed_plan
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -180,6 +181,8 @@ MATRIX: dict[str, Row] = {
     "catalogue.new_exercise": staff(),
     "reports.worksheet": staff(),
     "catalogue.edit_exercise": own_exercise(),
+    # The counsellor's inbox lists threads of their own caseload only.
+    "messages.inbox": staff(),
     "catalogue.retire_exercise": own_exercise(),
     # A case, and everything under it: its counsellor alone.
     "cases.show": case(),
@@ -211,6 +214,8 @@ MATRIX: dict[str, Row] = {
     "progress.check_in": case(),
     "progress.cycle": case(),
     "progress.review": case(),
+    "progress.show_review": case(),
+    "progress.check_in_schedule_form": case(),
     "reports.progress": case(),
     "reports.share_progress": case(),
     "reports.unshare_progress": case(),
@@ -232,6 +237,9 @@ MATRIX: dict[str, Row] = {
     "plans.version": case(),
     "plans.addendum": case(),
     "plans.review": case(),
+    "messages.case_threads": case(),
+    "messages.thread": case(),
+    "messages.record": case(message_id="message_a"),
     "billing.index": case(),
     "billing.arrangement": case(),
     "billing.charge": case(),
@@ -258,6 +266,10 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_new": portal(),
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
+    # Every partner's own private thread, and their own couple's joint thread: the
+    # addresses name no record, so each client reaches only their own.
+    "portal_messages.index": portal(),
+    "portal_messages.thread": portal(),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -294,7 +306,11 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "review_id": "review",
     "version": "plan_version",
+    "slot": "reader",
+    "which": "own_thread",
+    "message_id": "message_a",
     "charge_id": "charge",
     "invoice_id": "invoice_b",
     "service_id": "service",
@@ -326,8 +342,11 @@ class World:
     stylesheet: str = "css/app.css"
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
+    review: object = None
     position_a: str = "a"
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
+    own_thread: str = "private"
+    message_a: object = None  # partner A's private message to the counsellor
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -405,8 +424,10 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         outbox_email=OutboundEmail(
             kind="invitation", to="x@example.org", subject="s", body="b", case_id=mine.id
         ),
+        message_a=add_message(mine, "a", "A's private words", by=a, notify=False),
     )
     db.session.add_all([world.screen, world.outbox_email])
+    world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version
     world.charge, world.invoice_b = billing_work(mine, attended, counsellor)

@@ -1,7 +1,7 @@
 """billing: services and fees, who pays per case, charges, invoices, payments
 
 Revision ID: 494a1652c077
-Revises: 141a82e85bfd
+Revises: 7d3b9e51c2a4
 Create Date: 2026-11-27 09:00:00
 
 The practice's services (seeded with five common US couples-counselling CPT
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "494a1652c077"
-down_revision = "141a82e85bfd"
+down_revision = "7d3b9e51c2a4"
 branch_labels = None
 depends_on = None
 
