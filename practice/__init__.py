@@ -25,6 +25,9 @@ from practice.admin.routes import bp as admin_bp
 from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
+from practice.billing.portal_routes import bp as portal_billing_bp
+from practice.billing.practice_routes import bp as billing_practice_bp
+from practice.billing.routes import bp as billing_bp
 from practice.bounds import IdConverter
 from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
 from practice.calendar.blueprint import bp as calendar_bp
@@ -159,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_intake_bp, url_prefix="/portal")
     app.register_blueprint(portal_consent_bp, url_prefix="/portal")
     app.register_blueprint(portal_messages_bp, url_prefix="/portal")
+    app.register_blueprint(portal_billing_bp, url_prefix="/portal/billing")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
@@ -170,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(consent_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
+    app.register_blueprint(billing_bp, url_prefix="/cases/<int:case_id>/billing")
+    app.register_blueprint(billing_practice_bp, url_prefix="/billing")
     app.register_blueprint(reports_bp)
     app.register_blueprint(messages_bp)
 

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from practice.billing.models import Invoice, Payment
 from practice.cases.models import Partner
 from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.consent.models import ConsentSignature
@@ -142,6 +143,13 @@ def of_measure(kind: str, person: Partner | None) -> Audience:
     return of_scores(person)
 
 
+def of_invoice(invoice: Invoice) -> Audience:
+    """An invoice is its payer's alone: one partner's, or, when a third party pays,
+    neither partner's. Its lines are the payer's own shares, so an individual session
+    of the other partner is never on it (``practice.billing.ledger.payers_of``)."""
+    return frozenset({invoice.payer}) if invoice.payer in BOTH else COUNSELLOR_ONLY
+
+
 def may_read(reader: Partner, audience: Audience) -> bool:
     """Whether ``reader`` is in ``audience``."""
     return reader.position in audience
@@ -240,6 +248,20 @@ def threads_for(reader: Partner) -> sa.Select:
     return sa.select(MessageThread).where(
         MessageThread.case_id == reader.case_id,
         MessageThread.slot.in_([reader.position, message_rules.JOINT]),
+    )
+
+
+def invoices_for(reader: Partner) -> sa.Select:
+    """The invoices the reader is the payer of (:func:`of_invoice` as SQL)."""
+    return sa.select(Invoice).where(
+        Invoice.case_id == reader.case_id, Invoice.payer == reader.position
+    )
+
+
+def payments_for(reader: Partner) -> sa.Select:
+    """What the reader paid, and was paid back: a payment is its payer's, like an invoice."""
+    return sa.select(Payment).where(
+        Payment.case_id == reader.case_id, Payment.payer == reader.position
     )
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from practice import audience
 from practice.admin.models import DEFAULT_SUPPORT_RESOURCES, PracticeSettings
 from practice.auth.models import Role, User
+from practice.billing.demo import seed_billing
 from practice.calendar.recurrence import occurrence_days, series_slots
 from practice.calendar.services import SeriesPlan, book_series, series_sessions
 from practice.cases.models import (
@@ -228,6 +229,13 @@ def seed(password: str) -> list[tuple[str, str]]:
                 timezone="America/Chicago",
                 page_size="Letter",
                 support_resources=DEFAULT_SUPPORT_RESOURCES,
+                currency="USD",
+                late_cancel_percent=50,
+                no_show_percent=100,
+                tax_id="36-1234567",
+                npi="1234567893",
+                invoice_note="Please pay by card at your next session, or by bank transfer to "
+                "Riverside Couples Counselling, account 0042 1188, within 30 days.",
             )
         )
     logins = [("owner", OWNER[0])]
@@ -250,6 +258,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     seed_intake_and_consent(owner, staff)
     _seed_messages()
     db.session.flush()
+    seed_billing(staff)
     return logins
 
 

@@ -8,6 +8,18 @@ from practice.admin.models import PracticeSettings
 from practice.audit.models import AuditEvent
 from practice.auth.models import LoginSession, User
 from practice.auth.pending import PendingLogin
+from practice.billing.models import (
+    CaseBilling,
+    Charge,
+    ChargeAdjustment,
+    ChargeShare,
+    Credentials,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+    Service,
+)
 from practice.calendar.models import CalendarFeed, SeriesOccurrence, SessionSeries
 from practice.cases.models import (
     Case,
@@ -47,6 +59,16 @@ from practice.screening.models import PartnerScreen
 from practice.sessions.models import Addendum, Note, Session
 
 __all__ = [
+    "CaseBilling",
+    "Charge",
+    "ChargeAdjustment",
+    "ChargeShare",
+    "Credentials",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "Payment",
+    "Service",
     "Addendum",
     "JointWorkPause",
     "PartnerScreen",

@@ -32,6 +32,9 @@ ADMIN_NAV = [
     ("admin.outbox", "Outbox"),
     ("admin_intake.index", "Intake form"),
     ("admin_consent.index", "Consent documents"),
+    ("billing_practice.services", "Services and fees"),
+    ("billing_practice.settings", "Billing"),
+    ("billing_practice.report", "Income and balances"),
 ]
 
 

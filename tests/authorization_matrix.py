@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from practice.auth.models import Role
+from practice.billing.invoicing import issue_invoices
+from practice.billing.models import Service
+from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
+from practice.billing.standard import add_standard_services
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
@@ -169,6 +173,13 @@ MATRIX: dict[str, Row] = {
     "admin_consent.discard": owner(),
     "admin_consent.version": owner(),
     "calendar.practice_week": owner(),
+    "billing_practice.services": owner(),
+    "billing_practice.new_service": owner(),
+    "billing_practice.edit_service": owner(),
+    "billing_practice.settings": owner(),
+    "billing_practice.report": owner(),
+    "billing_practice.income_csv": owner(),
+    "billing_practice.outstanding_csv": owner(),
     # Staff pages that show only the user's own caseload, diary or the shared catalogue.
     "main.dashboard": staff(),
     "cases.caseload_list": staff(),
@@ -181,6 +192,7 @@ MATRIX: dict[str, Row] = {
     "calendar.feed_names": staff(),
     "calendar.feed_new": staff(),
     "calendar.feed_revoke": staff(),
+    "billing_practice.credentials": staff(),
     "catalogue.index": staff(),
     "catalogue.strategy": staff(),
     "catalogue.exercise": staff(),
@@ -253,6 +265,16 @@ MATRIX: dict[str, Row] = {
     "messages.case_threads": case(),
     "messages.thread": case(),
     "messages.record": case(message_id="message_a"),
+    "billing.index": case(),
+    "billing.arrangement": case(),
+    "billing.charge": case(),
+    "billing.adjust": case(),
+    "billing.issue": case(),
+    "billing.void": case(),
+    "billing.new_payment": case(),
+    "billing.invoice_pdf": case(),
+    "billing.statement_pdf": case(),
+    "billing.superbill_pdf": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -293,6 +315,11 @@ MATRIX: dict[str, Row] = {
     "portal_safety.referral_letter": partner_b(),
     # B's signed copy: A has only their own.
     "portal_consent.signed_copy": partner_b(),
+    # The portal's billing: each partner's own account; B's invoice is B's alone.
+    "portal_billing.index": portal(),
+    "portal_billing.statement_pdf": portal(),
+    "portal_billing.superbill_pdf": portal(),
+    "portal_billing.invoice_pdf": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.
@@ -320,6 +347,9 @@ DEFAULT_IDS = {
     "signature_id": "signature_b",
     "kind": "document_kind",
     "key": "question_key",
+    "charge_id": "charge",
+    "invoice_id": "invoice_b",
+    "service_id": "service",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -338,6 +368,9 @@ class World:
     spare_user: object = None
     referral_b: object = None
     outbox_email: object = None
+    charge: object = None
+    invoice_b: object = None
+    service: object = None
     practice_slug: str = ""
     exercise_slug: str = "i-statement-rewrites"
     strategy_slug: str = ""
@@ -437,6 +470,8 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version
     world.signature_b = consent_of_b(mine, owner)
+    world.charge, world.invoice_b = billing_work(mine, attended, counsellor)
+    world.service = db.session.get(Service, world.charge.service_id)
     return world
 
 
@@ -446,6 +481,17 @@ def consent_of_b(case, owner):
     documents = publish_consent(owner)
     [signature] = sign_documents(case.partners[1], [documents[DocumentKind.COUNSELLING]])
     return signature
+
+
+def billing_work(case, session, counsellor):
+    """The session charged to both partners, half each, and invoiced: B's invoice."""
+    now = now_utc()
+    add_standard_services()
+    save_arrangement(case, ArrangementDetails(payer="split"), now)
+    [charge] = charge_sessions(case, {session.id}, Terms(), counsellor, now)
+    invoices = issue_invoices(case, "USD", counsellor, now.date())
+    db.session.commit()
+    return charge, next(i for i in invoices if i.payer == "b")
 
 
 def safety_work_for_b(case, counsellor):

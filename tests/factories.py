@@ -13,6 +13,10 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from practice.auth.models import User
+from practice.billing.invoicing import PaymentDetails, issue_invoices, record_payment
+from practice.billing.models import PaymentMethod
+from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
+from practice.billing.standard import add_standard_services
 from practice.cases.models import Partner
 from practice.consent import documents as consent_documents
 from practice.consent.models import DOCUMENT_KINDS, ConfidentialityPolicy, DocumentKind
@@ -400,3 +404,20 @@ def add_message(case, slot: str, text: str, *, by=None, notify=True):
     )
     db.session.commit()
     return message
+
+
+# --- Billing ---------------------------------------------------------------------------
+
+
+def bill_session_split(case, session, counsellor, *, paid_by_b=3000):
+    """Charge ``session`` to both partners, half each, invoice it, and record B's payment."""
+    now = now_utc()
+    add_standard_services()
+    save_arrangement(case, ArrangementDetails(payer="split"), now)
+    charge_sessions(case, {session.id}, Terms(), counsellor, now)
+    invoices = issue_invoices(case, "USD", counsellor, practice_today())
+    if paid_by_b:
+        details = PaymentDetails("b", paid_by_b, PaymentMethod.CASH, practice_today())
+        record_payment(case, details, counsellor, now)
+    db.session.commit()
+    return invoices

@@ -73,6 +73,13 @@ FORMS = {
     "admin_intake.new_question": OWNER,
     "admin_intake.edit_question": OWNER,
     "admin_consent.edit": OWNER,
+    "billing.arrangement": COUNSELLOR,
+    "billing.adjust": COUNSELLOR,
+    "billing.void": COUNSELLOR,
+    "billing.new_payment": COUNSELLOR,
+    "billing_practice.new_service": OWNER,
+    "billing_practice.settings": OWNER,
+    "billing_practice.credentials": COUNSELLOR,
 }
 
 #: Pages that read a query string, and the parameters they know.

@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from practice.billing.models import Charge, Invoice
 from practice.calendar.feeds import issue_feed
 from practice.consent.models import ConsentSignature
 from practice.database import now_utc
@@ -34,6 +35,7 @@ from practice.screening.items import ITEMS
 from practice.sessions.models import Session, SessionStatus
 from tests.factories import (
     add_message,
+    bill_session_split,
     pdf_text,
     plan_form_data,
     publish_consent,
@@ -61,6 +63,8 @@ MARKERS = {
     "plan_objective": "MARKER-A-OWN-PLAN-OBJECTIVE",
     "message": "MARKER-A-PRIVATE-MESSAGE",
     "reply": "MARKER-COUNSELLOR-REPLY-TO-A",
+    "payment": "MARKER-A-PAYMENT",
+    "charge_reason": "MARKER-A-CHARGE-REASON",
 }
 #: The partner's threads, read before anything is collected: reading a thread marks it
 #: read for its reader, which changes the counts on their own pages; read first, it does
@@ -106,6 +110,7 @@ PORTAL_PAGES = (
     "/portal/consent/video",
     "/portal/messages/",
     *THREADS,
+    "/portal/billing/",
 )
 
 
@@ -135,6 +140,7 @@ def case_ids(case) -> dict[str, list[int]]:
         "sessions": sa.select(Session.id).where(Session.case_id == case.id),
         "referrals": sa.select(Referral.id).where(Referral.case_id == case.id),
         "signatures": sa.select(ConsentSignature.id).where(ConsentSignature.case_id == case.id),
+        "invoices": sa.select(Invoice.id).where(Invoice.case_id == case.id),
     }
     return {name: sorted(db.session.scalars(query)) for name, query in where.items()}
 
@@ -150,6 +156,8 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
         "/portal/progress.pdf",
         "/portal/closing-summary.pdf",
         "/portal/safety-plan.pdf",
+        "/portal/billing/statement.pdf",
+        "/portal/billing/superbill.pdf",
     ]
     urls += [f"/portal/homework/{i}" for i in ids["assignments"]]
     urls += [f"/portal/worksheets/{i}.pdf" for i in ids["assignments"]]
@@ -158,6 +166,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
     urls += [f"/portal/consent/signatures/{i}.pdf" for i in ids["signatures"]]
+    urls += [f"/portal/billing/invoices/{i}.pdf" for i in ids["invoices"]]
     seen = {url: read(browser, url) for url in urls}
     seen["feed"] = read(app.test_client(), f"/calendar/feeds/{feed_token}.ics")
     now = now_utc()
@@ -176,8 +185,9 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
 
 @pytest.fixture
 def couple(counsellor, owner, make_case, make_assignment, make_entry):
-    """A couple part-way through: joint homework, a joint session behind and one ahead;
-    the practice's consent documents published for both to sign."""
+    """A couple part-way through: joint homework, a joint session behind and one ahead,
+    the one behind charged half each and invoiced, and part of B's half paid; the
+    practice's consent documents published for both to sign."""
     publish_consent(owner)
     case = make_case(counsellor)
     a, b = case.partners
@@ -210,6 +220,7 @@ def couple(counsellor, owner, make_case, make_assignment, make_entry):
     signed_plan(case, SHARED_PLAN)
     case.progress_shared = True  # each partner's copy of the progress report is compared
     db.session.commit()
+    bill_session_split(case, joint, counsellor)
     return case
 
 
@@ -370,6 +381,33 @@ def a_alone(app, counsellor, case) -> None:
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # The counsellor charges A's individual session, lowers it with a reason, invoices it
+    # (to A alone, though the couple split their joint sessions), and A pays by cheque.
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/charges", data={"sessions": [individual.id]}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    charge = db.session.scalar(sa.select(Charge).where(Charge.session_id == individual.id))
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/charges/{charge.id}/adjust",
+        data={"amount": "120", "service": "", "reason": MARKERS["charge_reason"]},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = as_counsellor.post(f"/cases/{case.id}/billing/invoices")
+    assert response.status_code == 303
+    response = as_counsellor.post(
+        f"/cases/{case.id}/billing/payments/new",
+        data={
+            "form_token": "a-payment-" + "0" * 22,
+            "payer": "a",
+            "kind": "payment",
+            "amount": "120",
+            "method": "cheque",
+            "received_on": today.isoformat(),
+            "reference": MARKERS["payment"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # A answers the safety questions alone in the portal, and says they do not feel safe.
     response = as_a.post(
         "/portal/questions",
@@ -509,6 +547,11 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert MARKERS["plan_goal"] in seen["/portal/progress.pdf"][1]
     assert MARKERS["plan_objective"] in seen["/portal/progress.pdf"][1]
     assert MARKERS["plan_problem"] not in everything
+    assert MARKERS["payment"] in seen["/portal/billing/"][1]  # A's own cheque
+    # (The reference wraps in its narrow column of the statement: compared without spaces.)
+    assert MARKERS["payment"] in seen["/portal/billing/statement.pdf"][1].replace(" ", "")
+    assert "Individual psychotherapy" in seen["/portal/billing/superbill.pdf"][1]
+    assert MARKERS["charge_reason"] not in everything  # why a charge changed: counsellor-only
     assert MARKERS["screening"] not in everything  # counsellor-only, even for A
     assert MARKERS["screen"] not in everything
     # What A sent their counsellor is not shown back, even to A (phones are shared).

@@ -26,6 +26,17 @@ class PracticeSettings(db.Model):
     support_resources: Mapped[str] = mapped_column(sa.Text, default=DEFAULT_SUPPORT_RESOURCES)
     # Counsellors and the owner must sign in with a second factor (TOTP).
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Billing (practice.billing): the currency, the tax on each line in basis points
+    # (hundredths of a percent), the fees for sessions not held as a percentage of
+    # the session's fee (0: none), what superbills say of the practice, and words
+    # printed at the foot of every invoice (how to pay).
+    currency: Mapped[str] = mapped_column(sa.String(3), default="USD", server_default="USD")
+    tax_rate: Mapped[int] = mapped_column(default=0, server_default="0")
+    late_cancel_percent: Mapped[int] = mapped_column(default=0, server_default="0")
+    no_show_percent: Mapped[int] = mapped_column(default=0, server_default="0")
+    tax_id: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    npi: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
+    invoice_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     @classmethod
     def get(cls) -> "PracticeSettings":
@@ -40,4 +51,11 @@ class PracticeSettings(db.Model):
             timezone="UTC",
             page_size="A4",
             support_resources=DEFAULT_SUPPORT_RESOURCES,
+            currency="USD",
+            tax_rate=0,
+            late_cancel_percent=0,
+            no_show_percent=0,
+            tax_id="",
+            npi="",
+            invoice_note="",
         )

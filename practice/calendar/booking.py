@@ -48,6 +48,8 @@ class Booking:
     #: Why the couple is seen together before both have signed the consent documents.
     consent_reason: str | None = None
     handout_summary: str = ""
+    #: What billing charges it as (``practice.billing``); None: by who comes.
+    service_id: int | None = None
     #: 0: once; 1: every week; 2: every other week.
     every_weeks: int = 0
     until: date | None = None
@@ -163,6 +165,7 @@ def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSe
         session.joint_reason = booking.joint_reason
         if overridden:
             _record_override(session, booking, overridden)
+        session.service_id = booking.service_id
     audit.record("series.create", series, sessions=len(slots), every_weeks=booking.every_weeks)
     return series
 
@@ -214,6 +217,7 @@ def _apply(session: Session, booking: Booking, wanted: Slot) -> None:
     if booking.joint_reason:
         session.joint_reason = booking.joint_reason
     session.handout_summary = booking.handout_summary
+    session.service_id = booking.service_id
     session.updated_at = now_utc()
 
 

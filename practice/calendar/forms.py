@@ -11,10 +11,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from practice.billing.models import DefaultFor, Service
+from practice.billing.services import active_services
 from practice.bounds import MAX_ID
 from practice.calendar.booking import LENGTH_RANGE, MAX_MINUTES, MIN_MINUTES, Booking
 from practice.calendar.recurrence import ScheduleError
 from practice.cases.forms import MultiCheckboxField
+from practice.extensions import db
 from practice.forms import DateField, Form, bookable, choices, optional_text
 from practice.idempotency import form_token_field
 from practice.sessions.models import SESSION_STATUSES, SessionStatus
@@ -82,6 +85,12 @@ class BookingForm(TimesForm):
         description="A session with one partner is theirs alone: the other partner sees "
         "nothing of it, not even that it took place.",
     )
+    service = SelectField(
+        "Charged as",
+        default="",
+        description="What the session is charged as once held. By who comes: with both "
+        "partners, the practice's joint service; with one person, its individual one.",
+    )
     joint_reason = optional_text(
         "Why see them together now",
         "Needed only while work together is held for this couple (a pause, or a "
@@ -142,6 +151,14 @@ class BookingForm(TimesForm):
         self.with_whom.choices = choices(expected_choices(partners))
         if self.attendees is not None:
             self.attendees.choices = choices({p.position: p.name for p in partners})
+        self.service.choices = choices(service_choices())
+
+    def keep_service(self, service_id: int | None) -> None:
+        """Offer the session's own service too, should the practice no longer offer it."""
+        if service_id is None or any(c.value == str(service_id) for c in self.service.choices):
+            return
+        if (service := db.session.get(Service, service_id)) is not None:
+            self.service.choices = [*self.service.choices, *choices({service.id: service.label})]
 
     @property
     def invitees(self) -> tuple[str, ...]:
@@ -162,6 +179,7 @@ class BookingForm(TimesForm):
             attendees=tuple(self.attendees.data or ()) if self.attendees is not None else (),
             joint_reason=(self.joint_reason.data or "").strip() or None,
             consent_reason=(self.consent_reason.data or "").strip() or None,
+            service_id=int(self.service.data) if self.service.data else None,
             handout_summary=(self.handout_summary.data or "").strip()
             if self.handout_summary is not None
             else "",
@@ -174,6 +192,17 @@ class BookingForm(TimesForm):
     def place(self, error: ScheduleError) -> None:
         """Put a refusal beside the field it is about, or above the form."""
         place_error(self, error)
+
+
+def service_choices() -> dict[str, str]:
+    """The services a session can be charged as, after "by who comes" (the defaults)."""
+    services = active_services()
+    defaults = {s.default_for: s.code for s in services if s.default_for is not None}
+    joint, individual = defaults.get(DefaultFor.JOINT), defaults.get(DefaultFor.INDIVIDUAL)
+    by_who = "By who comes"
+    if joint and individual:
+        by_who += f": {joint} or {individual}"
+    return {"": by_who} | {str(s.id): s.label for s in services}
 
 
 def expected_choices(partners) -> dict[str, str]:

@@ -121,6 +121,8 @@ class Partner(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
     # Whether this partner lets the other see their check-in scores in shared reports.
     shares_scores: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Printed on the partner's superbills (practice.billing), which insurers ask for.
+    date_of_birth: Mapped[date | None]
 
     case: Mapped[Case] = relationship(back_populates="partners")
     user: Mapped[User | None] = relationship()

@@ -90,6 +90,8 @@ class Session(db.Model):
     # walk of the tables would trip on: the database trigger checks that it names an
     # addendum of this session's own note, and addenda are never deleted.
     correction_id: Mapped[int | None]
+    # What the session is charged as (practice.billing); None: by who came, joint or individual.
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("billing_services.id"))
 
     case: Mapped[Case] = relationship()
     counsellor: Mapped[User] = relationship()

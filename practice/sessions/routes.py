@@ -206,9 +206,11 @@ def edit(case_id: int, session_id: int):
         audit.record("session.change_refused", session)
         return session_page(case, session, refusal=signed_facts_refusal(session)), 409
     form = BookingForm.for_change(case.partners, obj=session)
+    form.keep_service(session.service_id)
     if request.method == "GET" and not restoring():
         fill_facts(form, session)
         form.with_whom.data = session.invitees[0] if session.invitees else "all"
+        form.service.data = str(session.service_id or "")
     elif not form.joint_reason.data:
         # A reason already given for seeing the couple together still stands.
         form.joint_reason.data = session.joint_reason
