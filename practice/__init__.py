@@ -26,7 +26,12 @@ from practice.auth.cookie import SessionCookie
 from practice.auth.models import init_password_hashing
 from practice.auth.routes import bp as auth_bp
 from practice.bounds import IdConverter
-from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
+from practice.calendar import (  # noqa: F401 - the calendar's pages
+    changes,
+    feed_routes,
+    request_routes,
+    routes,
+)
 from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
@@ -38,6 +43,7 @@ from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
 from practice.portal.appointments import bp as portal_calendar_bp
+from practice.portal.requests import bp as portal_requests_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
 from practice.reports.routes import bp as reports_bp
@@ -143,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
+    app.register_blueprint(portal_requests_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")

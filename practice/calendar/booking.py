@@ -2,7 +2,8 @@
 
 Plain values come in (a :class:`Booking`: a day, a start time and a length in
 the practice's time zone, who is expected, how it repeats, and for a session
-already held its status and who came); a :class:`ScheduleError` naming the
+already held its status and who came, and whether it is in person or by video);
+a :class:`ScheduleError` naming the
 field it belongs beside comes out when a rule is broken. The views turn forms
 into bookings and errors into messages beside fields; demo data and tests can
 book the same way. One clash rule and one message, whoever books.
@@ -23,8 +24,9 @@ from practice.dates import LocalTimeError, local_to_utc, practice_zone
 from practice.extensions import db
 from practice.idempotency import create_once
 from practice.screening.holds import joint_session_problem
-from practice.sessions.models import BOOKED, Session, SessionStatus
+from practice.sessions.models import BOOKED, Session, SessionMode, SessionStatus
 from practice.sessions.services import attended_too_early
+from practice.sessions.video import new_room
 
 MIN_MINUTES, MAX_MINUTES = 10, 300
 LENGTH_RANGE = f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes."
@@ -45,6 +47,8 @@ class Booking:
     attendees: tuple[str, ...] = ()
     joint_reason: str | None = None
     handout_summary: str = ""
+    #: In person or by video; a video session gets a room name of its own.
+    mode: SessionMode = SessionMode.IN_PERSON
     #: 0: once; 1: every week; 2: every other week.
     every_weeks: int = 0
     until: date | None = None
@@ -140,6 +144,7 @@ def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSe
     db.session.flush()
     for session in series_sessions(series):
         session.joint_reason = booking.joint_reason
+        _set_mode(session, booking.mode)
     audit.record("series.create", series, sessions=len(slots), every_weeks=booking.every_weeks)
     return series
 
@@ -171,7 +176,17 @@ def _apply(session: Session, booking: Booking, wanted: Slot) -> None:
     if booking.joint_reason:
         session.joint_reason = booking.joint_reason
     session.handout_summary = booking.handout_summary
+    _set_mode(session, booking.mode)
     session.updated_at = now_utc()
+
+
+def _set_mode(session: Session, mode: SessionMode) -> None:
+    """In person or by video; a video session keeps its room name while it stays by video."""
+    session.mode = mode
+    if mode is SessionMode.VIDEO:
+        session.video_room = session.video_room or new_room()
+    else:
+        session.video_room = None
 
 
 def booked_message(case: Case, made: Session | SessionSeries) -> str:
@@ -184,7 +199,8 @@ def booked_message(case: Case, made: Session | SessionSeries) -> str:
             f"{made.repeat_label.lower()} until {last.day} {last:%b %Y}."
         )
     if made.status is SessionStatus.SCHEDULED:
-        return f"Session booked with {case.label}."
+        by_video = " by video" if made.by_video else ""
+        return f"Session booked{by_video} with {case.label}."
     fresh = " Write the note while it is fresh." if made.status is SessionStatus.ATTENDED else ""
     return f"Session recorded.{fresh}"
 

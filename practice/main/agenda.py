@@ -1,8 +1,9 @@
 """The counsellor's coming days: the sessions booked from today, as the dashboard lists them.
 
-Two statements however large the caseload: the sessions of the coming days
-with their cases, notes and partners, and for the cases among them, which
-partners have sent a check-in since the case's last attended session.
+Three statements however large the caseload: the sessions of the coming days
+with their cases, notes and partners; for the cases among them, which partners
+have sent a check-in since the case's last attended session; and the clients'
+requests to move or cancel those sessions still waiting for an answer.
 """
 
 from collections import defaultdict
@@ -13,11 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
+from practice.calendar.client_requests import open_requests_of
+from practice.calendar.models import SessionRequest
 from practice.cases.models import Case, CaseStatus
 from practice.dates import local, local_to_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
+from practice.sessions import video
 from practice.sessions.models import BOOKED, Session, SessionStatus
+from practice.settings import practice_settings
 
 #: How far ahead the dashboard looks, today included.
 DAYS_AHEAD = 7
@@ -34,6 +39,9 @@ class Visit:
     expected: str  # "Alex and Jordan", "Alex only"
     check_ins: list[tuple[str, int]]  # (first name, how many) since the last session
     started: bool  # its start time has passed
+    video_link: str | None = None  # a video session's room
+    join_open: bool = False  # within the time clients may join
+    requests: list[SessionRequest] = field(default_factory=list)  # clients' open requests
 
     @property
     def case(self) -> Case:
@@ -94,6 +102,8 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
         .all()
     )
     arrived = _check_ins_since_last_session({s.case_id for s in sessions}, now)
+    asked = open_requests_of([s.id for s in sessions])
+    practice = practice_settings()
     days: dict[date, Day] = {}
     for session in sessions:
         day = local(session.starts_at).date()
@@ -105,6 +115,9 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
                 (names[pid], n) for pid, n in arrived.get(session.case_id, []) if pid in names
             ],
             started=session.starts_at <= now,
+            video_link=video.link_for(session, practice),
+            join_open=video.join_open(session.starts_at, session.ends_at, now),
+            requests=asked.get(session.id, []),
         )
         days.setdefault(day, Day(day)).visits.append(visit)
     return list(days.values())

@@ -7,6 +7,7 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
+from practice.calendar.client_requests import pending_for
 from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -36,9 +37,11 @@ def dashboard():
     attention across the caseload."""
     today = practice_today()
     mine = attention(current_user, today)
+    now = now_utc()
     return render_template(
         "main/dashboard.html",
-        agenda=agenda(current_user, now_utc()) if mine.open_cases else [],
+        agenda=agenda(current_user, now) if mine.open_cases else [],
+        requests=pending_for(current_user, now) if mine.open_cases else [],
         days_ahead=DAYS_AHEAD,
         attention=mine,
         alerts=open_alerts_of(current_user),
