@@ -9,12 +9,14 @@ routes, as the same users.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from practice.auth.models import Role
+from practice.calendar.client_requests import ask
 from practice.calendar.feeds import issue_feed
-from practice.calendar.models import SessionSeries
+from practice.calendar.models import RequestKind, SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.database import now_utc
 from practice.extensions import db
@@ -134,6 +136,8 @@ MATRIX: dict[str, Row] = {
     "account.two_factor_start": signed_in(),
     "account.two_factor_enable": signed_in(),
     "account.two_factor_disable": signed_in(),
+    # A counsellor's own video room.
+    "account.video_room": staff(),
     # The practice's administration: the owner alone.
     "admin.index": owner(),
     "admin.accounts": owner(),
@@ -210,6 +214,10 @@ MATRIX: dict[str, Row] = {
     "calendar.cancel_session": case(session_id="upcoming"),
     "calendar.no_show": case(session_id="upcoming"),
     "calendar.series": case(),
+    "calendar.change_request": case(),
+    "calendar.accept_request": case(),
+    "calendar.decline_request": case(),
+    "calendar.suggest_time": case(),
     "safety.plan": case(),
     "safety.plan_pdf": case(),
     "safety.new_referral_page": case(),
@@ -231,6 +239,7 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_new": portal(),
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
+    "portal_requests.ask_change": couple(session_id="upcoming"),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -244,6 +253,10 @@ MATRIX: dict[str, Row] = {
     "portal_safety.plan": partner_b(),
     "portal_safety.plan_pdf": partner_b(),
     "portal_safety.referral_letter": partner_b(),
+    # B's own request to move the couple's next session: A never learns of it.
+    "portal_requests.take": partner_b(),
+    "portal_requests.turn_down": partner_b(),
+    "portal_requests.withdraw_request": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.
@@ -262,6 +275,7 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "request_id": "request_b",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -288,6 +302,7 @@ class World:
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
     position_a: str = "a"
+    request_b: object = None
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -367,6 +382,15 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         ),
     )
     db.session.add_all([world.screen, world.outbox_email])
+    world.request_b = ask(
+        b,
+        upcoming,
+        RequestKind.MOVE,
+        "B's reason",
+        [upcoming.starts_at + timedelta(days=1)],
+        now_utc(),
+        24,
+    )
     db.session.commit()
     return world
 

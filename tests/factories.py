@@ -6,6 +6,7 @@ Rows are made directly, for tests that are not about the form that makes them.
 """
 
 import re
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 from io import BytesIO
 
@@ -265,3 +266,13 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         completed_at=now_utc() - timedelta(days=days_ago),
     )
     db.session.commit()
+
+
+# --- The clock ------------------------------------------------------------------------
+
+
+def set_clock(app, at: datetime) -> None:
+    """Move the app's clock (which the test body shares) to ``at``; it runs on from there."""
+    clock = app.extensions["fixed_clock"]
+    clock.at = at.astimezone(UTC)
+    clock.started = time_module.monotonic()
