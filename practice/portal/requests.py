@@ -7,7 +7,7 @@ session once the counsellor makes one (``practice.calendar.client_requests``).
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from wtforms import RadioField, TimeField
 from wtforms.validators import InputRequired, Optional
 
@@ -119,7 +119,7 @@ def ask_change(session_id: int):
         kind = RequestKind(form.kind.data)
         hours = practice_settings().cancellation_notice_hours
         try:
-            create_once(
+            made, _ = create_once(
                 SessionRequest,
                 form.form_token.data,
                 lambda: ask(partner, session, kind, form.reason.data or "", preferred, now, hours),
@@ -127,6 +127,8 @@ def ask_change(session_id: int):
         except ScheduleError as exc:
             place_error(form, exc)
         else:
+            if made.partner_id != partner.id:  # a form token that was never this form's
+                abort(400)
             flash("Your request is sent. Your counsellor’s answer will appear here.", "success")
             return redirect(url_for("portal_calendar.index"))
     return _page(form, session, partner, now)
