@@ -181,6 +181,22 @@ def test_asking_is_a_post_with_csrf(app, csrf_client, joint, alex):
     token = form_token(csrf_client, url)
     data = {"kind": "cancel", "csrf_token": token, "form_token": "c" * 32}
     assert csrf_client.post(url, data=data).status_code == 302
+    withdraw = f"/portal/appointments/requests/{_request(joint).id}/withdraw"
+    assert csrf_client.post(withdraw).status_code == 400
+    assert _request(joint).status is RequestStatus.PENDING
+
+
+def test_a_request_overtaken_by_the_counsellors_own_change_says_so(
+    app, counsellor, case, joint, alex
+):
+    assert _ask(sign_in(app, alex.user), joint, "cancel").status_code == 302
+    response = sign_in(app, counsellor).post(
+        f"/calendar/cases/{case.id}/sessions/{joint.id}/cancel", data={"reason": "Ill"}
+    )
+    assert response.status_code == 302
+    page = _page(app, alex)
+    assert "Your counsellor changed this session before answering" in page
+    assert "Withdraw my request" not in page
 
 
 def test_a_past_or_cancelled_session_cannot_be_asked_about(app, case, alex):

@@ -239,8 +239,9 @@ def _cancel_reason(request: SessionRequest) -> str:
     return f"{asked}: {request.reason}" if request.reason else f"{asked}."
 
 
-def pending_for(counsellor: User, now: datetime, limit: int = 20) -> list[SessionRequest]:
-    """Requests waiting for ``counsellor``, about sessions still to come, soonest first."""
+def open_for(counsellor: User, now: datetime, limit: int = 50) -> list[SessionRequest]:
+    """Requests still open about ``counsellor``'s sessions to come (or just begun), by the
+    session's start; one query, for the dashboard's list and its agenda alike."""
     return list(
         db.session.scalars(
             sa.select(SessionRequest)
@@ -249,7 +250,7 @@ def pending_for(counsellor: User, now: datetime, limit: int = 20) -> list[Sessio
                 Session.counsellor_id == counsellor.id,
                 Session.status == SessionStatus.SCHEDULED,
                 Session.starts_at > now - timedelta(hours=1),
-                SessionRequest.status == RequestStatus.PENDING,
+                SessionRequest.status.in_(OPEN_REQUEST),
             )
             .options(
                 sa.orm.joinedload(SessionRequest.session).joinedload(Session.case),
@@ -261,19 +262,27 @@ def pending_for(counsellor: User, now: datetime, limit: int = 20) -> list[Sessio
     )
 
 
-def open_requests_of(session_ids: list[int]) -> dict[int, list[SessionRequest]]:
-    """{session id: its open requests}, for the counsellor's pages; one query."""
+def by_session(requests: list[SessionRequest]) -> dict[int, list[SessionRequest]]:
     found: dict[int, list[SessionRequest]] = {}
-    if not session_ids:
-        return found
-    for request in db.session.scalars(
-        sa.select(SessionRequest)
-        .where(
-            SessionRequest.session_id.in_(session_ids),
-            SessionRequest.status.in_(OPEN_REQUEST),
-        )
-        .options(sa.orm.joinedload(SessionRequest.partner))
-        .order_by(SessionRequest.id)
-    ):
+    for request in requests:
         found.setdefault(request.session_id, []).append(request)
     return found
+
+
+def open_requests_of(session_ids: list[int]) -> dict[int, list[SessionRequest]]:
+    """{session id: its open requests}, for the counsellor's session pages; one query."""
+    if not session_ids:
+        return {}
+    return by_session(
+        list(
+            db.session.scalars(
+                sa.select(SessionRequest)
+                .where(
+                    SessionRequest.session_id.in_(session_ids),
+                    SessionRequest.status.in_(OPEN_REQUEST),
+                )
+                .options(sa.orm.joinedload(SessionRequest.partner))
+                .order_by(SessionRequest.id)
+            )
+        )
+    )

@@ -1,9 +1,10 @@
 """The counsellor's coming days: the sessions booked from today, as the dashboard lists them.
 
-Three statements however large the caseload: the sessions of the coming days
-with their cases, notes and partners; for the cases among them, which partners
-have sent a check-in since the case's last attended session; and the clients'
-requests to move or cancel those sessions still waiting for an answer.
+Two statements however large the caseload: the sessions of the coming days
+with their cases, notes and partners, and for the cases among them, which
+partners have sent a check-in since the case's last attended session. The
+clients' open requests about them come in from the dashboard, which reads them
+once for its own list too.
 """
 
 from collections import defaultdict
@@ -14,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
-from practice.calendar.client_requests import open_requests_of
 from practice.calendar.models import SessionRequest
 from practice.cases.models import Case, CaseStatus
 from practice.dates import local, local_to_utc
@@ -74,9 +74,13 @@ class Day:
     visits: list[Visit] = field(default_factory=list)
 
 
-def agenda(counsellor: User, now: datetime) -> list[Day]:
+def agenda(
+    counsellor: User, now: datetime, asked: dict[int, list[SessionRequest]] | None = None
+) -> list[Day]:
     """The counsellor's booked sessions from the start of today for DAYS_AHEAD days,
-    by day in the practice's time zone; days without a session are left out."""
+    by day in the practice's time zone; days without a session are left out.
+    ``asked``: clients' open requests by session id, to mark the sessions they are about."""
+    asked = asked or {}
     today = local(now).date()
     start = local_to_utc(today, time(0))
     end = local_to_utc(today + timedelta(days=DAYS_AHEAD), time(0))
@@ -102,7 +106,6 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
         .all()
     )
     arrived = _check_ins_since_last_session({s.case_id for s in sessions}, now)
-    asked = open_requests_of([s.id for s in sessions])
     practice = practice_settings()
     days: dict[date, Day] = {}
     for session in sessions:

@@ -7,7 +7,8 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
-from practice.calendar.client_requests import pending_for
+from practice.calendar.client_requests import by_session, open_for
+from practice.calendar.models import RequestStatus
 from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -38,10 +39,11 @@ def dashboard():
     today = practice_today()
     mine = attention(current_user, today)
     now = now_utc()
+    asked = open_for(current_user, now) if mine.open_cases else []
     return render_template(
         "main/dashboard.html",
-        agenda=agenda(current_user, now) if mine.open_cases else [],
-        requests=pending_for(current_user, now) if mine.open_cases else [],
+        agenda=agenda(current_user, now, by_session(asked)) if mine.open_cases else [],
+        requests=[r for r in asked if r.status is RequestStatus.PENDING],
         days_ahead=DAYS_AHEAD,
         attention=mine,
         alerts=open_alerts_of(current_user),
