@@ -42,6 +42,7 @@ from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.parking import init_parking
+from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
 from practice.portal.requests import bp as portal_requests_bp
 from practice.portal.routes import bp as portal_bp
@@ -160,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(reports_bp)
 
 

@@ -100,6 +100,26 @@ def of_referral(referral: Referral) -> Audience:
     return frozenset({referral.partner.position}) if referral.partner is not None else BOTH
 
 
+def of_plan_item(whose: str) -> Audience:
+    """A treatment plan's problem, goal or objective: the couple's is both partners', one
+    partner's (``"a"``, ``"b"``) is that partner's alone. Only the current signed plan's
+    goals and objectives reach a client, in their copy of the progress report; the
+    problems, interventions, reviews and addenda stay with the counsellor."""
+    return BOTH if whose == "couple" else frozenset({whose})
+
+
+def of_measure(kind: str, person: Partner | None) -> Audience:
+    """One person's part of where a plan objective stands: the counsellor's own session
+    ratings (``person`` None) are the counsellor's; a partner's homework adherence is that
+    partner's (the other's private entries would show in it); a partner's check-in
+    measures (``"csi"``, ``"block"``) are read as their scores are (:func:`of_scores`)."""
+    if person is None:
+        return COUNSELLOR_ONLY
+    if kind == "adherence":
+        return frozenset({person.position})
+    return of_scores(person)
+
+
 def may_read(reader: Partner, audience: Audience) -> bool:
     """Whether ``reader`` is in ``audience``."""
     return reader.position in audience

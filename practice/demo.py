@@ -34,11 +34,17 @@ from practice.cases.models import (
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
 from practice.database import now_utc
-from practice.dates import local_to_utc, practice_today, practice_zone
+from practice.dates import local, local_to_utc, practice_today, practice_zone
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
 from practice.homework.services import Terms, new_assignment, new_entry
+from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
+from practice.plans.models import Decision
+from practice.plans.services import ReviewDetails, record_review, save_draft, sign_plan
+from practice.plans.services import add_addendum as add_plan_addendum
+from practice.plans.services import versions as plan_versions
+from practice.plans.status import Status
 from practice.progress.models import ChangeMarker, Marker, NegativeCycle, Review
 from practice.progress.services import new_check_in
 from practice.safety.models import ReferralKind, ReferralStatus
@@ -254,6 +260,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     db.session.flush()
     _seed_sessions(staff)
     db.session.flush()
+    _seed_morgan_plan(staff["sam@demo.mend"])
     _seed_video_and_requests(staff)
     db.session.flush()
     return logins
@@ -603,6 +610,165 @@ def _seed_sessions(staff: dict[str, User]) -> None:
     db.session.flush()
     for case in (morgan, santos):
         _given_at_sessions(case)
+
+
+def _morgan_plan(today: date, revised: bool) -> PlanContent:
+    """The Morgans' plan: version 1 after their second session, and as revised at the fifth."""
+    soon, later = today + timedelta(weeks=4), today + timedelta(weeks=6)
+    closer = Goal(
+        "Feel close again now that the twins sleep through",
+        "couple",
+        (
+            Objective(
+                "Emotional intimacy back to 7 or more for each of us",
+                "couple",
+                "block:emotional-intimacy",
+                7,
+                later,
+            ),
+        ),
+    )
+    return PlanContent(
+        problems=(
+            Problem(
+                "Small things (who forgot what, whose turn it is) turn into a row "
+                "about everything.",
+                "couple",
+            ),
+            Problem("Since the twins we live like flatmates and never make time for us.", "couple"),
+            Problem("I always have to be the one who brings things up.", "a"),
+            Problem("When Alex gets upset I shut down, and that makes it worse.", "b"),
+        ),
+        goals=(
+            Goal(
+                "Argue less about small things, and make up sooner when we do",
+                "couple",
+                (
+                    Objective(
+                        "Each of us satisfied with the relationship again",
+                        "couple",
+                        "csi",
+                        13.5,
+                        later,
+                    ),
+                    Objective(
+                        "Talking feels easier to both of us",
+                        "couple",
+                        "block:communication",
+                        6,
+                        soon,
+                    ),
+                    Objective("Keep up the homework we agree", "couple", "adherence", 70),
+                ),
+            ),
+            Goal(
+                "Feel like a team again",
+                "couple",
+                (
+                    Objective(
+                        "Teamwork as seen in session",
+                        "couple",
+                        "block:teamwork",
+                        7,
+                        later,
+                        "counsellor",
+                    ),
+                ),
+            ),
+            *((closer,) if revised else ()),
+            Goal(
+                "Raise a worry without it becoming a fight",
+                "a",
+                (
+                    Objective(
+                        "Feel respected when I bring something up",
+                        "a",
+                        "block:mutual-respect",
+                        7,
+                        soon,
+                    ),
+                ),
+            ),
+            Goal(
+                "Stay in the conversation when it gets heated",
+                "b",
+                (Objective("Feel supported enough to stay", "b", "block:support", 6, soon),),
+            ),
+        ),
+        interventions=(
+            Intervention(step=2, note="Map the pursue-withdraw cycle with them both"),
+            Intervention(step=3, note="Jordan's fear of making it worse; Alex's loneliness"),
+            Intervention(strategy="calm-conflict", note="Time-outs agreed in advance"),
+            Intervention(strategy="i-statements"),
+            *(
+                (
+                    Intervention(step=5, note="Alex's need to be chosen; Jordan's to be safe"),
+                    Intervention(strategy="daily-connection"),
+                )
+                if revised
+                else ()
+            ),
+        ),
+    )
+
+
+def _seed_morgan_plan(sam: User) -> None:
+    """The Morgans' treatment plan, signed after session 2, reviewed at session 5 and
+    revised there; through the same services the pages use."""
+    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    if morgan is None or plan_versions(morgan):
+        return
+    held = db.session.scalars(
+        sa.select(Session.starts_at)
+        .where(Session.case_id == morgan.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    ).all()
+    if len(held) < 5:
+        return
+    today = practice_today()
+    first_at, fifth_at = held[1] + timedelta(hours=2), held[4] + timedelta(hours=2)
+    first = save_draft(morgan, _morgan_plan(today, False), None, based_on=0, by=sam, now=first_at)
+    sign_plan(first, morgan, sam, first_at)
+    db.session.flush()
+    findings = (
+        (Status.ON_TRACK, "Both up three to four points since the start."),
+        (Status.ON_TRACK, "Jordan notices the time-outs working."),
+        (Status.MET, ""),
+        (Status.NOT_YET, "Still 5 of 10 in session; better at home, they say."),
+        (Status.ON_TRACK, ""),
+        (Status.NOT_YET, "Jordan's support rating moves slowly."),
+    )
+    record_review(
+        first,
+        ReviewDetails(
+            reviewed_on=local(held[4]).date(),
+            five_session=True,
+            findings=findings,
+            decision=Decision.REVISE,
+            summary="De-escalation is holding. Into stage 2: add closeness as a goal of "
+            "its own now that they have evenings back.",
+            next_review_on=today + timedelta(weeks=2),
+        ),
+        sam,
+        fifth_at,
+    )
+    second = save_draft(
+        morgan,
+        _morgan_plan(today, True),
+        today + timedelta(weeks=2),
+        based_on=2,
+        by=sam,
+        now=fifth_at + timedelta(minutes=20),
+    )
+    sign_plan(second, morgan, sam, fifth_at + timedelta(minutes=20))
+    db.session.flush()
+    add_plan_addendum(
+        second,
+        "Jordan asked that their problem read 'shut down' rather than 'freeze'; "
+        "version 2 has their words.",
+        sam,
+        fifth_at + timedelta(days=1),
+    )
 
 
 def _given_at_sessions(case: Case) -> None:

@@ -28,6 +28,7 @@ from practice.catalogue.models import (
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.parking import ParkedForm
+from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
 from practice.reminders.models import Reminder, ReminderOptOut
 from practice.safety.models import Referral, SafetyPlan
@@ -47,6 +48,9 @@ __all__ = [
     "NegativeCycle",
     "Note",
     "ParkedForm",
+    "PlanAddendum",
+    "PlanReview",
+    "TreatmentPlan",
     "PendingLogin",
     "Reminder",
     "ReminderOptOut",

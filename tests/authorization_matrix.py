@@ -25,7 +25,7 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in
+from tests.factories import EXERCISE, add_session, sign_in, signed_plan
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -223,6 +223,11 @@ MATRIX: dict[str, Row] = {
     "safety.new_referral_page": case(),
     "safety.referral": case(),
     "safety.referral_letter": case(),
+    "plans.show": case(),
+    "plans.edit": case(),
+    "plans.version": case(),
+    "plans.addendum": case(),
+    "plans.review": case(),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -276,6 +281,7 @@ DEFAULT_IDS = {
     "referral_id": "referral_b",
     "email_id": "outbox_email",
     "request_id": "request_b",
+    "version": "plan_version",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -303,6 +309,7 @@ class World:
     screen: object = None
     position_a: str = "a"
     request_b: object = None
+    plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -392,6 +399,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         24,
     )
     db.session.commit()
+    assert signed_plan(mine).version == world.plan_version
     return world
 
 

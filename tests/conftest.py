@@ -12,9 +12,11 @@ request so that it sees what the request wrote.
 """
 
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import itsdangerous.timed
 import pytest
@@ -37,6 +39,7 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, new_entry
+from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
@@ -147,7 +150,12 @@ CATALOGUE_TABLES = {
 def _empty_tables(keep_catalogue: bool = True) -> None:
     """Delete every row a test may have made, children first."""
     practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
-    with db.engine.begin() as conn, locks_lifted(conn), audit_lock_lifted(conn):
+    with (
+        db.engine.begin() as conn,
+        locks_lifted(conn),
+        plan_locks_lifted(conn),
+        audit_lock_lifted(conn),
+    ):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:
                 conn.execute(table.delete())
@@ -364,6 +372,13 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+def pytest_sessionstart(session):
+    """Empty the browser journeys' screenshot folder once per run, in the process that
+    runs the workers (each worker making it afresh raced the others)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).parent.parent / "build" / "screenshots", ignore_errors=True)
 
 
 def pytest_report_header(config):

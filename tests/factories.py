@@ -13,10 +13,13 @@ from io import BytesIO
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from practice.auth.models import User
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
+from practice.plans.services import save_draft, sign_plan, versions
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
 from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
@@ -266,6 +269,84 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         completed_at=now_utc() - timedelta(days=days_ago),
     )
     db.session.commit()
+
+
+# --- Treatment plans ---------------------------------------------------------------
+
+
+def plan_content(
+    shared="Feel like a team again",
+    own_a="MARKER-ALEX-OWN-GOAL",
+    own_b="MARKER-JORDAN-OWN-GOAL",
+):
+    """A plan with the couple's goal and objectives, and one goal of each partner's own."""
+    return PlanContent(
+        problems=(
+            Problem("We argue about every change of plan", "couple"),
+            Problem("MARKER-ALEX-OWN-PROBLEM", "a"),
+        ),
+        goals=(
+            Goal(
+                shared,
+                "couple",
+                (
+                    Objective("Both feel satisfied", "couple", "csi", 13.5),
+                    Objective("Keep up the homework", "couple", "adherence", 70),
+                    Objective(
+                        "Trust, as seen in session", "couple", "block:trust", 7, None, "counsellor"
+                    ),
+                ),
+            ),
+            Goal(own_a, "a", (Objective("MARKER-ALEX-OWN-OBJECTIVE", "a", "block:support", 6),)),
+            Goal(own_b, "b", (Objective("MARKER-JORDAN-OWN-OBJECTIVE", "b", "csi", 15),)),
+        ),
+        interventions=(Intervention(step=2, note="Map the cycle"),),
+    )
+
+
+def signed_plan(case, content=None, *, review_by=None, signed_at=None):
+    """Version 1 (or the next) of the case's plan, written and signed by its counsellor
+    (now, or at ``signed_at``)."""
+    when = signed_at or now_utc()
+    counsellor = db.session.get(User, case.counsellor_id)
+    existing = versions(case)
+    draft = existing[0].version if existing and not existing[0].signed else 0
+    plan = save_draft(
+        case,
+        content or plan_content(),
+        review_by,
+        based_on=draft,
+        by=counsellor,
+        now=when,
+    )
+    sign_plan(plan, case, counsellor, when)
+    db.session.commit()
+    return plan
+
+
+def plan_form_data(content, *, based_on=0, action="sign") -> dict:
+    """The plan form filled in with ``content``, as the counsellor sends it."""
+    data = {"based_on": str(based_on), "action": action, "review_by": ""}
+    for n, problem in enumerate(content.problems):
+        data |= {f"problems-{n}-whose": problem.whose, f"problems-{n}-text": problem.text}
+    for g, goal in enumerate(content.goals):
+        data |= {f"goals-{g}-whose": goal.whose, f"goals-{g}-text": goal.text}
+        for o, objective in enumerate(goal.objectives):
+            prefix = f"goals-{g}-objectives-{o}-"
+            data |= {
+                prefix + "text": objective.text,
+                prefix + "whose": objective.whose,
+                prefix + "measure": objective.measure,
+                prefix + "rater": objective.rater,
+                prefix + "target": f"{objective.target:g}",
+                prefix + "by": objective.by.isoformat() if objective.by else "",
+            }
+    for n, intervention in enumerate(content.interventions):
+        data |= {
+            f"interventions-{n}-what": intervention.key,
+            f"interventions-{n}-note": intervention.note,
+        }
+    return data
 
 
 # --- The clock ------------------------------------------------------------------------

@@ -28,11 +28,12 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
 from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
 from practice.sessions.models import Session, SessionMode, SessionStatus
-from tests.factories import pdf_text, quiet, sign_in
+from tests.factories import pdf_text, plan_form_data, quiet, sign_in, signed_plan
 
 MARKERS = {
     "entry": "MARKER-A-PRIVATE-ENTRY",
@@ -49,7 +50,31 @@ MARKERS = {
     "request": "MARKER-A-PRIVATE-REQUEST",
     "suggestion": "MARKER-COUNSELLOR-SUGGESTS-TO-A",
     "refusal": "MARKER-COUNSELLOR-DECLINES-TO-A",
+    "plan_problem": "MARKER-A-OWN-PLAN-PROBLEM",
+    "plan_goal": "MARKER-A-OWN-PLAN-GOAL",
+    "plan_objective": "MARKER-A-OWN-PLAN-OBJECTIVE",
 }
+#: The couple's treatment plan before A's own items are added: every kind of shared
+#: objective, so that A's check-in, A's entries and the counsellor's ratings are seen
+#: to change nothing of where B's copy says each stands.
+SHARED_PLAN = PlanContent(
+    problems=(Problem("We argue about every change of plan", "couple"),),
+    goals=(
+        Goal(
+            "Feel like a team again",
+            "couple",
+            (
+                Objective("Both more satisfied", "couple", "csi", 13.5),
+                Objective("Trust, at check-in", "couple", "block:trust", 6),
+                Objective(
+                    "Trust, as seen in session", "couple", "block:trust", 7, None, "counsellor"
+                ),
+                Objective("Keep up the homework", "couple", "adherence", 70),
+            ),
+        ),
+    ),
+    interventions=(Intervention(step=2, note="Map the cycle"),),
+)
 PORTAL_PAGES = (
     "/portal/",
     "/portal/entries",
@@ -165,6 +190,9 @@ def couple(counsellor, make_case, make_assignment, make_entry):
     make_assignment(case, "connection-ten-minutes", "together", session=joint)
     make_entry(each, b, answer="B's own words")
     make_entry(each, a, answer="A's shared words", shared=True)
+    signed_plan(case, SHARED_PLAN)
+    case.progress_shared = True  # each partner's copy of the progress report is compared
+    db.session.commit()
     return case
 
 
@@ -396,6 +424,21 @@ def a_alone(app, counsellor, case) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     response = as_a.post("/portal/contact", data={"message": MARKERS["not_safe"]})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # The counsellor revises the plan with a problem, a goal and an objective of A's own.
+    with_a = PlanContent(
+        problems=(*SHARED_PLAN.problems, Problem(MARKERS["plan_problem"], "a")),
+        goals=(
+            *SHARED_PLAN.goals,
+            Goal(
+                MARKERS["plan_goal"],
+                "a",
+                (Objective(MARKERS["plan_objective"], "a", "block:support", 6),),
+            ),
+        ),
+        interventions=SHARED_PLAN.interventions,
+    )
+    response = as_counsellor.post(f"/cases/{case.id}/plan/draft", data=plan_form_data(with_a))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert each is not None
 
 
@@ -421,6 +464,7 @@ def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple):
         "We named the pattern together."
         in before[f"/portal/handouts/{before_ids['sessions'][0]}.pdf"][1]
     )
+    assert "Keep up the homework" in before["/portal/progress.pdf"][1]  # the plan's shared part
 
     a_alone(app, counsellor, couple)
     after_ids = case_ids(couple)
@@ -461,6 +505,11 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert any(video_room(couple) in text for url, (_, text) in seen.items() if "+0h" in url)
     assert MARKERS["suggestion"] in seen["/portal/appointments/"][1]
     assert MARKERS["refusal"] in seen["/portal/appointments/"][1]
+    # A's own goal and objective, in A's copy of the progress report; the problem as the
+    # counsellor wrote it stays with the counsellor.
+    assert MARKERS["plan_goal"] in seen["/portal/progress.pdf"][1]
+    assert MARKERS["plan_objective"] in seen["/portal/progress.pdf"][1]
+    assert MARKERS["plan_problem"] not in everything
     assert MARKERS["screening"] not in everything  # counsellor-only, even for A
     assert MARKERS["screen"] not in everything
     # What A sent their counsellor is not shown back, even to A (phones are shared).

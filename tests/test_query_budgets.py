@@ -31,6 +31,9 @@ from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
 from tests.conftest import PASSWORD
 
 BUDGET = 15
+# The case pages may take one more: the case page's fifteen, and the treatment plan
+# card (one statement: every version with its reviews, and the day of the fifth session).
+CASE_PAGE_BUDGET = BUDGET + 1
 EXERCISES = ("appreciation-noticing-log", "i-statement-rewrites", "rituals-date-night")
 
 
@@ -235,7 +238,7 @@ def test_case_pages_run_the_same_queries_for_2_sessions_and_40(
             }
         )
     assert counts[0] == counts[1], counts
-    assert max(counts[1].values()) <= BUDGET, counts
+    assert max(counts[1].values()) <= CASE_PAGE_BUDGET, counts
 
 
 def test_the_dashboard_counts_a_large_caseload_exactly(client, as_counsellor):

@@ -48,6 +48,7 @@ from practice.homework.services import (
 from practice.idempotency import create_once
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
+from practice.plans.access import plan_state
 from practice.safety.access import case_safety_work
 from practice.screening.alerts import open_alerts
 from practice.screening.models import PartnerScreen
@@ -171,6 +172,7 @@ def show(case_id: int):
         set_aside=set_aside_now(assignments),
         alerts=open_alerts(case),
         safety_work=case_safety_work(case),
+        plan_state=plan_state(case, today),
     )
 
 

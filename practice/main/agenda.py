@@ -1,10 +1,10 @@
 """The counsellor's coming days: the sessions booked from today, as the dashboard lists them.
 
 Two statements however large the caseload: the sessions of the coming days
-with their cases, notes and partners, and for the cases among them, which
-partners have sent a check-in since the case's last attended session. The
-clients' open requests about them come in from the dashboard, which reads them
-once for its own list too.
+with their cases, notes and partners (as plain columns), and for the cases
+among them, which partners have sent a check-in since the case's last attended
+session. The clients' open requests about them come in from the dashboard, which
+reads them once for its own list too.
 """
 
 from collections import defaultdict
@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
 from practice.calendar.models import SessionRequest
-from practice.cases.models import Case, CaseStatus
+from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.dates import local, local_to_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
 from practice.sessions import video
-from practice.sessions.models import BOOKED, Session, SessionStatus
+from practice.sessions.models import BOOKED, Note, Session, SessionMode, SessionStatus
 from practice.settings import practice_settings
 
 #: How far ahead the dashboard looks, today included.
@@ -31,12 +30,42 @@ SHOW = 40
 OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 
 
+@dataclass(frozen=True)
+class AgendaCase:
+    """What the agenda shows of a case: read as plain columns, not loaded as a ``Case``."""
+
+    id: int
+    label: str
+    safety_concerns: bool
+    joint_paused: bool
+    partners: tuple[tuple[int, str, str], ...]  # (id, position, first name), A first
+
+    @property
+    def is_couple(self) -> bool:
+        return len(self.partners) > 1
+
+
+@dataclass(frozen=True)
+class Booked:
+    """What the agenda shows of a booked session, and where its note stands."""
+
+    id: int
+    case_id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus
+    invitees: tuple[str, ...]  # empty: everyone in the case
+    has_note: bool
+    note_signed: bool
+    by_video: bool = False
+
+
 @dataclass
 class Visit:
     """One booked session as the counsellor's agenda shows it."""
 
-    session: Session
-    expected: str  # "Alex and Jordan", "Alex only"
+    session: Booked
+    case: AgendaCase
     check_ins: list[tuple[str, int]]  # (first name, how many) since the last session
     started: bool  # its start time has passed
     video_link: str | None = None  # a video session's room
@@ -44,28 +73,34 @@ class Visit:
     requests: list[SessionRequest] = field(default_factory=list)  # clients' open requests
 
     @property
-    def case(self) -> Case:
-        return self.session.case
+    def expected_positions(self) -> list[str]:
+        positions = [position for _, position, _ in self.case.partners]
+        return [p for p in positions if not self.session.invitees or p in self.session.invitees]
+
+    @property
+    def expected(self) -> str:
+        """Who the session is with, by first name, as ``Session.expected`` says it."""
+        names = [n for _, p, n in self.case.partners if p in self.expected_positions]
+        if not names:
+            return "nobody named"
+        if len(names) == 1 and self.case.is_couple:
+            return f"{names[0]} only"
+        return " and ".join(names)
 
     @property
     def note_action(self) -> str:
         """What the one click on this session does with its note."""
-        note = self.session.note
-        if note is not None and note.signed:
+        if self.session.note_signed:
             return "Read the note"
-        if note is not None:
+        if self.session.has_note:
             return "Continue the note"
         return "Write the note" if self.started else "Start the note"
 
     @property
     def joint_while_paused(self) -> bool:
         """A session with both partners in a case whose joint work is paused."""
-        case = self.session.case
+        case = self.case
         return case.joint_paused and case.is_couple and len(self.expected_positions) > 1
-
-    @property
-    def expected_positions(self) -> list[str]:
-        return self.session.invitees or [p.position for p in self.session.case.partners]
 
 
 @dataclass
@@ -79,50 +114,97 @@ def agenda(
 ) -> list[Day]:
     """The counsellor's booked sessions from the start of today for DAYS_AHEAD days,
     by day in the practice's time zone; days without a session are left out.
-    ``asked``: clients' open requests by session id, to mark the sessions they are about."""
-    asked = asked or {}
+    ``asked``: clients' open requests by session id, to mark the sessions they are about.
+
+    The dashboard asks on every visit, so the sessions, their cases' labels and
+    flags, their notes' state and their partners' names come as plain columns in
+    one statement (the sessions limited first, then a row per partner): loading
+    them as models cost several times as much.
+    """
     today = local(now).date()
     start = local_to_utc(today, time(0))
     end = local_to_utc(today + timedelta(days=DAYS_AHEAD), time(0))
-    sessions = (
-        db.session.scalars(
-            sa.select(Session)
-            .join(Case, Case.id == Session.case_id)
-            .where(
-                Case.counsellor_id == counsellor.id,
-                Case.status.in_(OPEN),
-                Session.status.in_(BOOKED),
-                Session.starts_at >= start,
-                Session.starts_at < end,
-            )
-            .options(
-                joinedload(Session.case).joinedload(Case.partners),
-                joinedload(Session.note),
-            )
-            .order_by(Session.starts_at, Session.id)
-            .limit(SHOW)
+    booked = (
+        sa.select(
+            Session.id,
+            Session.case_id,
+            Session.starts_at,
+            Session.ends_at,
+            Session.status,
+            Session.invitees,
+            Session.mode,
+            Session.video_room,
+            Note.id.label("note_id"),
+            Note.signed_at,
+            Case.label,
+            Case.safety_concerns,
+            Case.joint_paused,
         )
-        .unique()
-        .all()
+        .join(Case, Case.id == Session.case_id)
+        .outerjoin(Note, Note.session_id == Session.id)
+        .where(
+            Case.counsellor_id == counsellor.id,
+            Case.status.in_(OPEN),
+            Session.status.in_(BOOKED),
+            Session.starts_at >= start,
+            Session.starts_at < end,
+        )
+        .order_by(Session.starts_at, Session.id)
+        .limit(SHOW)
+        .subquery()
     )
-    arrived = _check_ins_since_last_session({s.case_id for s in sessions}, now)
-    practice = practice_settings()
+    rows = db.session.execute(
+        sa.select(booked, Partner.id.label("partner_id"), Partner.position, Partner.name)
+        .join(Partner, Partner.case_id == booked.c.case_id)
+        .order_by(booked.c.starts_at, booked.c.id, Partner.position)
+    ).all()
+    sessions: dict[int, tuple[Booked, dict]] = {}
+    partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for row in rows:
+        if row.id not in sessions:
+            sessions[row.id] = (
+                Booked(
+                    row.id,
+                    row.case_id,
+                    row.starts_at,
+                    row.ends_at,
+                    SessionStatus(row.status),
+                    tuple(row.invitees or ()),
+                    has_note=row.note_id is not None,
+                    note_signed=row.signed_at is not None,
+                    by_video=row.mode == SessionMode.VIDEO,
+                ),
+                {
+                    "room": row.video_room,
+                    "label": row.label,
+                    "safety": row.safety_concerns,
+                    "paused": row.joint_paused,
+                },
+            )
+        if row.position not in {p for _, p, _ in partners[row.id]}:
+            partners[row.id].append((row.partner_id, row.position, first_name(row.name)))
+    arrived = _check_ins_since_last_session({b.case_id for b, _ in sessions.values()}, now)
+    asked, practice = asked or {}, practice_settings()
     days: dict[date, Day] = {}
-    for session in sessions:
-        day = local(session.starts_at).date()
-        names = {p.id: p.first_name for p in session.case.partners}
+    for session_id, (session, case) in sessions.items():
+        people = tuple(partners[session_id])
+        names = {pid: name for pid, _, name in people}
         visit = Visit(
             session=session,
-            expected=session.expected,
+            case=AgendaCase(session.case_id, case["label"], case["safety"], case["paused"], people),
             check_ins=[
                 (names[pid], n) for pid, n in arrived.get(session.case_id, []) if pid in names
             ],
             started=session.starts_at <= now,
-            video_link=video.link_for(session, practice),
+            video_link=video.room_link_for(
+                session.by_video, case["room"], practice, counsellor.video_link
+            ),
             join_open=video.join_open(session.starts_at, session.ends_at, now),
-            requests=asked.get(session.id, []),
+            requests=asked.get(session_id, []),
         )
-        days.setdefault(day, Day(day)).visits.append(visit)
+        days.setdefault(
+            local(session.starts_at).date(), Day(local(session.starts_at).date())
+        ).visits.append(visit)
     return list(days.values())
 
 

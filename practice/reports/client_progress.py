@@ -5,7 +5,9 @@ markers of change, both partners' scores, the counsellor's ratings. A copy a
 partner downloads from the portal holds only what its reader is in the audience
 of (``practice.audience``): the sessions they came to, where the couple stands
 on the guides' repair timeline, their own check-ins, their own homework, and
-the other partner's check-in scores only if that partner has agreed. It is told
+the other partner's check-in scores only if that partner has agreed, and the
+couple's goals from the treatment plan with the reader's own (never the other
+partner's: ``practice.plans.printed.client_sheet``). It is told
 in plain words, and nothing in it depends on the session notes, the EFT model
 or the safety screening.
 """
@@ -24,6 +26,7 @@ from practice.dates import local
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import progress_for
+from practice.plans.printed import ClientGoal, client_sheet
 from practice.progress.csi import DISTRESS_CUTOFF, MAXIMUM
 from practice.progress.data import CheckInPoint, PartnerMeasures, check_in_point
 from practice.progress.figures import satisfaction_chart, self_ratings_chart
@@ -91,6 +94,8 @@ class ClientProgressReport:
     scores: tuple[PartnerMeasures, ...]  # the reader's ("You") first, then the partner's
     homework: tuple[HomeworkKept, ...]
     charts: dict[str, Markup | None]
+    # The couple's goals and the reader's own, from the treatment plan in force.
+    plan: tuple[ClientGoal, ...] = ()
 
     cutoff = DISTRESS_CUTOFF
     maximum = MAXIMUM
@@ -237,4 +242,5 @@ def client_progress_report(
         scores=scores,
         homework=tuple(_homework(reader, today)),
         charts=charts,
+        plan=client_sheet(case, reader, today),
     )

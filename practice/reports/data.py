@@ -20,6 +20,7 @@ from practice.catalogue.models import ExerciseContent
 from practice.dates import format_date, format_datetime, local
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
+from practice.plans.printed import CounsellorSheet, counsellor_sheet
 from practice.progress.data import Progress, progress_for_case
 from practice.progress.figures import csi_chart, figures, period_figures
 from practice.progress.periods import (
@@ -184,13 +185,18 @@ class ProgressReport:
     check_ins: tuple[CheckInsInPeriod, ...] = ()
     # Work together is paused (practice.cases.pauses): the timeline and staging wait.
     paused: bool = False
+    # The treatment plan in force, all of it (practice.plans.printed).
+    plan: CounsellorSheet | None = None
 
 
 def progress_report(case: Case, settings: PracticeSettings, today: date) -> ProgressReport:
     progress = progress_for_case(case, today)
     head = letterhead(settings, "Progress report", case.label, today)
+    plan = counsellor_sheet(case, today)
     if not grouped(progress):
-        return ProgressReport(head, progress, figures(progress), paused=case.joint_paused)
+        return ProgressReport(
+            head, progress, figures(progress), paused=case.joint_paused, plan=plan
+        )
     periods = in_fives(progress)
     charts = {"csi": csi_chart(progress)} | period_figures(periods, progress.intervals[-1])
     return ProgressReport(
@@ -200,6 +206,7 @@ def progress_report(case: Case, settings: PracticeSettings, today: date) -> Prog
         tuple(periods),
         tuple(check_ins_by_period(progress, periods)),
         paused=case.joint_paused,
+        plan=plan,
     )
 
 

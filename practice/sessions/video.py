@@ -101,10 +101,20 @@ def link_for(session: Session, practice: PracticeSettings) -> str | None:
     """The link of a video session (None for one in person, or while no room is set)."""
     if not session.by_video:
         return None
+    return room_link_for(True, session.video_room, practice, session.counsellor.video_link)
+
+
+def room_link_for(
+    by_video: bool, room: str | None, practice: PracticeSettings, counsellor_link: str | None
+) -> str | None:
+    """:func:`link_for` over plain values: the session's mode and room name, the practice's
+    settings and its counsellor's standing room."""
+    if not by_video:
+        return None
     template = practice.video_link_template
-    if practice.video_rooms == VideoRooms.PER_SESSION and template and session.video_room:
-        return room_link(template, session.video_room)
-    return session.counsellor.video_link or None
+    if practice.video_rooms == VideoRooms.PER_SESSION and template and room:
+        return room_link(template, room)
+    return counsellor_link or None
 
 
 def link_for_reader(reader: Partner, session: Session, practice: PracticeSettings) -> str | None:

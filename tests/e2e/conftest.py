@@ -11,7 +11,6 @@ critical accessibility problems.
 import json
 import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -132,8 +131,9 @@ def browser():
 
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_folder():
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
+    # Emptied once, before any worker starts (tests/conftest.py: pytest_sessionstart);
+    # here each worker only makes sure it is there.
+    SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 class Person:

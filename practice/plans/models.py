@@ -1,0 +1,205 @@
+"""A case's treatment plan: its versions, the addenda to signed ones, and its reviews.
+
+A plan is written as a draft and signed by the counsellor like a note: once
+signed, a version is locked for good (signer, time, and a hash of what was
+signed). A revision is a new version; the current plan is the latest signed
+one, and every earlier version is kept. Corrections to a signed version are
+:class:`PlanAddendum` rows, and each :class:`PlanReview` is recorded as written.
+The lock is kept three times over: the views never offer a change, the ORM
+listeners below refuse one, and database triggers (``practice/plans/locks.py``)
+refuse it in SQL.
+"""
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.crypto import EncryptedJSON, EncryptedText
+from practice.database import enum_type, now_utc
+from practice.extensions import db
+from practice.plans.content import PlanContent
+from practice.sessions.models import content_digest
+
+
+class SignedPlanError(Exception):
+    """A signed plan, an addendum to one, or a review was about to be changed."""
+
+
+class TreatmentPlan(db.Model):
+    """One version of a case's treatment plan; a draft until signed, then locked."""
+
+    __tablename__ = "treatment_plans"
+    __table_args__ = (sa.UniqueConstraint("case_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    version: Mapped[int]
+    # PlanContent.to_json(), encrypted at rest like note bodies.
+    content: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    # When the counsellor means to review this version (a review may set the next date).
+    review_by: Mapped[date | None]
+    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_at: Mapped[datetime | None]
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    written_by: Mapped[User] = relationship(foreign_keys=[written_by_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<TreatmentPlan {self.id} v{self.version} of case {self.case_id}>"
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def plan(self) -> PlanContent:
+        return PlanContent.from_json(self.content)
+
+    def compute_hash(self) -> str:
+        """SHA-256 of what was signed: the content, the review date, version, signer and time."""
+        return content_digest(
+            {
+                "plan": self.id,
+                "case": self.case_id,
+                "version": self.version,
+                "content": self.content,
+                "review_by": self.review_by.isoformat() if self.review_by else None,
+                "signed_by": self.signed_by_id,
+                "signed_at": _utc_text(self.signed_at),
+            }
+        )
+
+    @property
+    def intact(self) -> bool:
+        """Whether the stored plan still matches the hash taken when it was signed."""
+        return self.signed and self.compute_hash() == self.content_hash
+
+
+class PlanAddendum(db.Model):
+    """A correction or addition to a signed plan version, signed and time-stamped as written."""
+
+    __tablename__ = "treatment_plan_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("treatment_plans.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    body: Mapped[str] = mapped_column(EncryptedText)
+    signed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    signed_by: Mapped[User] = relationship()
+
+    def compute_hash(self) -> str:
+        return content_digest(
+            {
+                "addendum_to_plan": self.plan_id,
+                "body": self.body,
+                "signed_by": self.signed_by_id,
+                "signed_at": _utc_text(self.signed_at),
+            }
+        )
+
+    @property
+    def intact(self) -> bool:
+        return self.compute_hash() == self.content_hash
+
+
+class Decision(enum.StrEnum):
+    CONTINUE = "continue"
+    REVISE = "revise"
+
+
+DECISIONS = {
+    Decision.CONTINUE: "Continue with the plan as it is",
+    Decision.REVISE: "Revise the plan",
+}
+
+
+class PlanReview(db.Model):
+    """A review of a signed plan version: what was found for each objective, and what next.
+
+    ``findings`` keeps, for each objective of the version in its order, the objective
+    as it read, where it stood on the day and the counsellor's words on it, so the
+    review reads the same however the plan is revised afterwards.
+    """
+
+    __tablename__ = "treatment_plan_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("treatment_plans.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    reviewed_on: Mapped[date]
+    # Held as (or with) the review at the fifth attended session.
+    five_session: Mapped[bool] = mapped_column(default=False)
+    # [{"goal", "objective", "whose", "status", "finding"}], encrypted.
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
+    decision: Mapped[Decision] = mapped_column(enum_type(Decision, "plan_decision"))
+    summary: Mapped[str] = mapped_column(EncryptedText, default="")
+    next_review_on: Mapped[date | None]
+    reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    plan: Mapped[TreatmentPlan] = relationship()
+    reviewed_by: Mapped[User] = relationship()
+
+    @property
+    def decision_label(self) -> str:
+        return DECISIONS[self.decision]
+
+    def compute_hash(self) -> str:
+        return content_digest(
+            {
+                "review_of_plan": self.plan_id,
+                "reviewed_on": self.reviewed_on.isoformat(),
+                "five_session": self.five_session,
+                "findings": self.findings,
+                "decision": Decision(self.decision).value,
+                "summary": self.summary,
+                "next_review_on": self.next_review_on.isoformat() if self.next_review_on else None,
+                "signed_by": self.reviewed_by_id,
+                "signed_at": _utc_text(self.signed_at),
+            }
+        )
+
+    @property
+    def intact(self) -> bool:
+        return self.compute_hash() == self.content_hash
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+@sa.event.listens_for(TreatmentPlan, "before_update")
+def _refuse_signed_change(mapper, connection, target: TreatmentPlan):
+    """Once signed in the database, a plan version takes no change at all."""
+    plans = TreatmentPlan.__table__
+    was_signed = connection.scalar(sa.select(plans.c.signed_at).where(plans.c.id == target.id))
+    if was_signed is not None:
+        raise SignedPlanError("this plan is signed and cannot be changed; add an addendum")
+
+
+@sa.event.listens_for(TreatmentPlan, "before_delete")
+def _refuse_signed_delete(mapper, connection, target: TreatmentPlan):
+    if target.signed_at is not None:
+        raise SignedPlanError("signed plans are kept for good")
+
+
+@sa.event.listens_for(PlanAddendum, "before_update")
+@sa.event.listens_for(PlanAddendum, "before_delete")
+@sa.event.listens_for(PlanReview, "before_update")
+@sa.event.listens_for(PlanReview, "before_delete")
+def _refuse_written_change(mapper, connection, target):
+    raise SignedPlanError("addenda and reviews are kept as written and cannot be changed")
