@@ -1,7 +1,7 @@
 """video sessions, and clients' requests to move or cancel a session
 
 Revision ID: 7b3d9e1f4a62
-Revises: 3c1e7f2a9b04
+Revises: 141a82e85bfd
 Create Date: 2026-11-27 09:00:00
 
 A session is in person or by video (``sessions.mode``); a video session keeps a
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7b3d9e1f4a62"
-down_revision = "3c1e7f2a9b04"
+down_revision = "141a82e85bfd"
 branch_labels = None
 depends_on = None
 
