@@ -41,6 +41,8 @@ from practice.extensions import csrf, db, limiter, login_manager, migrate
 from practice.homework.routes import bp as homework_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
+from practice.messages.portal_routes import bp as portal_messages_bp
+from practice.messages.routes import bp as messages_bp
 from practice.parking import init_parking
 from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
@@ -153,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_requests_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
+    app.register_blueprint(portal_messages_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
     app.register_blueprint(cases_bp, url_prefix="/cases")
@@ -163,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(reports_bp)
+    app.register_blueprint(messages_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

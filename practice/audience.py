@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from practice.cases.models import Partner
 from practice.catalogue.models import Exercise, ExerciseVersion
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.messages import rules as message_rules
+from practice.messages.models import MessageThread
 from practice.progress.models import CheckIn
 from practice.safety.models import Referral, SafetyPlan
 from practice.sessions.models import Session, SessionStatus
@@ -98,6 +100,12 @@ def of_referral(referral: Referral) -> Audience:
     if referral.given_at is None:
         return COUNSELLOR_ONLY
     return frozenset({referral.partner.position}) if referral.partner is not None else BOTH
+
+
+def of_thread(thread: MessageThread) -> Audience:
+    """A partner's private thread is theirs (and the counsellor's); the joint thread is both
+    partners'. Nothing else changes it: not safety concerns, not a pause."""
+    return message_rules.readers(thread.slot)
 
 
 def of_plan_item(whose: str) -> Audience:
@@ -199,6 +207,15 @@ def referrals_for(reader: Partner) -> sa.Select:
         Referral.case_id == reader.case_id,
         Referral.given_at.is_not(None),
         sa.or_(Referral.partner_id == reader.id, Referral.partner_id.is_(None)),
+    )
+
+
+def threads_for(reader: Partner) -> sa.Select:
+    """The reader's own private thread and their couple's joint thread
+    (:func:`of_thread` as SQL)."""
+    return sa.select(MessageThread).where(
+        MessageThread.case_id == reader.case_id,
+        MessageThread.slot.in_([reader.position, message_rules.JOINT]),
     )
 
 

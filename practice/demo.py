@@ -39,6 +39,8 @@ from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
 from practice.homework.services import Terms, new_assignment, new_entry
+from practice.messages.models import JOINT, Message, MessageThread
+from practice.messages.services import add_to_record, send_message
 from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
 from practice.plans.models import Decision
 from practice.plans.services import ReviewDetails, record_review, save_draft, sign_plan
@@ -262,6 +264,8 @@ def seed(password: str) -> list[tuple[str, str]]:
     db.session.flush()
     _seed_morgan_plan(staff["sam@demo.mend"])
     _seed_video_and_requests(staff)
+    db.session.flush()
+    _seed_messages()
     db.session.flush()
     return logins
 
@@ -863,3 +867,89 @@ def _seed_video_and_requests(staff: dict[str, User]) -> None:
             now_utc(),
             DEFAULT_NOTICE_HOURS if hours is None else hours,
         )
+
+
+# --- Secure messages -----------------------------------------------------------------
+
+#: Who writes what, how many days ago and at what time: a partner's position, or None for
+#: the counsellor, in the thread at the slot given.
+MORGAN_MESSAGES = [
+    (
+        "a",
+        "a",
+        3,
+        time(21, 40),
+        "Before Thursday: I think the row about the car was really about feeling that I "
+        "plan everything on my own. Could we start there?",
+    ),
+    (
+        "a",
+        None,
+        2,
+        time(9, 15),
+        "Thank you, Alex, that is a good place to start. Bring it on Thursday and we will "
+        "look at it together, slowly.",
+    ),
+    (
+        JOINT,
+        None,
+        4,
+        time(12, 0),
+        "A note for you both: the ten minutes works best with phones in another room. If "
+        "an evening goes wrong, try again the next day rather than making up for it.",
+    ),
+    (JOINT, "a", 1, time(20, 5), "We managed three evenings this week. Tuesday was the best one."),
+    (
+        "b",
+        "b",
+        1,
+        time(7, 30),
+        "The ten minutes is hard on the nights I work late. Is it all right to do it in "
+        "the morning instead?",
+    ),
+]
+SANTOS_MESSAGES = [
+    (
+        "a",
+        "a",
+        2,
+        time(13, 10),
+        "Could you call me on my work phone rather than at home if you need to reach me? "
+        "Lunchtime is best.",
+    ),
+]
+
+
+def _seed_messages() -> None:
+    """The Morgans' threads (Jordan has two unread in the joint one, Sam has Jordan's and
+    Alex's newest), Alex's first message in the case record, and Maria's private word
+    about how to reach her, not yet read by Sam. Sent through the service, emailing nobody."""
+    zone = practice_zone()
+    today = practice_today()
+    for label, messages in (
+        ("Alex & Jordan Morgan", MORGAN_MESSAGES),
+        ("Maria Santos & Tom Becker", SANTOS_MESSAGES),
+    ):
+        case = db.session.scalar(sa.select(Case).where(Case.label == label))
+        if case is None or db.session.scalar(
+            sa.select(MessageThread.id).where(MessageThread.case_id == case.id).limit(1)
+        ):
+            continue
+        for n, (slot, writer, days_ago, at, text) in enumerate(messages):
+            partner = case.partner(writer) if writer else None
+            when = datetime.combine(today - timedelta(days=days_ago), at, tzinfo=zone)
+            send_message(
+                case,
+                slot,
+                text,
+                author=partner.user if partner else case.counsellor,
+                partner=partner,
+                now=when,
+                form_token=f"demo-{case.id}-{n}",
+                notify=False,
+            )
+        if messages is MORGAN_MESSAGES:
+            first = db.session.scalar(
+                sa.select(Message).where(Message.case_id == case.id).order_by(Message.id).limit(1)
+            )
+            add_to_record(first, case.counsellor, first.sent_at + timedelta(hours=11))

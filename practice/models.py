@@ -27,6 +27,7 @@ from practice.catalogue.models import (
 )
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
 from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
 from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
@@ -67,6 +68,9 @@ __all__ = [
     "EntryRevision",
     "Invitation",
     "OutboundEmail",
+    "Message",
+    "MessageThread",
+    "ThreadRead",
     "Partner",
     "SafetyScreening",
     "AuditEvent",

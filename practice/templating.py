@@ -1,9 +1,10 @@
 """What templates get besides their context: filters and the navigation."""
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 from practice.dates import format_clock, format_date, format_datetime, format_spoken
+from practice.messages.unread import unread_in_portal
 from practice.settings import practice_settings
 from practice.words import greeting_name, plural
 
@@ -24,6 +25,7 @@ COUNSELLOR_NAV = [
     ("cases.caseload_list", "Cases", "cases."),
     ("calendar.week", "Calendar", "calendar."),
     ("catalogue.index", "Catalogue", "catalogue."),
+    ("messages.inbox", "Messages", "messages."),
 ]
 #: Extra tabs on the owner's Practice pages.
 ADMIN_NAV = [("admin.outbox", "Outbox")]
@@ -40,6 +42,28 @@ def nav_link(endpoint: str, label: str, prefix: str | None = None) -> Markup:
         Markup(' aria-current="page"') if active else "",
         label,
     )
+
+
+def waiting_messages(partner) -> int:
+    """How many messages wait for the partner signed in: asked once per request, however
+    many places of the page show it."""
+    if "waiting_messages" not in g:
+        g.waiting_messages = unread_in_portal(partner)
+    return g.waiting_messages
+
+
+def portal_messages_link(partner) -> Markup:
+    """The portal's Messages tab, with how many messages wait for the partner."""
+    count = waiting_messages(partner)
+    label = (
+        Markup(
+            'Messages <span class="badge rounded-pill text-bg-light">{}'
+            '<span class="visually-hidden"> new</span></span>'
+        ).format(count)
+        if count
+        else "Messages"
+    )
+    return nav_link("portal_messages.index", label, "portal_messages.")
 
 
 def register(app: Flask) -> None:
@@ -67,4 +91,6 @@ def register(app: Flask) -> None:
         nav_link=nav_link,
         extra_nav=extra_nav,
         admin_extra_nav=admin_extra_nav,
+        portal_messages_link=portal_messages_link,
+        waiting_messages=waiting_messages,
     )

@@ -25,7 +25,7 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_session, sign_in, signed_plan
+from tests.factories import EXERCISE, add_message, add_session, sign_in, signed_plan
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -172,6 +172,8 @@ MATRIX: dict[str, Row] = {
     "catalogue.new_exercise": staff(),
     "reports.worksheet": staff(),
     "catalogue.edit_exercise": own_exercise(),
+    # The counsellor's inbox lists threads of their own caseload only.
+    "messages.inbox": staff(),
     "catalogue.retire_exercise": own_exercise(),
     # A case, and everything under it: its counsellor alone.
     "cases.show": case(),
@@ -228,6 +230,9 @@ MATRIX: dict[str, Row] = {
     "plans.version": case(),
     "plans.addendum": case(),
     "plans.review": case(),
+    "messages.case_threads": case(),
+    "messages.thread": case(),
+    "messages.record": case(message_id="message_a"),
     # The portal: clients only, each inside their own couple.
     "portal.home": portal(),
     "portal.entries": portal(),
@@ -245,6 +250,10 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
     "portal_requests.ask_change": couple(session_id="upcoming"),
+    # Every partner's own private thread, and their own couple's joint thread: the
+    # addresses name no record, so each client reaches only their own.
+    "portal_messages.index": portal(),
+    "portal_messages.thread": portal(),
     "portal.homework": couple(),
     "portal.draft": couple(),
     "portal.worksheet": couple(),
@@ -282,6 +291,9 @@ DEFAULT_IDS = {
     "email_id": "outbox_email",
     "request_id": "request_b",
     "version": "plan_version",
+    "slot": "reader",
+    "which": "own_thread",
+    "message_id": "message_a",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -310,6 +322,8 @@ class World:
     position_a: str = "a"
     request_b: object = None
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
+    own_thread: str = "private"
+    message_a: object = None  # partner A's private message to the counsellor
 
     def value(self, name: str):
         thing = getattr(self, name)
@@ -387,6 +401,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         outbox_email=OutboundEmail(
             kind="invitation", to="x@example.org", subject="s", body="b", case_id=mine.id
         ),
+        message_a=add_message(mine, "a", "A's private words", by=a, notify=False),
     )
     db.session.add_all([world.screen, world.outbox_email])
     world.request_b = ask(

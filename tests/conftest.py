@@ -39,6 +39,7 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, new_entry
+from practice.messages.locks import message_locks_lifted
 from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
 from tests.authorization_matrix import World, build_world
@@ -155,6 +156,7 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
         locks_lifted(conn),
         plan_locks_lifted(conn),
         audit_lock_lifted(conn),
+        message_locks_lifted(conn),
     ):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:

@@ -18,6 +18,7 @@ from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
+from practice.messages.services import send_message
 from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
 from practice.plans.services import save_draft, sign_plan, versions
 from practice.progress.models import CheckIn
@@ -347,6 +348,20 @@ def plan_form_data(content, *, based_on=0, action="sign") -> dict:
             f"interventions-{n}-note": intervention.note,
         }
     return data
+
+
+# --- Secure messages -----------------------------------------------------------------
+
+
+def add_message(case, slot: str, text: str, *, by=None, notify=True):
+    """A message in the case's thread at ``slot`` ("a", "b", "joint"), through the service:
+    by the partner ``by`` (a Partner), or by the counsellor when ``by`` is None."""
+    author = by.user if by is not None else case.counsellor
+    message, _ = send_message(
+        case, slot, text, author=author, partner=by, now=now_utc(), notify=notify
+    )
+    db.session.commit()
+    return message
 
 
 # --- The clock ------------------------------------------------------------------------

@@ -59,8 +59,10 @@ def test_who_reaches_each_route(app, world, endpoint):
 CASE_ROUTES_WITH_INNER_IDS = sorted(
     endpoint
     for endpoint, row in MATRIX.items()
-    # A partner's position ("a", "b") names no record: every couple has both.
-    if row.kind == "case" and set(RULES[endpoint].arguments) - {"case_id", "slug", "position"}
+    # A partner's position ("a", "b") names no record: every couple has both; nor does a
+    # thread's slot ("a", "b", "joint"), which every couple has too.
+    if row.kind == "case"
+    and set(RULES[endpoint].arguments) - {"case_id", "slug", "position", "slot"}
 )
 
 

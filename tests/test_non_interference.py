@@ -1,6 +1,7 @@
 """Non-interference: what partner A does alone changes nothing partner B can see.
 
-Everything partner B can reach is collected — every portal page, the text of
+Everything partner B can reach is collected — every portal page (the messages'
+pages and the navigation's count of messages waiting among them), the text of
 every PDF, the record exports, B's calendar feed, the reminders that would
 be emailed to B and every email in the outbox addressed to B — then A and
 the counsellor do A-only things, each carrying a marker where text is
@@ -28,12 +29,20 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
 from practice.mail.models import OutboundEmail
+from practice.messages.models import Message
 from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
 from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
 from practice.sessions.models import Session, SessionMode, SessionStatus
-from tests.factories import pdf_text, plan_form_data, quiet, sign_in, signed_plan
+from tests.factories import (
+    add_message,
+    pdf_text,
+    plan_form_data,
+    quiet,
+    sign_in,
+    signed_plan,
+)
 
 MARKERS = {
     "entry": "MARKER-A-PRIVATE-ENTRY",
@@ -53,7 +62,13 @@ MARKERS = {
     "plan_problem": "MARKER-A-OWN-PLAN-PROBLEM",
     "plan_goal": "MARKER-A-OWN-PLAN-GOAL",
     "plan_objective": "MARKER-A-OWN-PLAN-OBJECTIVE",
+    "message": "MARKER-A-PRIVATE-MESSAGE",
+    "reply": "MARKER-COUNSELLOR-REPLY-TO-A",
 }
+#: The partner's threads, read before anything is collected: reading a thread marks it
+#: read for its reader, which changes the counts on their own pages; read first, it does
+#: so alike in every collection.
+THREADS = ("/portal/messages/private", "/portal/messages/joint")
 #: The couple's treatment plan before A's own items are added: every kind of shared
 #: objective, so that A's check-in, A's entries and the counsellor's ratings are seen
 #: to change nothing of where B's copy says each stands.
@@ -86,6 +101,8 @@ PORTAL_PAGES = (
     "/portal/safety-plan",
     "/portal/questions",
     "/portal/contact",
+    "/portal/messages/",
+    *THREADS,
 )
 
 
@@ -121,6 +138,8 @@ def case_ids(case) -> dict[str, list[int]]:
 def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[str, tuple]:
     """Everything ``partner`` can reach, by URL, plus their feed and their reminders."""
     browser = sign_in(app, partner.user)
+    for thread in THREADS:
+        browser.get(thread)
     urls = list(PORTAL_PAGES) + [
         "/portal/my-record.json",
         "/portal/my-record.pdf",
@@ -190,6 +209,7 @@ def couple(counsellor, make_case, make_assignment, make_entry):
     make_assignment(case, "connection-ten-minutes", "together", session=joint)
     make_entry(each, b, answer="B's own words")
     make_entry(each, a, answer="A's shared words", shared=True)
+    add_message(case, "joint", "Welcome to you both, between sessions.")
     signed_plan(case, SHARED_PLAN)
     case.progress_shared = True  # each partner's copy of the progress report is compared
     db.session.commit()
@@ -424,6 +444,16 @@ def a_alone(app, counsellor, case) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     response = as_a.post("/portal/contact", data={"message": MARKERS["not_safe"]})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A reads the joint thread, and writes to the counsellor privately; the counsellor
+    # answers A alone, and adds A's words to the case record.
+    assert as_a.get("/portal/messages/joint").status_code == 200
+    response = as_a.post("/portal/messages/private", data={"body": MARKERS["message"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    response = as_counsellor.post(f"/cases/{case.id}/messages/a", data={"body": MARKERS["reply"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    written = db.session.scalar(sa.select(Message).where(Message.partner_id == a.id))
+    response = as_counsellor.post(f"/cases/{case.id}/messages/a/{written.id}/record")
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # The counsellor revises the plan with a problem, a goal and an objective of A's own.
     with_a = PlanContent(
         problems=(*SHARED_PLAN.problems, Problem(MARKERS["plan_problem"], "a")),
@@ -499,6 +529,10 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert MARKERS["safety_plan"] in seen["/portal/safety-plan"][1]
     assert MARKERS["safety_plan"] in seen["/portal/safety-plan.pdf"][1]
     assert MARKERS["referral"] in seen["/portal/documents"][1]
+    assert MARKERS["message"] in seen["/portal/messages/private"][1]
+    assert MARKERS["reply"] in seen["/portal/messages/private"][1]
+    assert MARKERS["message"] in seen["/portal/my-record.json"][1]
+    assert MARKERS["message"] not in seen["emails"][1]  # the email says only that one waits
     assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
     assert video_room(couple) in seen["/portal/appointments/"][1]  # A's Join button
     assert video_room(couple) in seen["feed"][1]

@@ -29,6 +29,7 @@ from practice.progress.csi import score
 from practice.progress.models import CheckIn
 from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
 from tests.conftest import PASSWORD
+from tests.factories import add_message
 
 BUDGET = 15
 # The case pages may take one more: the case page's fifteen, and the treatment plan
@@ -400,6 +401,65 @@ def test_each_partners_copy_of_the_progress_report_runs_the_same_queries_for_2_s
                 "portal": statements(
                     signed_in(case.partners[0].user), count_queries, "/portal/progress.pdf"
                 ),
+            }
+        )
+    assert counts[0] == counts[1], counts
+    assert max(counts[1].values()) <= BUDGET, counts
+
+
+# --- Secure messages -----------------------------------------------------------------
+
+
+def add_threads(cases, messages_each: int) -> None:
+    """Each case gets ``messages_each`` messages in each of its threads, by both sides."""
+    for case in cases:
+        for slot in ("a", "b", "joint"):
+            for n in range(messages_each):
+                writer = case.partners[0 if slot != "b" else 1] if n % 2 else None
+                add_message(case, slot, f"Message {n}", by=writer, notify=False)
+
+
+def test_the_inbox_and_the_dashboards_count_run_the_same_queries_for_5_cases_and_60(
+    app, client, as_counsellor, count_queries, make_case
+):
+    def measure() -> dict[str, int]:
+        return {
+            page: statements(client, count_queries, page) for page in ("/dashboard", "/messages/")
+        }
+
+    few = [make_case(as_counsellor, (f"Ash {n}", f"Bo {n}")) for n in range(5)]
+    add_threads(few, 2)
+    small = measure()
+    more = [make_case(as_counsellor, (f"Cy {n}", f"Di {n}")) for n in range(55)]
+    add_threads(more, 2)
+    large = measure()
+    assert small == large, (small, large)
+    assert max(large.values()) <= BUDGET, large
+    assert "messages from clients wait" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_thread_runs_the_same_queries_for_2_messages_and_60(
+    app, make_case, counsellor, count_queries
+):
+    counts = []
+    for messages in (2, 60):
+        case = make_case(counsellor, (f"Eli {messages}", f"Fay {messages}"))
+        add_threads([case], messages)
+        staff = app.test_client()
+        assert (
+            staff.post("/login", data={"email": counsellor.email, "password": PASSWORD}).status_code
+            == 302
+        )
+        partner = app.test_client()
+        login = {"email": case.partners[0].user.email, "password": PASSWORD}
+        assert partner.post("/login", data=login).status_code == 302
+        counts.append(
+            {
+                "case threads": statements(staff, count_queries, f"/cases/{case.id}/messages/"),
+                "thread": statements(staff, count_queries, f"/cases/{case.id}/messages/joint"),
+                "sessions": statements(staff, count_queries, f"/cases/{case.id}/sessions/"),
+                "portal list": statements(partner, count_queries, "/portal/messages/"),
+                "portal thread": statements(partner, count_queries, "/portal/messages/private"),
             }
         )
     assert counts[0] == counts[1], counts

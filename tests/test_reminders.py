@@ -309,16 +309,16 @@ def test_a_client_turns_reminders_off_and_on_in_the_portal(app, case):
     browser = sign_in(app, a.user)
     page = browser.get("/portal/appointments/").data.decode()
     assert "Reminders by email" in page
-    assert page.count("checked") == 3
+    assert page.count("checked") == 4  # three reminders, and the email a message waits
     response = browser.post("/portal/appointments/reminders", data={"homework": "y"})
     assert response.status_code == 302
     off = set(
         db.session.scalars(sa.select(ReminderOptOut.kind).where(ReminderOptOut.partner_id == a.id))
     )
-    assert off == {ReminderKind.APPOINTMENT, ReminderKind.CHECK_IN}
+    assert off == {ReminderKind.APPOINTMENT, ReminderKind.CHECK_IN, ReminderKind.MESSAGE}
     browser.post(
         "/portal/appointments/reminders",
-        data={"appointment": "y", "homework": "y", "check_in": "y"},
+        data={"appointment": "y", "homework": "y", "check_in": "y", "message": "y"},
     )
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReminderOptOut)) == 0

@@ -15,6 +15,7 @@ from practice.dates import practice_today
 from practice.extensions import db
 from practice.main.agenda import DAYS_AHEAD, agenda
 from practice.main.dashboard import OPEN, attention
+from practice.messages.unread import unread_for_counsellor
 from practice.progress.csi import RELIABLE_CHANGE
 from practice.screening.alerts import open_alerts_of
 
@@ -47,6 +48,7 @@ def dashboard():
         days_ahead=DAYS_AHEAD,
         attention=mine,
         alerts=open_alerts_of(current_user),
+        messages_waiting=unread_for_counsellor(current_user),
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
         practice_open=practice_open_cases() if current_user.is_owner and not mine.open_cases else 0,

@@ -107,6 +107,7 @@ class ReminderForm(Form):
     appointment = BooleanField(REMINDER_KINDS[ReminderKind.APPOINTMENT])
     homework = BooleanField(REMINDER_KINDS[ReminderKind.HOMEWORK])
     check_in = BooleanField(REMINDER_KINDS[ReminderKind.CHECK_IN])
+    message = BooleanField(REMINDER_KINDS[ReminderKind.MESSAGE])
 
     def wanted(self) -> set[ReminderKind]:
         return {kind for kind in ReminderKind if self[kind.name.lower()].data}

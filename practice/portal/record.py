@@ -2,9 +2,10 @@
 
 Their details, their case, the homework given to them (as given), every entry they
 made, the drafts they have not saved yet (theirs alone, like everything here), their
-check-ins and their appointments. Not the other partner's entries (those
-are the other partner's record) and not the counsellor's notes, which the practice
-keeps as clinical records: the export says so and how to ask for them.
+check-ins, their appointments and their messages (their private thread with the
+counsellor, and the joint one). Not the other partner's entries or private messages
+(those are the other partner's record) and not the counsellor's notes, which the
+practice keeps as clinical records: the export says so and how to ask for them.
 """
 
 from datetime import datetime
@@ -18,6 +19,7 @@ from practice.database import now_utc
 from practice.dates import local, practice_zone
 from practice.extensions import db
 from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
+from practice.messages.record import partner_messages
 from practice.progress.csi import ITEMS
 from practice.progress.models import CheckIn
 from practice.sessions.models import Session
@@ -26,7 +28,7 @@ from practice.settings import practice_settings
 NOT_INCLUDED = (
     "Your counsellor's session notes are clinical records kept by the practice; "
     "ask your counsellor or the practice if you would like to see them. Your "
-    "partner's entries are their own record."
+    "partner's entries, and their private messages with your counsellor, are their own record."
 )
 
 
@@ -144,5 +146,6 @@ def partner_record(partner: Partner) -> dict:
             }
             for s in sessions
         ],
+        "messages": partner_messages(partner),
         "not_included": NOT_INCLUDED,
     }

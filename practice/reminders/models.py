@@ -1,4 +1,4 @@
-"""Reminders sent to clients, one row each, and the kinds a client has turned off."""
+"""Reminders sent to clients, one row each, and the kinds of email a client has turned off."""
 
 import enum
 from datetime import datetime
@@ -15,6 +15,9 @@ class ReminderKind(Labelled):
     APPOINTMENT = "appointment", "A reminder the day before each session"
     HOMEWORK = "homework", "A reminder the day before homework is due"
     CHECK_IN = "check-in", "A request to check in a few days before each session"
+    # Not a reminder that falls due: the email saying a new secure message waits
+    # (practice.messages.notices). It is turned off here with the others.
+    MESSAGE = "message", "An email when a new message waits for you (it never holds the message)"
 
 
 #: What each kind is called where a client turns it on or off.

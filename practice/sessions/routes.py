@@ -20,6 +20,8 @@ from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
 from practice.idempotency import already_made, create_once
+from practice.messages.record import recorded_messages
+from practice.messages.rules import thread_name
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
 from practice.sessions import video
@@ -59,7 +61,8 @@ def handout_readers(case: Case, session: Session) -> list:
 @bp.get("/")
 @counsellor_required
 def index(case_id: int):
-    """Every session of the case, newest first, with its number among attended ones."""
+    """Every session of the case, newest first, with its number among attended ones; and
+    the messages the counsellor added to the case record."""
     case = get_case_or_404(case_id)
     page = paginate(
         sa.select(Session)
@@ -68,12 +71,19 @@ def index(case_id: int):
         .order_by(Session.starts_at.desc()),
         per_page=PER_PAGE,
     )
+    messages = recorded_messages(case)
+    if messages:  # their words are shown here: reading them is on the trail
+        audit.record("messages.read", case, in_record=len(messages))
     return render_template(
         "sessions/index.html",
         case=case,
         page=page,
         ordinals=attended_ordinals(case.id),
         now=now_utc(),
+        messages=messages,
+        thread_name=lambda slot: thread_name(
+            slot, {p.position: p.first_name for p in case.partners}
+        ),
     )
 
 

@@ -1,0 +1,35 @@
+"""The database triggers that keep sent messages as they were sent.
+
+A message is never deleted, and once sent its text, thread, writer and time never
+change; the one later change allowed is the counsellor adding it to the case
+record, once (``recorded_at`` and ``recorded_by_id`` set where they were empty).
+The migration that made the table keeps its own copy of this SQL, as migrations
+must; a test checks the two agree. Two writers may pass, each inside one
+transaction: re-encrypting under a new key (``flask --app wsgi rotate-keys``) and
+the test suite's clean-up.
+"""
+
+import sqlalchemy as sa
+
+from practice.database import triggers_lifted
+
+SQLITE_TRIGGERS = {
+    "messages_no_update": """
+        CREATE TRIGGER messages_no_update BEFORE UPDATE ON messages
+        WHEN NEW.id IS NOT OLD.id OR NEW.thread_id IS NOT OLD.thread_id
+          OR NEW.case_id IS NOT OLD.case_id OR NEW.author_id IS NOT OLD.author_id
+          OR NEW.partner_id IS NOT OLD.partner_id OR NEW.body IS NOT OLD.body
+          OR NEW.sent_at IS NOT OLD.sent_at OR NEW.form_token IS NOT OLD.form_token
+          OR (OLD.recorded_at IS NOT NULL AND (NEW.recorded_at IS NOT OLD.recorded_at
+              OR NEW.recorded_by_id IS NOT OLD.recorded_by_id))
+        BEGIN SELECT RAISE(ABORT, 'a sent message cannot be changed'); END""",
+    "messages_no_delete": """
+        CREATE TRIGGER messages_no_delete BEFORE DELETE ON messages
+        BEGIN SELECT RAISE(ABORT, 'messages are kept for good'); END""",
+}
+POSTGRES_TRIGGER = "messages_lock ON messages"
+
+
+def message_locks_lifted(connection: sa.Connection):
+    """Within the caller's transaction, let messages be rewritten; restore on the way out."""
+    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=[POSTGRES_TRIGGER])
