@@ -448,3 +448,15 @@ def test_every_step_is_on_the_audit_trail(app, counsellor, case, joint, alex):
         sa.select(AuditEvent.detail).where(AuditEvent.action.like("session_request.%"))
     )
     assert all(REASON not in str(detail) for detail in details)
+
+
+def test_a_request_about_a_session_beyond_the_agenda_is_still_on_the_dashboard(
+    app, counsellor, case, alex
+):
+    far = booked(case, _at(12, 11))
+    assert _ask(sign_in(app, alex.user), far, "cancel").status_code == 302
+    dashboard = sign_in(app, counsellor).get("/dashboard").get_data(as_text=True)
+    assert "Clients asking to move or cancel a session" in dashboard
+    assert f"/calendar/cases/{case.id}/requests/{_request(far).id}" in dashboard
+    agenda = dashboard.split('id="h-agenda"')[1]
+    assert "asks to cancel it" not in agenda  # the session itself is further off than a week

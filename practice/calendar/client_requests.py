@@ -18,7 +18,7 @@ Services take plain values, raise :class:`RequestProblem` (a ScheduleError,
 naming the field it belongs beside), record the audit event and flush.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -239,50 +239,19 @@ def _cancel_reason(request: SessionRequest) -> str:
     return f"{asked}: {request.reason}" if request.reason else f"{asked}."
 
 
-def open_for(counsellor: User, now: datetime, limit: int = 50) -> list[SessionRequest]:
-    """Requests still open about ``counsellor``'s sessions to come (or just begun), by the
-    session's start; one query, for the dashboard's list and its agenda alike."""
-    return list(
-        db.session.scalars(
-            sa.select(SessionRequest)
-            .join(Session, Session.id == SessionRequest.session_id)
-            .where(
-                Session.counsellor_id == counsellor.id,
-                Session.status == SessionStatus.SCHEDULED,
-                Session.starts_at > now - timedelta(hours=1),
-                SessionRequest.status.in_(OPEN_REQUEST),
-            )
-            .options(
-                sa.orm.joinedload(SessionRequest.session).joinedload(Session.case),
-                sa.orm.joinedload(SessionRequest.partner),
-            )
-            .order_by(Session.starts_at, SessionRequest.id)
-            .limit(limit)
-        )
-    )
-
-
-def by_session(requests: list[SessionRequest]) -> dict[int, list[SessionRequest]]:
-    found: dict[int, list[SessionRequest]] = {}
-    for request in requests:
-        found.setdefault(request.session_id, []).append(request)
-    return found
-
-
 def open_requests_of(session_ids: list[int]) -> dict[int, list[SessionRequest]]:
     """{session id: its open requests}, for the counsellor's session pages; one query."""
+    found: dict[int, list[SessionRequest]] = {}
     if not session_ids:
-        return {}
-    return by_session(
-        list(
-            db.session.scalars(
-                sa.select(SessionRequest)
-                .where(
-                    SessionRequest.session_id.in_(session_ids),
-                    SessionRequest.status.in_(OPEN_REQUEST),
-                )
-                .options(sa.orm.joinedload(SessionRequest.partner))
-                .order_by(SessionRequest.id)
-            )
+        return found
+    for request in db.session.scalars(
+        sa.select(SessionRequest)
+        .where(
+            SessionRequest.session_id.in_(session_ids),
+            SessionRequest.status.in_(OPEN_REQUEST),
         )
-    )
+        .options(sa.orm.joinedload(SessionRequest.partner))
+        .order_by(SessionRequest.id)
+    ):
+        found.setdefault(request.session_id, []).append(request)
+    return found

@@ -7,13 +7,12 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
-from practice.calendar.client_requests import by_session, open_for
 from practice.calendar.models import RequestStatus
 from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.main.agenda import DAYS_AHEAD, agenda
+from practice.main.agenda import DAYS_AHEAD, agenda_and_requests
 from practice.main.dashboard import OPEN, attention
 from practice.messages.unread import unread_for_counsellor
 from practice.progress.csi import RELIABLE_CHANGE
@@ -39,11 +38,10 @@ def dashboard():
     attention across the caseload."""
     today = practice_today()
     mine = attention(current_user, today)
-    now = now_utc()
-    asked = open_for(current_user, now) if mine.open_cases else []
+    days, asked = agenda_and_requests(current_user, now_utc()) if mine.open_cases else ([], [])
     return render_template(
         "main/dashboard.html",
-        agenda=agenda(current_user, now, by_session(asked)) if mine.open_cases else [],
+        agenda=days,
         requests=[r for r in asked if r.status is RequestStatus.PENDING],
         days_ahead=DAYS_AHEAD,
         attention=mine,
