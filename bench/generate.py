@@ -991,6 +991,8 @@ class SyntheticPractice:
                         "summary": self.rng.choice(REVIEW_SUMMARIES).format(**case.names),
                         "reviewed_by_id": case.counsellor_id,
                         "created_at": fifth.starts_at + timedelta(hours=1),
+                        # Kept figures of the CSI-4 (review_measures) are left out here.
+                        "joint_sessions": 5,
                     }
                 )
             if len(attended) >= 2 and self.chance(0.9):

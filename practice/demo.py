@@ -47,8 +47,9 @@ from practice.plans.services import ReviewDetails, record_review, save_draft, si
 from practice.plans.services import add_addendum as add_plan_addendum
 from practice.plans.services import versions as plan_versions
 from practice.plans.status import Status
-from practice.progress.models import ChangeMarker, Marker, NegativeCycle, Review
-from practice.progress.services import new_check_in
+from practice.progress import reviews as case_reviews
+from practice.progress.models import ChangeMarker, Marker, NegativeCycle
+from practice.progress.services import new_check_in, set_check_in_schedule
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.items import KEYS
@@ -390,15 +391,16 @@ def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
 
 MORGAN_ARC = [
     # step, counsellor blocks (communication, respect, trust, intimacy, support, teamwork),
-    # CSI-4 answers before the session for Alex and Jordan
-    (1, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (1, 2, 1, 2)),
-    (2, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (2, 2, 1, 2)),
-    (2, (4, 5, 5, 4, 4, 4), (2, 3, 2, 2), (2, 2, 2, 2)),
-    (3, (4, 6, 5, 4, 5, 5), (3, 3, 2, 3), (2, 3, 2, 2)),
-    (4, (5, 6, 6, 5, 5, 5), (3, 3, 3, 3), (3, 3, 2, 3)),
+    # CSI-4 answers before the session for Alex and Jordan. Alex rises reliably, from 8 to
+    # 15 (recovered); Jordan moves from 11 to 13, inside the error of measurement.
+    (1, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (3, 3, 2, 3)),
+    (2, (3, 5, 5, 3, 4, 4), (2, 2, 2, 2), (3, 3, 2, 3)),
+    (2, (4, 5, 5, 4, 4, 4), (2, 3, 2, 2), (3, 3, 3, 3)),
+    (3, (4, 6, 5, 4, 5, 5), (3, 3, 2, 3), (3, 2, 3, 3)),
+    (4, (5, 6, 6, 5, 5, 5), (3, 3, 3, 3), (3, 3, 3, 3)),
     (4, (5, 7, 6, 5, 6, 6), (3, 3, 3, 3), (3, 3, 3, 3)),
-    (5, (6, 7, 6, 6, 6, 6), (3, 4, 3, 3), (3, 3, 3, 3)),
-    (6, (6, 7, 7, 6, 7, 7), (4, 4, 3, 4), (3, 4, 3, 3)),
+    (5, (6, 7, 6, 6, 6, 6), (3, 4, 3, 3), (4, 3, 3, 3)),
+    (6, (6, 7, 7, 6, 7, 7), (4, 4, 3, 4), (3, 3, 3, 4)),
 ]
 
 EFT_NOTE = {
@@ -534,14 +536,22 @@ def _seed_sessions(staff: dict[str, User]) -> None:
             "Jordan goes quiet to keep the peace.",
         )
     )
-    db.session.add(
-        Review(
-            case_id=morgan.id,
-            reviewed_on=today - timedelta(weeks=3, days=1),
-            reviewed_by_id=sam.id,
-            summary="Both CSI-4 totals up by 3-4 points; de-escalation seen in "
-            "session 4. Continue weekly into stage 2.",
-        )
+    # Two reviews, each keeping the figures of its day: at the fifth session (Alex up 4, a
+    # reliable rise; Jordan unchanged), and at the eighth (Alex recovered; Jordan still not).
+    case_reviews.record_review(
+        morgan,
+        today - timedelta(weeks=4, days=1),
+        "Alex's CSI-4 is up 4 points, a reliable rise; Jordan's is within measurement error "
+        "of where it started. De-escalation seen in session 4. Continue weekly into stage 2.",
+        sam.id,
+    )
+    case_reviews.record_review(
+        morgan,
+        today - timedelta(weeks=1, days=1),
+        "Alex is now above the 13.5 line (recovered). Jordan is steady at 13, still no "
+        "reliable change: explore what keeps Jordan's satisfaction flat while the cycle "
+        "calms. Withdrawer re-engagement seen in session 7.",
+        sam.id,
     )
     db.session.flush()
     attended = db.session.scalars(
@@ -586,6 +596,8 @@ def _seed_sessions(staff: dict[str, User]) -> None:
                     author_id=priya.id,
                 )
             )
+    # The Olsens are asked for a check-in before every second session.
+    set_check_in_schedule(olsen, 2, priya.id)
     # Maria and Tom: individual sessions first, as the safety plan says.
     santos = db.session.scalar(sa.select(Case).where(Case.label == "Maria Santos & Tom Becker"))
     for n, position in enumerate(("a", "b")):
@@ -735,7 +747,7 @@ def _seed_morgan_plan(sam: User) -> None:
     sign_plan(first, morgan, sam, first_at)
     db.session.flush()
     findings = (
-        (Status.ON_TRACK, "Both up three to four points since the start."),
+        (Status.ON_TRACK, "Alex up four points since the start; Jordan only one or two."),
         (Status.ON_TRACK, "Jordan notices the time-outs working."),
         (Status.MET, ""),
         (Status.NOT_YET, "Still 5 of 10 in session; better at home, they say."),

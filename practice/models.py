@@ -30,7 +30,14 @@ from practice.mail.models import OutboundEmail
 from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
 from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
-from practice.progress.models import ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.progress.models import (
+    ChangeMarker,
+    CheckIn,
+    CheckInSchedule,
+    NegativeCycle,
+    Review,
+    ReviewMeasure,
+)
 from practice.reminders.models import Reminder, ReminderOptOut
 from practice.safety.models import Referral, SafetyPlan
 from practice.screening.alerts import SafetyAlert
@@ -46,6 +53,7 @@ __all__ = [
     "CalendarFeed",
     "ChangeMarker",
     "CheckIn",
+    "CheckInSchedule",
     "NegativeCycle",
     "Note",
     "ParkedForm",
@@ -57,6 +65,7 @@ __all__ = [
     "ReminderOptOut",
     "Referral",
     "Review",
+    "ReviewMeasure",
     "SafetyPlan",
     "SeriesOccurrence",
     "SessionSeries",

@@ -21,6 +21,7 @@ from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.database import now_utc
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
+from practice.progress.reviews import record_review
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
@@ -205,6 +206,8 @@ MATRIX: dict[str, Row] = {
     "progress.check_in": case(),
     "progress.cycle": case(),
     "progress.review": case(),
+    "progress.show_review": case(),
+    "progress.check_in_schedule_form": case(),
     "reports.progress": case(),
     "reports.share_progress": case(),
     "reports.unshare_progress": case(),
@@ -290,6 +293,7 @@ DEFAULT_IDS = {
     "referral_id": "referral_b",
     "email_id": "outbox_email",
     "request_id": "request_b",
+    "review_id": "review",
     "version": "plan_version",
     "slot": "reader",
     "which": "own_thread",
@@ -319,6 +323,7 @@ class World:
     stylesheet: str = "css/app.css"
     reader: str = "a"  # whose copy of a per-reader report
     screen: object = None
+    review: object = None
     position_a: str = "a"
     request_b: object = None
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
@@ -413,6 +418,7 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         now_utc(),
         24,
     )
+    world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version
     return world

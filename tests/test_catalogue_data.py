@@ -154,6 +154,36 @@ def test_no_text_hard_codes_a_phone_number_or_hotline(catalogue):
     assert found == []
 
 
+def test_a_daily_exercises_prompts_ask_about_the_day(catalogue):
+    """An entry of daily homework is written each day: a prompt asking about "this week"
+    would be answered seven times over."""
+    weekly = re.compile(r"\b(this|the|next|last) week\b|\bacross the week\b", re.I)
+    found = [
+        (e.slug, prompt)
+        for e in catalogue.exercises
+        if e.cadence == "daily"
+        for prompt in e.prompts
+        if weekly.search(prompt)
+    ]
+    assert found == []
+
+
+#: Words that assume one country's institutions or habits (a GP, bin night).
+ONE_COUNTRY = re.compile(r"\bGP\b|\bbin night\b|\bthe bins\b|\bNHS\b|\bbabysitter\b")
+
+
+def test_examples_assume_no_one_country(catalogue):
+    found = [where for where, text in catalogue_texts(catalogue) if ONE_COUNTRY.search(text)]
+    assert found == []
+
+
+def test_date_ideas_are_mostly_free(catalogue):
+    """A weekly date is suggested to every couple, whatever they can spend."""
+    [date_night] = [e for e in catalogue.exercises if e.slug == "rituals-date-night"]
+    assert "cost nothing" in date_night.instructions
+    assert "if it suits your budget" in date_night.instructions
+
+
 def test_docs_catalogue_is_current(catalogue):
     assert DOC.read_text() == catalogue_markdown(catalogue) + "\n"
 

@@ -68,6 +68,36 @@ def test_the_demos_paused_couple_has_nothing_that_involves_the_partner(runner):
     assert not [a.exercise.title for a in given if a.involves_partner]
 
 
+def test_the_demo_shows_reliable_change_and_two_kept_reviews(runner):
+    """The Morgans: Alex rises reliably (8 to 15, recovered), Jordan does not (11 to 13);
+    a review at the fifth session and another at the eighth, each with its own figures."""
+    from practice.dates import practice_today
+    from practice.progress.change import Change
+    from practice.progress.data import progress_for_case
+    from practice.progress.models import CheckInSchedule
+    from practice.progress.reviews import reviews_of
+
+    runner.invoke(args=["seed-demo", "--password", "demo password"])
+    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    progress = progress_for_case(morgan, practice_today())
+    assert [(p.name, p.change_class) for p in progress.partners] == [
+        ("Alex", Change.RECOVERED),
+        ("Jordan", Change.UNCHANGED),
+    ]
+    first, second = reviews_of(morgan)
+    assert (first.joint, second.joint) == (5, 8)
+    assert [(m.baseline, m.latest, m.change) for m in first.measures] == [
+        (8, 12, Change.IMPROVED),
+        (11, 12, Change.UNCHANGED),
+    ]
+    assert [(m.baseline, m.latest, m.change) for m in second.measures] == [
+        (8, 15, Change.RECOVERED),
+        (11, 13, Change.UNCHANGED),
+    ]
+    olsen = db.session.scalar(sa.select(Case).where(Case.label == "Dana & Chris Olsen"))
+    assert db.session.get(CheckInSchedule, olsen.id).every == 2
+
+
 def test_create_owner_checks_the_email(runner):
     result = runner.invoke(
         args=["create-owner", "--email", "not-an-email", "--password", "a long password"]

@@ -31,6 +31,8 @@ from practice.homework.models import Assignment, HomeworkEntry
 from practice.mail.models import OutboundEmail
 from practice.messages.models import Message
 from practice.plans.content import Goal, Intervention, Objective, PlanContent, Problem
+from practice.progress.models import CheckIn
+from practice.progress.services import set_check_in_schedule
 from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
@@ -483,8 +485,29 @@ def video_room(case) -> str:
     return room
 
 
-def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple):
+@pytest.mark.parametrize("every", [None, 2], ids=["asked-every-session", "every-second-session"])
+def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple, every):
+    """Also on a check-in schedule of every second session: A's individual session and A's
+    check-in count for A alone, so B's portal prompt and B's check-in reminders stay put."""
     a, b = couple.partners
+    if every is not None:
+        set_check_in_schedule(couple, every, counsellor.id)
+        # B checked in before the joint session: one session since, not yet asked again.
+        # Were A's individual session counted for B too, B would be asked: a change.
+        db.session.add(
+            CheckIn(
+                case_id=couple.id,
+                partner_id=b.id,
+                completed_at=now_utc() - timedelta(days=8),
+                csi_happiness=3,
+                csi_warm=3,
+                csi_rewarding=3,
+                csi_satisfied=3,
+                csi_total=12,
+                blocks={},
+                entered_by_id=b.user_id,
+            )
+        )
     _, feed_token = issue_feed(partner=b)
     db.session.commit()
     before_ids = case_ids(couple)

@@ -49,7 +49,7 @@ def progress(sessions, intervals=None, partners=()) -> Progress:
         partners=list(partners),
         intervals=intervals or intervals_for(sessions, [(0, 0)] * (len(sessions) + 1)),
         five=None,
-        review=None,
+        reviews=[],
         timeline=None,
         markers=[],
         cycle=None,

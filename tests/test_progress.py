@@ -11,16 +11,8 @@ from practice.auth.models import Role
 from practice.dates import format_date, practice_today
 from practice.extensions import db
 from practice.main.dashboard import attention
-from practice.progress.checkins import check_in_due, checked_in_since
-from practice.progress.csi import (
-    RELIABLE_CHANGE,
-    CSIError,
-    Movement,
-    distressed,
-    movement,
-    reliable_change,
-    score,
-)
+from practice.progress.checkins import check_in_due, checked_in_since, sessions_since
+from practice.progress.csi import CSIError, distressed, score
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
 from practice.sessions.models import Session, SessionStatus
 from tests.conftest import PASSWORD
@@ -176,33 +168,9 @@ def test_csi4_refuses_what_is_not_a_complete_answer(answers):
         score(answers)
 
 
-def test_the_distress_line_and_reliable_change():
+def test_the_distress_line():
     assert distressed(13.4)
     assert not distressed(13.5)
-    # 1.96 x sqrt(2) x 4.5 x sqrt(1 - .94) = 3.06, worked by hand: 4 whole points.
-    assert round(RELIABLE_CHANGE, 2) == 3.06
-    assert reliable_change(17, 13)
-    assert reliable_change(10, 14)
-    assert not reliable_change(17, 14)
-
-
-@pytest.mark.parametrize(
-    ("previous", "latest", "expected"),
-    [
-        (12, 13, None),  # better, but still below the line and inside the error
-        (13, 12, None),  # worse, but both below the line and inside the error
-        (15, 13, Movement(True, ("crossed below 13.5",))),
-        (21, 17, Movement(True, ("reliable fall",))),
-        (18, 10, Movement(True, ("crossed below 13.5", "reliable fall"))),
-        (13, 14, Movement(False, ("crossed above 13.5",))),
-        (14, 18, Movement(False, ("reliable rise",))),
-        (9, 16, Movement(False, ("crossed above 13.5", "reliable rise"))),
-        (None, 3, None),
-        (16, 16, None),
-    ],
-)
-def test_a_check_in_moves_by_the_stated_rules(previous, latest, expected):
-    assert movement(previous, latest) == expected
 
 
 # --- The check-in in the portal ----------------------------------------------
@@ -341,10 +309,10 @@ def test_whether_this_window_has_its_check_in(last_session_ago, last_check_in_ag
     last_check_in = now - last_check_in_ago if last_check_in_ago else None
     assert checked_in_since(last_session, last_check_in) is done
     if last_session is not None or last_check_in is None:
-        # Never both due and done, before a session that is near.
-        assert not (
-            done and check_in_due(now, now + timedelta(days=1), last_session, last_check_in)
-        )
+        # Never both due and done, before a session that is near (asked before every one).
+        came = [last_session] if last_session else []
+        since = sessions_since(came, last_check_in)
+        assert not (done and check_in_due(now, now + timedelta(days=1), since))
 
 
 @pytest.mark.parametrize(
@@ -415,13 +383,15 @@ def test_the_counsellor_cannot_use_the_portal_check_in(client, as_counsellor, ca
     ],
 )
 def test_when_a_check_in_is_due(next_in, last_session_ago, last_check_in_ago, due):
+    """Before every session, the default schedule (every N is in tests/test_check_ins.py)."""
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    came = [now - last_session_ago] if last_session_ago else []
+    last_check_in = now - last_check_in_ago if last_check_in_ago else None
     assert (
         check_in_due(
             now,
             now + next_in if next_in is not None else None,
-            now - last_session_ago if last_session_ago else None,
-            now - last_check_in_ago if last_check_in_ago else None,
+            sessions_since(came, last_check_in),
         )
         is due
     )
@@ -573,8 +543,9 @@ def test_the_progress_view_tells_the_story(client, as_counsellor, case, five_ses
     for total in (8, 12, 16, 4, 9, 17):
         assert f"<strong>{total}</strong>" in page
     assert page.count('badge text-bg-danger">below 13.5') == 4
-    assert re.search(r"<td>CSI-4, Alex</td>\s*<td>8</td><td>16</td>\s*<td>\+8</td>", page)
-    assert re.search(r"<td>CSI-4, Jordan</td>\s*<td>4</td><td>17</td>\s*<td>\+13</td>", page)
+    now = r"<td>CSI-4, {}</td>\s*<td>{}</td><td>{}</td>\s*<td>{} <span[^>]*>Recovered</span>"
+    assert re.search(now.format("Alex", 8, 16, r"\+8"), page)
+    assert re.search(now.format("Jordan", 4, 17, r"\+13"), page)
     # Building blocks, as rated at sessions 1 to 5.
     ratings = block_table(page)
     assert ratings["Communication"] == ["3", "4", "5", "6", "7"]
@@ -625,31 +596,39 @@ def block_table(page: str) -> dict[str, list[str]]:
 
 def test_the_review_is_recorded_and_shown(client, as_counsellor, case, five_sessions):
     summary = "Both partners report more warmth; continue to stage 2"
-    response = client.post(
-        f"/cases/{case.id}/review",
-        data={"reviewed_on": practice_today().isoformat(), "summary": summary},
-    )
+    data = {
+        "form_token": "review-" + "0" * 25,
+        "reviewed_on": practice_today().isoformat(),
+        "summary": summary,
+    }
+    response = client.post(f"/cases/{case.id}/review", data=data)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/cases/{case.id}/progress"
     [review] = db.session.scalars(sa.select(Review)).all()
+    assert response.headers["Location"] == f"/cases/{case.id}/reviews/{review.id}"
     assert (review.case_id, review.summary, review.reviewed_by_id) == (
         case.id,
         summary,
         as_counsellor.id,
     )
     assert review.reviewed_on == practice_today()
-    page = client.get(response.headers["Location"]).data.decode()
-    assert "Review recorded" in page
+    shown = client.get(response.headers["Location"]).data.decode()
+    assert summary in shown
+    page = client.get(f"/cases/{case.id}/progress").data.decode()
+    assert "1 review recorded" in page
     assert f"Review of {format_date(practice_today())}" in page
-    assert summary in page
     assert "Review due" not in page
-    assert f'action="/cases/{case.id}/review"' not in page
-    # A second review is not recorded over the first.
+    # The same form sent twice is one review; a later review is another.
+    client.post(f"/cases/{case.id}/review", data=data)
+    assert len(db.session.scalars(sa.select(Review)).all()) == 1
+    assert "Record a later review" in page
     client.post(
         f"/cases/{case.id}/review",
-        data={"reviewed_on": practice_today().isoformat(), "summary": "Again"},
+        data=data | {"form_token": "review-" + "1" * 25, "summary": "Again"},
     )
-    assert [r.summary for r in db.session.scalars(sa.select(Review))] == [summary]
+    assert [r.summary for r in db.session.scalars(sa.select(Review).order_by(Review.id))] == [
+        summary,
+        "Again",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -685,7 +664,7 @@ def test_the_progress_view_of_a_new_case_is_empty_but_whole(client, as_counsello
     assert "No attended sessions yet." in page
     assert "Rate the building blocks when writing a session" in page
     assert "Review at session 5" in page
-    assert "5 more sessions to go" in page
+    assert "5 more joint sessions to go" in page
     assert "Week 1" in page
     assert "Pause and reflect" in page
     assert 'name="summary"' not in page
@@ -838,8 +817,8 @@ def test_the_dashboard_finds_what_needs_attention(counsellor, case, needing_atte
     found = attention(counsellor, practice_today())
     assert [s.id for s in found.unsigned] == [needing_attention["unsigned"].id]
     assert found.unsigned_count == 1
-    assert [(f.partner, f.previous, f.total, f.reasons) for f in found.measures] == [
-        ("Jordan", 21, 17, ("reliable fall",))
+    assert [(f.partner, f.baseline, f.total, f.reasons) for f in found.measures] == [
+        ("Jordan", 21, 17, ("reliable fall since the first check-in",))
     ]
     assert found.improved == []
     assert [c.id for c in found.reviews_due] == [case.id]
@@ -866,9 +845,10 @@ def test_the_dashboard_shows_what_needs_attention(client, as_counsellor, case, n
     assert "reliable fall" in to_look_at
     # Regression: Alex went from 12 to 13, which is better, not a worry.
     assert "Alex:" not in to_look_at
-    assert f'href="/cases/{case.id}/progress"' in page
+    assert f'href="/cases/{case.id}/progress#h-change"' in page
     assert "Sam Okafor" not in page
-    assert "crosses the 13.5 distress line" in page
+    assert "dropped below the 13.5 distress line" in page
+    assert "fallen by 4 points or more" in page
 
 
 def test_the_dashboard_shows_improvement_as_good_news(client, as_counsellor, case):
@@ -879,8 +859,8 @@ def test_the_dashboard_shows_improvement_as_good_news(client, as_counsellor, cas
     to_look_at = page.split('id="h-measures"')[1].split('id="measures-better"')[0]
     assert "Alex" not in to_look_at
     better = page.split('id="measures-better"')[1].split("</p>")[0]
-    assert "Moving the right way" in better
-    assert "10 → 14, crossed above 13.5 and reliable rise" in better
+    assert "Good news" in better
+    assert "10 → 14, recovered: a reliable rise to 13.5 or above" in better
 
 
 # --- Who reaches progress ----------------------------------------------------

@@ -98,9 +98,9 @@ def test_progress_report_has_the_charts_numbers_and_review(app, counsellor, coup
         "Session by session",
         "Mutual respect",
         "homework kept up in the interval before it",
-        "The five-session review",
+        "Reviews",
         "On the repair timeline",
-        "5 sessions attended",
+        "5 joint sessions attended",
     ):
         assert expected in text, expected
     assert "+5" in text  # Alex: 8 -> 13
@@ -121,7 +121,7 @@ def test_a_long_case_is_printed_five_sessions_at_a_time(app, counsellor, couple)
     text = pdf_text(response.data)
     for expected in (
         "Five sessions at a time",
-        "17 sessions attended",
+        "17 joint sessions attended",
         "Sessions 1–5",
         "Sessions 16–17",
         "Since session 17",

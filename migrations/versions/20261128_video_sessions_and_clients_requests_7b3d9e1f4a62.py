@@ -1,7 +1,7 @@
 """video sessions, and clients' requests to move or cancel a session
 
 Revision ID: 7b3d9e1f4a62
-Revises: 5ed8debe9ed6
+Revises: 7d3b9e51c2a4
 Create Date: 2026-11-28 09:00:00
 
 A session is in person or by video (``sessions.mode``); a video session keeps a
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7b3d9e1f4a62"
-down_revision = "5ed8debe9ed6"
+down_revision = "7d3b9e51c2a4"
 branch_labels = None
 depends_on = None
 

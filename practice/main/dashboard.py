@@ -1,8 +1,9 @@
 """What needs a counsellor's attention across their caseload.
 
 A fixed number of queries however large the caseload: open cases with safety
-concerns or no screening, entries made recently, and homework whose last
-period ended unmet. Lists are capped; counts are exact.
+concerns or no screening, entries made recently, homework whose last period
+ended unmet, check-ins that need a look (by the rule in
+``practice.progress.change``) and reviews due. Lists are capped; counts are exact.
 """
 
 from collections import defaultdict
@@ -17,7 +18,7 @@ from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
-from practice.progress.csi import Movement, movement
+from practice.progress.change import Change, Course, course, drifting_apart
 from practice.progress.models import CheckIn, Review
 from practice.progress.timeline import FIVE_SESSIONS
 from practice.sessions.models import Note, Session, SessionStatus
@@ -37,17 +38,36 @@ class Overdue:
 
 @dataclass
 class Flag:
-    """A partner whose latest CSI-4 moved by a stated rule (practice.progress.csi.movement)."""
+    """A partner's CSI-4 read by the stated rule (``practice.progress.change``): against
+    their first check-in, and the one before their latest."""
 
     case: Case
     partner: str
-    total: int
-    previous: int
-    moved: Movement
+    course: Course
+    drifting: bool  # the case's partners are drifting apart
+
+    @property
+    def baseline(self) -> int:
+        return self.course.baseline
+
+    @property
+    def total(self) -> int:
+        return self.course.latest
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        return self.moved.reasons
+        found = []
+        if self.course.change is Change.DETERIORATED:
+            found.append("reliable fall since the first check-in")
+        if self.course.fell_below:
+            found.append("fell below 13.5")
+        if self.drifting:
+            found.append("partners drifting apart")
+        if not found and self.course.change is Change.RECOVERED:
+            found.append("recovered: a reliable rise to 13.5 or above")
+        elif not found and self.course.change is Change.IMPROVED:
+            found.append("reliable rise since the first check-in")
+        return tuple(found)
 
 
 @dataclass
@@ -131,62 +151,96 @@ def _unsigned(result: Attention, mine) -> None:
 
 
 def _measures(result: Attention, mine) -> None:
-    """Partners whose latest CSI-4, against the one before, crossed the 13.5 line or
-    changed reliably: falls to look at, rises as good news (two lists, one query each
-    way whatever the caseload)."""
+    """The check-ins that need a look, and the good news, by the stated rule.
+
+    A partner's latest check-in needs a look when, against their first, it is a
+    reliable fall; or when it is below 13.5 and the first or the one before it was
+    not; or when the couple is drifting apart (one partner reliably better, the
+    other reliably worse). A reliable rise with none of those is good news. One
+    statement reads each partner's first, second-latest and latest totals however
+    large the caseload; one more loads the few partners listed.
+    """
+    order = (CheckIn.completed_at, CheckIn.id)
     ranked = (
         sa.select(
             CheckIn.case_id,
             CheckIn.partner_id,
             CheckIn.csi_total,
             sa.func.row_number()
-            .over(
-                partition_by=CheckIn.partner_id,
-                order_by=(CheckIn.completed_at.desc(), CheckIn.id.desc()),
-            )
-            .label("n"),
+            .over(partition_by=CheckIn.partner_id, order_by=order)
+            .label("from_first"),
+            sa.func.row_number()
+            .over(partition_by=CheckIn.partner_id, order_by=[o.desc() for o in order])
+            .label("from_latest"),
         )
         .where(CheckIn.case_id.in_(mine))
         .subquery()
     )
-    latest: dict[int, list] = defaultdict(list)
-    for _, partner_id, total, _ in db.session.execute(
-        sa.select(ranked).where(ranked.c.n <= 2).order_by(ranked.c.partner_id, ranked.c.n)
+    totals: dict[int, list[int]] = defaultdict(list)
+    case_of: dict[int, int] = {}
+    for case_id, partner_id, total, _, _ in db.session.execute(
+        sa.select(ranked)
+        .where(sa.or_(ranked.c.from_first == 1, ranked.c.from_latest <= 2))
+        .order_by(ranked.c.partner_id, ranked.c.from_first)
     ):
-        latest[partner_id].append(total)
-    moves = [
-        (pid, totals[0], totals[1], moved)
-        for pid, totals in latest.items()
-        if len(totals) > 1 and (moved := movement(totals[1], totals[0])) is not None
+        totals[partner_id].append(total)
+        case_of[partner_id] = case_id
+    courses = {pid: course(found) for pid, found in totals.items()}
+    partners_of: dict[int, list[int]] = defaultdict(list)
+    for pid, case_id in case_of.items():
+        partners_of[case_id].append(pid)
+    drifting = {
+        case_id
+        for case_id, pids in partners_of.items()
+        if drifting_apart(courses[pid].change for pid in pids)
+    }
+    look = [pid for pid, c in courses.items() if c.needs_a_look or case_of[pid] in drifting][:SHOW]
+    good = [pid for pid, c in courses.items() if c.good_news and case_of[pid] not in drifting][
+        :SHOW
     ]
-    worse = [m for m in moves if m[3].worse][:SHOW]
-    better = [m for m in moves if not m[3].worse][:SHOW]
-    if not worse and not better:
+    if not look and not good:
         return
     partners = {
         p.id: p
         for p in db.session.scalars(
-            sa.select(Partner)
-            .where(Partner.id.in_([m[0] for m in worse + better]))
-            .options(joinedload(Partner.case))
+            sa.select(Partner).where(Partner.id.in_(look + good)).options(joinedload(Partner.case))
         )
     }
 
-    def flags(found) -> list[Flag]:
+    def flags(found: list[int]) -> list[Flag]:
         return [
-            Flag(partners[pid].case, partners[pid].first_name, total, previous, moved)
-            for pid, total, previous, moved in found
+            Flag(
+                partners[pid].case,
+                partners[pid].first_name,
+                courses[pid],
+                case_of[pid] in drifting,
+            )
+            for pid in found
         ]
 
-    result.measures = flags(worse)
-    result.improved = flags(better)
+    result.measures = flags(look)
+    result.improved = flags(good)
 
 
 def _reviews_due(result: Attention, mine) -> None:
-    """Open cases past their fifth attended session with no review recorded."""
+    """Open cases past their fifth joint session (every partner came) with no review yet.
+
+    A session is joint when as many partners came as the case has: ``attendees`` only
+    ever names partners of the case, once each (``practice.calendar.booking``).
+    """
+    partners = (
+        sa.select(sa.func.count(Partner.id))
+        .where(Partner.case_id == Session.case_id)
+        .correlate(Session)
+        .scalar_subquery()
+    )
     attended = (
         sa.select(Session.case_id)
-        .where(Session.case_id.in_(mine), Session.status == SessionStatus.ATTENDED)
+        .where(
+            Session.case_id.in_(mine),
+            Session.status == SessionStatus.ATTENDED,
+            sa.func.json_array_length(Session.attendees) >= partners,
+        )
         .group_by(Session.case_id)
         .having(sa.func.count() >= FIVE_SESSIONS)
     )

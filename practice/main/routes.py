@@ -15,7 +15,7 @@ from practice.extensions import db
 from practice.main.agenda import DAYS_AHEAD, agenda_and_requests
 from practice.main.dashboard import OPEN, attention
 from practice.messages.unread import unread_for_counsellor
-from practice.progress.csi import RELIABLE_CHANGE
+from practice.progress.change import smallest_reliable_change
 from practice.screening.alerts import open_alerts_of
 
 bp = Blueprint("main", __name__)
@@ -50,7 +50,7 @@ def dashboard():
         today=today,
         setup=practice_setup() if current_user.is_owner else None,
         practice_open=practice_open_cases() if current_user.is_owner and not mine.open_cases else 0,
-        reliable_change=RELIABLE_CHANGE,
+        reliable_points=smallest_reliable_change(),
     )
 
 

@@ -44,10 +44,15 @@ class PlanState:
 
 def plan_state(case: Case, today: date) -> PlanState:
     """The case's plan as the case page and the plan page show it, in one statement:
-    every version, each with its reviews, and the day of the fifth attended session."""
+    every version, each with its reviews, and the day of the fifth joint session (one every
+    partner came to: the five-session mark counts those, see practice.progress.timeline)."""
     fifth = (
         sa.select(Session.starts_at)
-        .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
+        .where(
+            Session.case_id == case.id,
+            Session.status == SessionStatus.ATTENDED,
+            sa.func.json_array_length(Session.attendees) >= len(case.partners),
+        )
         .order_by(Session.starts_at, Session.id)
         .offset(FIVE_SESSIONS - 1)
         .limit(1)

@@ -1,9 +1,10 @@
 """Whom to ask for a check-in, and before which session: each partner by their own sessions.
 
-A partner is asked before the next session that is with them, if they have not
-checked in since the last session they came to. The other partner's individual
-sessions count for nothing here: one partner's session alone must not set the
-other's portal asking, nor send them a reminder (see ``practice.audience``).
+A partner is asked before the next session that is with them, when the case's
+check-in schedule says so (``practice.progress.checkins``): by default when they
+have not checked in since the last session they came to. The other partner's
+individual sessions count for nothing here: one partner's session alone must not
+set the other's portal asking, nor send them a reminder (see ``practice.audience``).
 """
 
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ import sqlalchemy as sa
 from practice import audience
 from practice.cases.models import Partner
 from practice.extensions import db
-from practice.progress.checkins import check_in_due, checked_in_since
-from practice.progress.models import CheckIn
+from practice.progress.checkins import (
+    RUNNING_LATE,
+    check_in_due,
+    checked_in_since,
+    sessions_since,
+)
+from practice.progress.models import EVERY_SESSION, CheckIn, CheckInSchedule
 from practice.sessions.models import Session, SessionStatus
-
-#: A session that began this long ago still counts as the next one.
-RUNNING_LATE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,14 @@ class CheckInAsk:
 
     partner: Partner
     session: Session
+    every: int = EVERY_SESSION  # the case's schedule: before every session, or every Nth
 
 
 def check_ins_to_ask(partners: list[Partner], now: datetime, upcoming: list[Session]) -> list:
     """The partners (of the cases of ``upcoming``) to ask now, each before their own session.
 
     ``upcoming``: the scheduled sessions of those cases from ``now - RUNNING_LATE`` on,
-    soonest first. Two queries, whatever the number of partners.
+    soonest first. Three queries, whatever the number of partners.
     """
     case_ids = {p.case_id for p in partners}
     if not case_ids:
@@ -51,6 +55,7 @@ def check_ins_to_ask(partners: list[Partner], now: datetime, upcoming: list[Sess
             .group_by(CheckIn.partner_id)
         ).all()
     )
+    schedules = schedule_of(case_ids)
     asks = []
     for partner in partners:
         mine = [s for s in upcoming if s.case_id == partner.case_id]
@@ -58,14 +63,25 @@ def check_ins_to_ask(partners: list[Partner], now: datetime, upcoming: list[Sess
         came = audience.handout_sessions(
             partner, (s for s in attended if s.case_id == partner.case_id)
         )
-        if following and check_in_due(
-            now,
-            following[0].starts_at,
-            came[-1].starts_at if came else None,
-            _aware(checked_in.get(partner.id)),
-        ):
-            asks.append(CheckInAsk(partner, following[0]))
+        since = sessions_since(
+            (_aware(s.starts_at) for s in came), _aware(checked_in.get(partner.id))
+        )
+        every = schedules.get(partner.case_id, EVERY_SESSION)
+        if following and check_in_due(now, following[0].starts_at, since, every):
+            asks.append(CheckInAsk(partner, following[0], every))
     return asks
+
+
+def schedule_of(case_ids) -> dict[int, int]:
+    """{case id: how often check-ins are asked} for the cases that set it (others: every
+    session)."""
+    return dict(
+        db.session.execute(
+            sa.select(CheckInSchedule.case_id, CheckInSchedule.every).where(
+                CheckInSchedule.case_id.in_(case_ids)
+            )
+        ).all()
+    )
 
 
 def upcoming_sessions(case_ids, now: datetime, within: timedelta) -> list[Session]:

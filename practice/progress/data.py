@@ -18,14 +18,27 @@ from practice.dates import local
 from practice.extensions import db
 from practice.homework.adherence import counted_periods
 from practice.homework.services import case_assignments, entry_days, people_for
-from practice.progress.csi import DISTRESS_CUTOFF, distressed, movement
-from practice.progress.models import MARKERS, ChangeMarker, CheckIn, NegativeCycle, Review
+from practice.progress.change import (
+    COUNSELLOR_WORDS,
+    LABELS,
+    MEANINGS,
+    RELIABLE_POINTS,
+    Change,
+    Course,
+    course,
+    drifting_apart,
+    smallest_reliable_change,
+)
+from practice.progress.csi import DISTRESS_CUTOFF, distressed
+from practice.progress.models import MARKERS, ChangeMarker, CheckIn, NegativeCycle
+from practice.progress.reviews import ReviewSummary, reviews_of
 from practice.progress.stage import latest_step
 from practice.progress.timeline import (
     TIMELINE,
     FiveSessionMark,
     Position,
     five_session_mark,
+    joint,
     timeline_position,
 )
 from practice.sessions.models import Session, SessionStatus
@@ -39,6 +52,7 @@ class SessionPoint:
     on: date
     step: int | None
     blocks: dict[str, int]
+    joint: bool = True  # every partner came; False: one partner alone
 
     @property
     def stage(self) -> int | None:
@@ -95,18 +109,33 @@ class PartnerMeasures:
         return found[-1] if found else None
 
     @property
-    def dropped(self) -> bool:
-        """Whether the latest check-in crossed below 13.5 or fell reliably."""
-        if len(self.check_ins) < 2:
-            return False
-        moved = movement(self.check_ins[-2].total, self.latest.total)
-        return moved is not None and moved.worse
+    def course(self) -> Course:
+        """The partner's totals read by the reliable-change rule (practice.progress.change)."""
+        return course(c.total for c in self.check_ins)
 
+    @property
+    def change_class(self) -> Change | None:
+        return self.course.change
 
-@dataclass(frozen=True)
-class ReviewSummary:
-    reviewed_on: date
-    summary: str
+    @property
+    def change_label(self) -> str:
+        """The class of the change since the first check-in, in a counsellor's words."""
+        if self.change_class is not None:
+            return COUNSELLOR_WORDS[self.change_class]
+        return "No check-in yet" if not self.check_ins else "One check-in: nothing to compare yet"
+
+    @property
+    def change_short(self) -> str:
+        if self.change_class is not None:
+            return LABELS[self.change_class]
+        return "–"
+
+    @property
+    def change_meaning(self) -> str:
+        """What the class means, without its label; for a partner with no class, why."""
+        if self.change_class is not None:
+            return MEANINGS[self.change_class]
+        return self.change_label
 
 
 @dataclass(frozen=True)
@@ -149,12 +178,14 @@ class Progress:
     partners: list[PartnerMeasures]
     intervals: list[Interval]
     five: FiveSessionMark
-    review: ReviewSummary | None
+    reviews: list[ReviewSummary]
     timeline: Position
     markers: list[tuple[str, int | None, date | None]]  # label, session ordinal, date
     cycle: CycleSummary | None
 
     cutoff = DISTRESS_CUTOFF
+    reliable_points = RELIABLE_POINTS
+    smallest_change = smallest_reliable_change()
     blocks = BUILDING_BLOCKS
     stages = EFT_STAGES
     steps = EFT_STEPS
@@ -163,6 +194,16 @@ class Progress:
     @property
     def check_in_days(self) -> list[date]:
         return sorted({c.on for partner in self.partners for c in partner.check_ins})
+
+    @property
+    def review(self) -> ReviewSummary | None:
+        """The latest review recorded, if any."""
+        return self.reviews[-1] if self.reviews else None
+
+    @property
+    def drifting_apart(self) -> bool:
+        """One partner reliably better since their first check-in, the other reliably worse."""
+        return drifting_apart(partner.change_class for partner in self.partners)
 
     @property
     def latest_step(self) -> int | None:
@@ -220,8 +261,16 @@ def progress_for_case(case: Case, today: date) -> Progress:
         .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
         .order_by(Session.starts_at, Session.id)
     ).all()
+    positions = [p.position for p in case.partners]
     sessions = [
-        SessionPoint(n, s.id, local(s.starts_at).date(), s.eft_step, dict(s.block_ratings or {}))
+        SessionPoint(
+            n,
+            s.id,
+            local(s.starts_at).date(),
+            s.eft_step,
+            dict(s.block_ratings or {}),
+            joint(s.attendees or (), positions),
+        )
         for n, s in enumerate(attended, 1)
     ]
     by_partner = {p.id: PartnerMeasures(p.first_name, p.position) for p in case.partners}
@@ -242,7 +291,8 @@ def progress_for_case(case: Case, today: date) -> Progress:
         seen = found.get(marker)
         point = ordinal_of.get(seen.session_id) if seen else None
         markers.append((label, point.ordinal if point else None, point.on if point else None))
-    review = db.session.scalar(sa.select(Review).where(Review.case_id == case.id))
+    reviews = reviews_of(case)
+    together = sum(1 for s in sessions if s.joint)
     return Progress(
         case_id=case.id,
         case_label=case.label,
@@ -251,8 +301,8 @@ def progress_for_case(case: Case, today: date) -> Progress:
         sessions=sessions,
         partners=list(by_partner.values()),
         intervals=_intervals(case, sessions, today),
-        five=five_session_mark(len(sessions), review is not None),
-        review=ReviewSummary(review.reviewed_on, review.summary) if review else None,
+        five=five_session_mark(together, bool(reviews), len(sessions) - together),
+        reviews=reviews,
         timeline=timeline_position(case.start_date, today),
         markers=markers,
         cycle=_cycle(db.session.get(NegativeCycle, case.id)),

@@ -11,7 +11,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from practice.dates import practice_today
 from practice.forms import DateField, Form, choices, optional_text
 from practice.idempotency import form_token_field
+from practice.progress.checkins import ORDINALS
 from practice.progress.csi import ITEMS
+from practice.progress.models import EVERY_SESSION, MOST_SESSIONS_APART, NOT_SCHEDULED
 from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS
 
 
@@ -110,17 +112,38 @@ class CycleForm(Form):
 
 
 class ReviewForm(Form):
+    form_token = form_token_field()
     reviewed_on = DateField(
         "Date of the review", validators=[InputRequired(message="Enter the date.")]
     )
     summary = TextAreaField(
         "What changed, and what next",
         validators=[InputRequired(message="Write what the review found."), Length(max=20_000)],
-        description="Baseline against now, in the couple's measures and your view; whether to "
-        "continue, change focus, or end.",
+        description="The first check-in against this one, in the couple's measures and your "
+        "view; whether to continue, change focus, or end. The figures as they stand on the "
+        "review's date are kept with it.",
         render_kw={"rows": 6},
     )
 
     def validate_reviewed_on(self, field):
         if field.data and field.data > practice_today():
             raise ValidationError("A review cannot be dated in the future.")
+
+
+SCHEDULE_CHOICES = {
+    str(EVERY_SESSION): "Before every session",
+    **{str(n): f"Before every {ORDINALS[n]} session" for n in range(2, MOST_SESSIONS_APART + 1)},
+    str(NOT_SCHEDULED): "Not scheduled: do not ask the partners",
+}
+
+
+class CheckInScheduleForm(Form):
+    """How often this case's partners are asked for a check-in (portal and reminder)."""
+
+    every = SelectField(
+        "Ask for a check-in",
+        choices=choices(SCHEDULE_CHOICES),
+        validators=[InputRequired(message="Choose how often.")],
+        description="Each partner counts the sessions they come to. A partner who has never "
+        "checked in is asked before their next session, so there is a first score to compare.",
+    )

@@ -1,4 +1,5 @@
-"""Measures and markers of change: check-ins, the negative cycle, the five-session review."""
+"""Measures and markers of change: check-ins and how often they are asked, the negative
+cycle, and reviews (the five-session review and any later one), each kept as it stood."""
 
 from datetime import date, datetime
 
@@ -10,6 +11,7 @@ from practice.cases.models import Case, Partner
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
+from practice.progress.change import Change
 from practice.sessions.models import Session
 from practice.vocabulary import Labelled
 
@@ -93,15 +95,80 @@ class ChangeMarker(db.Model):
 
 
 class Review(db.Model):
-    """The review at the fifth attended session: baseline against now, and what next."""
+    """A review of the case on a date: the measures as they stood that day, and what next.
+
+    The first is the five-session review; a counsellor may hold more, later. The
+    figures are kept when the review is written (:class:`ReviewMeasure`, ``blocks``),
+    computed from what was recorded up to its date, so a review reads the same
+    whatever is recorded after it (see ``practice.progress.reviews``).
+    """
 
     __tablename__ = "reviews"
+    __table_args__ = (sa.Index("ix_reviews_case_reviewed", "case_id", "reviewed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
     reviewed_on: Mapped[date]
     summary: Mapped[str] = mapped_column(EncryptedText)
     reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Joint and individual sessions attended up to the review's date.
+    joint_sessions: Mapped[int] = mapped_column(default=0, server_default="0")
+    individual_sessions: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The counsellor's building-block ratings then: {block: [first rating, latest rating]}.
+    blocks: Mapped[dict[str, list[int]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     reviewed_by: Mapped[User] = relationship()
+    measures: Mapped[list["ReviewMeasure"]] = relationship(
+        back_populates="review", order_by="ReviewMeasure.position", cascade="all, delete-orphan"
+    )
+
+
+class ReviewMeasure(db.Model):
+    """One partner's CSI-4 at a review: the first total and the latest up to its date,
+    and the class of the change between them, as they stood when it was written."""
+
+    __tablename__ = "review_measures"
+    __table_args__ = (sa.UniqueConstraint("review_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    position: Mapped[str] = mapped_column(sa.String(1))
+    baseline: Mapped[int | None]
+    baseline_on: Mapped[date | None]
+    latest: Mapped[int | None]
+    latest_on: Mapped[date | None]
+    change: Mapped[Change | None] = mapped_column(enum_type(Change, "reliable_change"))
+
+    review: Mapped[Review] = relationship(back_populates="measures")
+    partner: Mapped[Partner] = relationship()
+
+    @property
+    def points(self) -> int | None:
+        if self.baseline is None or self.latest is None:
+            return None
+        return self.latest - self.baseline
+
+
+#: How often check-ins are asked: before every session unless the counsellor says otherwise.
+EVERY_SESSION = 1
+NOT_SCHEDULED = 0
+MOST_SESSIONS_APART = 6
+
+
+class CheckInSchedule(db.Model):
+    """How often a case's partners are asked for a check-in, as its counsellor sets it:
+    before every session they come to (``every`` 1, and the same as no row), before
+    every Nth, or not at all (0). Each partner counts their own sessions."""
+
+    __tablename__ = "check_in_schedules"
+    __table_args__ = (
+        sa.CheckConstraint(f"every BETWEEN 0 AND {MOST_SESSIONS_APART}", name="every_0_6"),
+    )
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    every: Mapped[int] = mapped_column(default=EVERY_SESSION)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -1,4 +1,5 @@
-"""A case's progress: the view, check-ins entered in session, the cycle and the review."""
+"""A case's progress: the view, check-ins entered in session and how often they are asked,
+the cycle, and reviews."""
 
 from datetime import time
 
@@ -14,14 +15,24 @@ from practice.dates import local, local_to_utc, practice_today
 from practice.extensions import db
 from practice.forms import form_page, restoring
 from practice.idempotency import create_once
+from practice.progress.access import get_review_or_404
+from practice.progress.change import smallest_reliable_change
+from practice.progress.checkins import schedule_words
 from practice.progress.csi import ITEMS
 from practice.progress.data import progress_for_case
 from practice.progress.figures import figures
-from practice.progress.forms import CounsellorCheckInForm, CycleForm, ReviewForm
+from practice.progress.forms import (
+    CheckInScheduleForm,
+    CounsellorCheckInForm,
+    CycleForm,
+    ReviewForm,
+)
 from practice.progress.models import MARKERS, ChangeMarker, CheckIn, Marker, NegativeCycle, Review
-from practice.progress.services import new_check_in
+from practice.progress.reviews import record_review, summary_of
+from practice.progress.services import check_in_schedule, new_check_in, set_check_in_schedule
 from practice.sessions.models import Session, SessionStatus
 from practice.sessions.services import attended_ordinals
+from practice.vocabulary import BUILDING_BLOCKS
 
 bp = Blueprint("progress", __name__)
 
@@ -29,8 +40,13 @@ bp = Blueprint("progress", __name__)
 @bp.get("/progress")
 @counsellor_required
 def view(case_id: int):
-    """Measures, EFT stage, homework and the five-session review, over time."""
+    """Measures, EFT stage, homework and the reviews, over time."""
     case = get_case_or_404(case_id)
+    return _view_page(case)
+
+
+def _view_page(case, review_form=None, schedule_form=None):
+    """The progress page; a form sent with errors comes back in its place, with a 400."""
     progress = progress_for_case(case, practice_today())
     # The view shows every check-in's answers: the reads are on the trail.
     audit.record(
@@ -38,12 +54,19 @@ def view(case_id: int):
         case,
         check_ins=sum(len(partner.check_ins) for partner in progress.partners),
     )
-    return render_template(
-        "progress/view.html",
-        case=case,
-        p=progress,
-        charts=figures(progress),
-        review_form=ReviewForm(reviewed_on=practice_today()),
+    every = check_in_schedule(case)
+    failed = review_form or schedule_form
+    return (
+        render_template(
+            "progress/view.html",
+            case=case,
+            p=progress,
+            charts=figures(progress),
+            review_form=review_form or ReviewForm(reviewed_on=practice_today()),
+            schedule_form=schedule_form or CheckInScheduleForm(every=str(every)),
+            schedule=schedule_words(every),
+        ),
+        400 if failed is not None and failed.errors else 200,
     )
 
 
@@ -133,34 +156,53 @@ def _set_marker(case, existing: ChangeMarker | None, marker: Marker, session_id:
         existing.session_id = int(session_id)
 
 
+@bp.post("/checkins/schedule")
+@counsellor_required
+def check_in_schedule_form(case_id: int):
+    """Set how often this case's partners are asked for a check-in."""
+    case = get_case_or_404(case_id)
+    form = CheckInScheduleForm()
+    if not form.validate_on_submit():
+        return _view_page(case, schedule_form=form)
+    every = int(form.every.data)
+    set_check_in_schedule(case, every, current_user.id)
+    audit.record("checkin.schedule", case, every=every)
+    flash(f"Check-ins: {schedule_words(every).lower()}.", "success")
+    return redirect(url_for("progress.view", case_id=case.id) + "#h-checkin-schedule")
+
+
 @bp.post("/review")
 @counsellor_required
 def review(case_id: int):
-    """Record the fifth-session review: baseline against now, and what comes next."""
+    """Record a review: the five-session review, or a later one. Its figures are kept
+    as they stand on its date (see practice.progress.reviews)."""
     case = get_case_or_404(case_id)
     form = ReviewForm()
-    existing = db.session.scalar(sa.select(Review).where(Review.case_id == case.id))
-    if existing is not None:
-        flash("The review is already recorded.", "info")
-        return redirect(url_for("progress.view", case_id=case.id))
-    if form.validate_on_submit():
-        review = Review(
-            case_id=case.id,
-            reviewed_on=form.reviewed_on.data,
-            summary=form.summary.data.strip(),
-            reviewed_by_id=current_user.id,
-        )
-        db.session.add(review)
-        db.session.flush()
+    if not form.validate_on_submit():
+        return _view_page(case, review_form=form)
+    review, created = create_once(
+        Review,
+        form.form_token.data,
+        lambda: record_review(case, form.reviewed_on.data, form.summary.data, current_user.id),
+    )
+    if created:
         audit.record("review.create", review, case_id=case.id)
-        flash("Review recorded.", "success")
-        return redirect(url_for("progress.view", case_id=case.id))
-    progress = progress_for_case(case, practice_today())
-    return form_page(
-        "progress/view.html",
-        form,
+        flash("Review recorded, with the figures as they stood that day.", "success")
+    return redirect(url_for("progress.show_review", case_id=case.id, review_id=review.id))
+
+
+@bp.get("/reviews/<int:review_id>")
+@counsellor_required
+def show_review(case_id: int, review_id: int):
+    """One review as it was written: the figures as they stood on its date, and the summary."""
+    case = get_case_or_404(case_id)
+    review = get_review_or_404(case, review_id)
+    audit.record("review.view", review, case_id=case.id)
+    return render_template(
+        "progress/review.html",
         case=case,
-        p=progress,
-        charts=figures(progress),
-        review_form=form,
+        review=summary_of(review, {p.id: p.first_name for p in case.partners}),
+        reviewed_by=review.reviewed_by,
+        smallest_change=smallest_reliable_change(),
+        blocks=BUILDING_BLOCKS,
     )

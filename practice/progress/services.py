@@ -1,11 +1,20 @@
 """Recording check-ins, over plain values: the portal, the counsellor's form, the demo
-practice and the benchmark's generator all keep a check-in through the same rules."""
+practice and the benchmark's generator all keep a check-in through the same rules. And
+how often a case's partners are asked for one.
+"""
 
 from datetime import datetime
 
+from practice.database import now_utc
 from practice.extensions import db
 from practice.progress.csi import CSIError, score
-from practice.progress.models import CheckIn
+from practice.progress.models import (
+    EVERY_SESSION,
+    MOST_SESSIONS_APART,
+    NOT_SCHEDULED,
+    CheckIn,
+    CheckInSchedule,
+)
 from practice.vocabulary import BUILDING_BLOCKS
 
 #: Each building block is rated 0 to 10.
@@ -44,3 +53,25 @@ def new_check_in(
     )
     db.session.add(check_in)
     return check_in
+
+
+def set_check_in_schedule(case, every: int, by_id: int) -> CheckInSchedule:
+    """Ask the case's partners for a check-in before every ``every``-th session of theirs
+    (1: every session; 0: not at all)."""
+    if not NOT_SCHEDULED <= every <= MOST_SESSIONS_APART:
+        raise ValueError(f"every must be {NOT_SCHEDULED} to {MOST_SESSIONS_APART}")
+    schedule = db.session.get(CheckInSchedule, case.id)
+    if schedule is None:
+        schedule = CheckInSchedule(case_id=case.id)
+        db.session.add(schedule)
+    schedule.every = every
+    schedule.updated_at = now_utc()
+    schedule.updated_by_id = by_id
+    db.session.flush()
+    return schedule
+
+
+def check_in_schedule(case) -> int:
+    """How often the case's partners are asked for a check-in (see ``CheckInSchedule``)."""
+    schedule = db.session.get(CheckInSchedule, case.id)
+    return EVERY_SESSION if schedule is None else schedule.every

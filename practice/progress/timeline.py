@@ -5,9 +5,12 @@ pause and reflect (weeks 1-2), a calm first conversation (week 3), identify the
 key issues (weeks 4-5), a joint action plan (week 6), then implement and
 monitor with monthly check-ins, and reaffirm the commitment after three to six
 months. The guides also advise at least five sessions of couples therapy; a
-review falls due at the fifth attended session.
+review falls due at the fifth. What counts toward that mark is a *joint* session:
+one every partner of the case came to (for one person in individual work, each of
+their sessions). A couple's individual sessions are counted beside the mark, not in it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,16 +54,24 @@ def timeline_position(start: date, today: date) -> Position:
     raise AssertionError("the last step is open-ended")
 
 
+def joint(attendees: Iterable[str], positions: Iterable[str]) -> bool:
+    """Whether a session was joint: everyone of the case (``positions``) came to it."""
+    positions = set(positions)
+    return bool(positions) and positions <= set(attendees)
+
+
 @dataclass(frozen=True)
 class FiveSessionMark:
-    attended: int
-    review_due: bool  # the fifth session is reached and no review is recorded
+    joint: int  # attended sessions every partner came to: what counts toward the mark
+    review_due: bool  # the fifth joint session is reached and no review is recorded
     reviewed: bool
+    individual: int = 0  # attended sessions with one partner alone, shown beside the mark
 
     @property
     def remaining(self) -> int:
-        return max(0, FIVE_SESSIONS - self.attended)
+        return max(0, FIVE_SESSIONS - self.joint)
 
 
-def five_session_mark(attended: int, reviewed: bool) -> FiveSessionMark:
-    return FiveSessionMark(attended, attended >= FIVE_SESSIONS and not reviewed, reviewed)
+def five_session_mark(joint: int, reviewed: bool, individual: int = 0) -> FiveSessionMark:
+    """Where a case stands against the five-session mark; ``reviewed``: a review is recorded."""
+    return FiveSessionMark(joint, joint >= FIVE_SESSIONS and not reviewed, reviewed, individual)

@@ -7,7 +7,10 @@ and has not turned that kind off in the portal; nothing for a closed case:
 - a homework reminder from 09:00 (practice time) the day before it is due, until
   the end of that day, unless one-off homework is already done;
 - a check-in request once :func:`practice.progress.asked.check_ins_to_ask` says
-  so for the partner's next session, to partners with a portal login.
+  so for the partner's next session, by the schedule the counsellor set for the
+  case (before every session, or every Nth, or not at all), to partners with a
+  portal login. It names nothing clinical: the partner's own session, and how often
+  their counsellor asks.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from practice.dates import practice_zone
 from practice.extensions import db
 from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.progress.asked import check_ins_to_ask
-from practice.progress.checkins import ASK_BEFORE
+from practice.progress.checkins import ASK_BEFORE, asked_how_often
 from practice.reminders.models import ReminderKind, ReminderOptOut
 from practice.sessions import video
 from practice.sessions.models import Session, SessionStatus
@@ -147,7 +150,7 @@ def _check_ins(now: datetime) -> list[Due]:
                 partner.id,
                 session.id,
                 to,
-                _session_facts(session, partner),
+                _session_facts(session, partner) | {"often": asked_how_often(ask.every)},
             )
         )
     return found

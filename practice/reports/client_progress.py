@@ -27,6 +27,7 @@ from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import progress_for
 from practice.plans.printed import ClientGoal, client_sheet
+from practice.progress.change import Change
 from practice.progress.csi import DISTRESS_CUTOFF, MAXIMUM
 from practice.progress.data import CheckInPoint, PartnerMeasures, check_in_point
 from practice.progress.figures import satisfaction_chart, self_ratings_chart
@@ -35,6 +36,7 @@ from practice.progress.timeline import (
     FIVE_SESSIONS,
     TIMELINE,
     Position,
+    joint,
     timeline_position,
 )
 from practice.reports.data import Letterhead, letterhead
@@ -55,7 +57,50 @@ TIMELINE_WORDS = {
 @dataclass(frozen=True)
 class SessionAttended:
     on: date
-    together: bool  # with both partners; False: the reader on their own
+    together: bool  # with everyone of the case (in individual work, every session)
+
+
+def change_words(person: PartnerMeasures, reader: bool) -> str:
+    """What the change since the first check-in means, in plain words for the client.
+
+    ``reader``: the words are about the reader ("your score"); otherwise about the
+    partner who agreed to show their scores. Never a word about the two of them
+    together: how one partner's change sits beside the other's is for the counsellor.
+    """
+    whose = "your" if reader else f"{person.name}’s"
+    course = person.course
+    if course.baseline is None:
+        return ""
+    if course.latest is None:
+        start = "Your" if reader else f"{person.name}’s"
+        return (
+            f"{start} first check-in is the starting point: later check-ins are compared with it."
+        )
+    points, first, latest = abs(course.points), course.baseline, course.latest
+    plural = "s" if points != 1 else ""
+    since = f"Since {'your' if reader else 'their'} first check-in, {whose} score has"
+    if course.change is Change.UNCHANGED:
+        if points == 0:
+            return f"{since} stayed at {latest}."
+        way = "up" if course.points > 0 else "down"
+        return (
+            f"{since} gone {way} by {points} point{plural}, from {first} to {latest}. A change "
+            "this small is within the ups and downs any questionnaire shows from one time to the "
+            "next, so it does not yet tell us much either way."
+        )
+    if course.change is Change.DETERIORATED:
+        return (
+            f"{since} gone down by {points} points, from {first} to {latest}: more than the usual "
+            "ups and downs of a questionnaire. It may help to talk this over with your counsellor "
+            "at your next session."
+        )
+    words = (
+        f"{since} gone up by {points} points, from {first} to {latest}: more than the usual ups "
+        "and downs of a questionnaire, so a real change."
+    )
+    if course.change is Change.RECOVERED:
+        words += f" The score is now above the {DISTRESS_CUTOFF} line."
+    return words
 
 
 @dataclass(frozen=True)
@@ -109,6 +154,17 @@ class ClientProgressReport:
         return self.scores[0]
 
     @property
+    def together(self) -> int:
+        """The reader's sessions with everyone of the case: what counts toward the mark."""
+        return sum(1 for s in self.sessions if s.together)
+
+    @property
+    def changes(self) -> list[str]:
+        """For each person in the copy, what their change since the first check-in means."""
+        words = (change_words(person, n == 0) for n, person in enumerate(self.scores))
+        return [w for w in words if w]
+
+    @property
     def check_in_days(self) -> list[date]:
         return sorted({c.on for person in self.scores for c in person.check_ins})
 
@@ -146,8 +202,9 @@ def _sessions(reader: Partner) -> list[SessionAttended]:
         .where(Session.case_id == reader.case_id, Session.status == SessionStatus.ATTENDED)
         .order_by(Session.starts_at, Session.id)
     ).all()
+    positions = [p.position for p in reader.case.partners]
     return [
-        SessionAttended(local(s.starts_at).date(), audience.of_handout(s) == audience.BOTH)
+        SessionAttended(local(s.starts_at).date(), joint(s.attendees or (), positions))
         for s in audience.readable(reader, attended, audience.of_handout)
     ]
 

@@ -278,7 +278,7 @@ def test_4_counsellor_records_signs_and_hands_out(person, joined, practice_day):
     text = pdf_text(report.value.path().read_bytes())
     assert "Progress report" in text
     assert "Relationship satisfaction (CSI-4)" in text
-    assert "1 session attended" in text
+    assert "1 joint session attended" in text
 
 
 def test_5_what_nobody_should_be_able_to_do(person, joined, practice_day, end_logins):
