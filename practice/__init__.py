@@ -35,10 +35,16 @@ from practice.calendar import (  # noqa: F401 - the calendar's pages
 from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
+from practice.consent.admin_routes import bp as admin_consent_bp
+from practice.consent.portal_routes import bp as portal_consent_bp
+from practice.consent.routes import bp as consent_bp
 from practice.crypto import init_encryption
 from practice.database import FixedClock, configure_sqlite
 from practice.extensions import csrf, db, limiter, login_manager, migrate
 from practice.homework.routes import bp as homework_bp
+from practice.intake.admin_routes import bp as admin_intake_bp
+from practice.intake.portal_routes import bp as portal_intake_bp
+from practice.intake.routes import bp as intake_bp
 from practice.keys import ensure_instance_keys
 from practice.main.routes import bp as main_bp
 from practice.messages.portal_routes import bp as portal_messages_bp
@@ -150,11 +156,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(admin_intake_bp, url_prefix="/admin/intake")
+    app.register_blueprint(admin_consent_bp, url_prefix="/admin/consent")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_requests_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
+    app.register_blueprint(portal_intake_bp, url_prefix="/portal")
+    app.register_blueprint(portal_consent_bp, url_prefix="/portal")
     app.register_blueprint(portal_messages_bp, url_prefix="/portal")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(catalogue_bp, url_prefix="/catalogue")
@@ -164,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(screening_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(safety_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(intake_bp, url_prefix="/cases/<int:case_id>")
+    app.register_blueprint(consent_bp, url_prefix="/cases/<int:case_id>")
     app.register_blueprint(plans_bp, url_prefix="/cases/<int:case_id>/plan")
     app.register_blueprint(reports_bp)
     app.register_blueprint(messages_bp)

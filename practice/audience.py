@@ -21,7 +21,9 @@ import sqlalchemy as sa
 
 from practice.cases.models import Partner
 from practice.catalogue.models import Exercise, ExerciseVersion
+from practice.consent.models import ConsentSignature
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
+from practice.intake.models import IntakeAnswers
 from practice.messages import rules as message_rules
 from practice.messages.models import MessageThread
 from practice.progress.models import CheckIn
@@ -100,6 +102,18 @@ def of_referral(referral: Referral) -> Audience:
     if referral.given_at is None:
         return COUNSELLOR_ONLY
     return frozenset({referral.partner.position}) if referral.partner is not None else BOTH
+
+
+def of_intake(answers: IntakeAnswers) -> Audience:
+    """A partner's intake answers, draft or sent, are theirs (and their counsellor's): never
+    the other partner's. The writer reads their draft back; the counsellor, once sent."""
+    return frozenset({answers.partner.position})
+
+
+def of_signature(signature: ConsentSignature) -> Audience:
+    """A signature, and the signed copy printed from it, is its signer's alone: the other
+    partner does not learn from it whether, when or from where it was made."""
+    return frozenset({signature.partner.position})
 
 
 def of_thread(thread: MessageThread) -> Audience:
@@ -208,6 +222,16 @@ def referrals_for(reader: Partner) -> sa.Select:
         Referral.given_at.is_not(None),
         sa.or_(Referral.partner_id == reader.id, Referral.partner_id.is_(None)),
     )
+
+
+def intake_answers_for(reader: Partner) -> sa.Select:
+    """The reader's own intake answers."""
+    return sa.select(IntakeAnswers).where(IntakeAnswers.partner_id == reader.id)
+
+
+def signatures_for(reader: Partner) -> sa.Select:
+    """The reader's own signatures."""
+    return sa.select(ConsentSignature).where(ConsentSignature.partner_id == reader.id)
 
 
 def threads_for(reader: Partner) -> sa.Select:

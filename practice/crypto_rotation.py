@@ -7,7 +7,7 @@ Rotation, step by step (also in docs/security.md):
    new rows use the new key, old rows still read.
 3. Run ``flask --app wsgi rotate-keys``: every encrypted value is rewritten under the new key,
    in one transaction. Signed notes and treatment plans keep their text and their hash,
-   and sent messages their text; only the ciphertext changes.
+   sent messages and intake answers their text; only the ciphertext changes.
 4. Remove the old key from ``MEND_NOTES_KEYS`` and restart.
 """
 
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from practice.crypto import EncryptedJSON, EncryptedText, rotate
 from practice.extensions import db
+from practice.intake.locks import intake_locks_lifted
 from practice.messages.locks import message_locks_lifted
 from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
@@ -39,6 +40,7 @@ def rotate_all() -> dict[str, int]:
         locks_lifted(connection),
         plan_locks_lifted(connection),
         message_locks_lifted(connection),
+        intake_locks_lifted(connection),
     ):
         for table, column in encrypted_columns():
             raw = sa.type_coerce(column, sa.Text)

@@ -35,6 +35,7 @@ from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
 from practice.database import now_utc
 from practice.dates import local, local_to_utc, practice_today, practice_zone
+from practice.demo_intake import seed_intake_and_consent
 from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
@@ -249,7 +250,7 @@ def seed(password: str) -> list[tuple[str, str]]:
             )
         )
     logins = [("owner", OWNER[0])]
-    _user(*OWNER, Role.OWNER, password)
+    owner = _user(*OWNER, Role.OWNER, password)
     staff = {}
     for email, name in COUNSELLORS:
         staff[email] = _user(email, name, Role.COUNSELLOR, password)
@@ -266,6 +267,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     _seed_morgan_plan(staff["sam@demo.mend"])
     _seed_video_and_requests(staff)
     db.session.flush()
+    seed_intake_and_consent(owner, staff)
     _seed_messages()
     db.session.flush()
     return logins

@@ -25,7 +25,9 @@ from practice.catalogue.models import (
     StrategyConcern,
     StrategyVersion,
 )
+from practice.consent.models import ConsentDocument, ConsentSignature
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
+from practice.intake.models import IntakeAnswers, IntakeForm
 from practice.mail.models import OutboundEmail
 from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
@@ -72,6 +74,10 @@ __all__ = [
     "Session",
     "Case",
     "CaseConcern",
+    "ConsentDocument",
+    "ConsentSignature",
+    "IntakeAnswers",
+    "IntakeForm",
     "HomeworkEntry",
     "EntryDraft",
     "EntryRevision",

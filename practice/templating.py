@@ -28,7 +28,11 @@ COUNSELLOR_NAV = [
     ("messages.inbox", "Messages", "messages."),
 ]
 #: Extra tabs on the owner's Practice pages.
-ADMIN_NAV = [("admin.outbox", "Outbox")]
+ADMIN_NAV = [
+    ("admin.outbox", "Outbox"),
+    ("admin_intake.index", "Intake form"),
+    ("admin_consent.index", "Consent documents"),
+]
 
 
 def nav_link(endpoint: str, label: str, prefix: str | None = None) -> Markup:

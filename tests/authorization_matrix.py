@@ -18,15 +18,25 @@ from practice.calendar.client_requests import ask
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import RequestKind, SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
+from practice.consent.models import DocumentKind
 from practice.database import now_utc
 from practice.extensions import db
+from practice.intake.forms_in_use import form_in_use
 from practice.mail.models import OutboundEmail
 from practice.progress.reviews import record_review
 from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.models import PartnerScreen, TakenBy
 from practice.sessions.models import SessionStatus
-from tests.factories import EXERCISE, add_message, add_session, sign_in, signed_plan
+from tests.factories import (
+    EXERCISE,
+    add_message,
+    add_session,
+    publish_consent,
+    sign_documents,
+    sign_in,
+    signed_plan,
+)
 from tests.routes import all_rules
 
 SIGNED_OUT = "signed out"
@@ -150,6 +160,18 @@ MATRIX: dict[str, Row] = {
     "admin.outbox": owner(),
     "admin.send_email": owner(),
     "admin.settings": owner(),
+    "admin_intake.index": owner(),
+    "admin_intake.new_question": owner(),
+    "admin_intake.edit_question": owner(),
+    "admin_intake.move_question": owner(),
+    "admin_intake.remove_question": owner(),
+    "admin_intake.publish": owner(),
+    "admin_intake.discard": owner(),
+    "admin_intake.version": owner(),
+    "admin_consent.index": owner(),
+    "admin_consent.edit": owner(),
+    "admin_consent.discard": owner(),
+    "admin_consent.version": owner(),
     "calendar.practice_week": owner(),
     # Staff pages that show only the user's own caseload, diary or the shared catalogue.
     "main.dashboard": staff(),
@@ -233,6 +255,9 @@ MATRIX: dict[str, Row] = {
     "plans.version": case(),
     "plans.addendum": case(),
     "plans.review": case(),
+    "intake.answers": case(),
+    "consent.index": case(),
+    "consent.signed_copy": case(),
     "messages.case_threads": case(),
     "messages.thread": case(),
     "messages.record": case(message_id="message_a"),
@@ -253,6 +278,11 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
     "portal_requests.ask_change": couple(session_id="upcoming"),
+    # Each partner's own intake form and the practice's documents, signed for oneself.
+    "portal_intake.intake": portal(),
+    "portal_intake.draft": portal(),
+    "portal_consent.index": portal(),
+    "portal_consent.document": portal(),
     # Every partner's own private thread, and their own couple's joint thread: the
     # addresses name no record, so each client reaches only their own.
     "portal_messages.index": portal(),
@@ -274,6 +304,8 @@ MATRIX: dict[str, Row] = {
     "portal_requests.take": partner_b(),
     "portal_requests.turn_down": partner_b(),
     "portal_requests.withdraw_request": partner_b(),
+    # B's signed copy: A has only their own.
+    "portal_consent.signed_copy": partner_b(),
 }
 
 #: What each URL argument is, unless a row says otherwise.
@@ -294,10 +326,14 @@ DEFAULT_IDS = {
     "email_id": "outbox_email",
     "request_id": "request_b",
     "review_id": "review",
+    # Version 1 of the treatment plan, and of the intake form and each consent document.
     "version": "plan_version",
     "slot": "reader",
     "which": "own_thread",
     "message_id": "message_a",
+    "signature_id": "signature_b",
+    "kind": "document_kind",
+    "key": "question_key",
 }
 STRATEGY_SLUG_ENDPOINTS = {"catalogue.strategy"}
 
@@ -327,6 +363,9 @@ class World:
     position_a: str = "a"
     request_b: object = None
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
+    signature_b: object = None
+    document_kind: str = "counselling"
+    question_key: str = "phone"
     own_thread: str = "private"
     message_a: object = None  # partner A's private message to the counsellor
 
@@ -421,7 +460,16 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
     world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version
+    world.signature_b = consent_of_b(mine, owner)
     return world
+
+
+def consent_of_b(case, owner):
+    """The practice's documents and intake form published; B signs consent to counselling."""
+    form_in_use()
+    documents = publish_consent(owner)
+    [signature] = sign_documents(case.partners[1], [documents[DocumentKind.COUNSELLING]])
+    return signature
 
 
 def safety_work_for_b(case, counsellor):

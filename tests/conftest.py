@@ -35,10 +35,12 @@ from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.cases.services import PAUSING
 from practice.catalogue.loader import load_catalogue
 from practice.catalogue.models import Exercise, Origin
+from practice.consent.locks import consent_locks_lifted
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, new_entry
+from practice.intake.locks import intake_locks_lifted
 from practice.messages.locks import message_locks_lifted
 from practice.plans.locks import locks_lifted as plan_locks_lifted
 from practice.sessions.locks import locks_lifted
@@ -156,6 +158,8 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
         locks_lifted(conn),
         plan_locks_lifted(conn),
         audit_lock_lifted(conn),
+        intake_locks_lifted(conn),
+        consent_locks_lifted(conn),
         message_locks_lifted(conn),
     ):
         for table in reversed(db.metadata.sorted_tables):

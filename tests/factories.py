@@ -15,6 +15,9 @@ from pypdf import PdfReader
 
 from practice.auth.models import User
 from practice.cases.models import Partner
+from practice.consent import documents as consent_documents
+from practice.consent.models import DOCUMENT_KINDS, ConfidentialityPolicy, DocumentKind
+from practice.consent.signatures import sign
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -270,6 +273,42 @@ def check_in_days_ago(case, partner, answers=(3, 3, 3, 3), days_ago=8) -> None:
         completed_at=now_utc() - timedelta(days=days_ago),
     )
     db.session.commit()
+
+
+# --- Consent documents and signatures ------------------------------------------------
+
+
+def publish_consent(owner, kinds=None, *, words="for testing") -> dict:
+    """Publish a short text for each document (every kind unless ``kinds``); {kind: version}."""
+    now = now_utc()
+    published = {}
+    for kind in kinds or list(DocumentKind):
+        policy = ConfidentialityPolicy.NO_SECRETS if kind is DocumentKind.CONFIDENTIALITY else None
+        title = DOCUMENT_KINDS[kind]
+        text = f"The practice's {title.lower()}, {words}."
+        consent_documents.save_draft(kind, title, text, policy, owner, now)
+        published[kind] = consent_documents.publish(kind, owner, now)
+    db.session.commit()
+    return published
+
+
+def sign_documents(partner, documents, address="192.0.2.10") -> list:
+    """``partner`` signs each of ``documents`` as if in their portal; the signatures."""
+    signatures = []
+    for document in documents:
+        signature, _ = sign(
+            partner,
+            document,
+            shown_id=document.id,
+            typed_name=partner.name,
+            agreed=True,
+            address=address,
+            user=partner.user,
+            now=now_utc(),
+        )
+        signatures.append(signature)
+    db.session.commit()
+    return signatures
 
 
 # --- Treatment plans ---------------------------------------------------------------

@@ -67,6 +67,12 @@ FORMS = {
     "calendar.series": COUNSELLOR,
     "portal.homework": PARTNER_A,
     "portal.check_in": PARTNER_A,
+    "portal_intake.intake": PARTNER_A,
+    "portal_consent.document": PARTNER_A,
+    "intake.answers": COUNSELLOR,
+    "admin_intake.new_question": OWNER,
+    "admin_intake.edit_question": OWNER,
+    "admin_consent.edit": OWNER,
 }
 
 #: Pages that read a query string, and the parameters they know.

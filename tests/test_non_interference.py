@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from practice.admin.models import PracticeSettings, VideoRooms
 from practice.calendar.feeds import issue_feed
 from practice.calendar.models import SessionRequest
+from practice.consent.models import ConsentSignature
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -41,6 +42,7 @@ from tests.factories import (
     add_message,
     pdf_text,
     plan_form_data,
+    publish_consent,
     quiet,
     sign_in,
     signed_plan,
@@ -61,6 +63,8 @@ MARKERS = {
     "request": "MARKER-A-PRIVATE-REQUEST",
     "suggestion": "MARKER-COUNSELLOR-SUGGESTS-TO-A",
     "refusal": "MARKER-COUNSELLOR-DECLINES-TO-A",
+    "intake_draft": "MARKER-A-INTAKE-DRAFT",
+    "intake": "MARKER-A-INTAKE-SENT",
     "plan_problem": "MARKER-A-OWN-PLAN-PROBLEM",
     "plan_goal": "MARKER-A-OWN-PLAN-GOAL",
     "plan_objective": "MARKER-A-OWN-PLAN-OBJECTIVE",
@@ -103,6 +107,12 @@ PORTAL_PAGES = (
     "/portal/safety-plan",
     "/portal/questions",
     "/portal/contact",
+    "/portal/intake",
+    "/portal/consent",
+    "/portal/consent/counselling",
+    "/portal/consent/confidentiality",
+    "/portal/consent/privacy",
+    "/portal/consent/video",
     "/portal/messages/",
     *THREADS,
 )
@@ -133,6 +143,7 @@ def case_ids(case) -> dict[str, list[int]]:
         "entries": sa.select(HomeworkEntry.id).where(HomeworkEntry.case_id == case.id),
         "sessions": sa.select(Session.id).where(Session.case_id == case.id),
         "referrals": sa.select(Referral.id).where(Referral.case_id == case.id),
+        "signatures": sa.select(ConsentSignature.id).where(ConsentSignature.case_id == case.id),
     }
     return {name: sorted(db.session.scalars(query)) for name, query in where.items()}
 
@@ -156,6 +167,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
     urls += [f"/portal/appointments/{i}/change" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
+    urls += [f"/portal/consent/signatures/{i}.pdf" for i in ids["signatures"]]
     seen = {url: read(browser, url) for url in urls}
     seen["feed"] = read(app.test_client(), f"/calendar/feeds/{feed_token}.ics")
     now = now_utc()
@@ -173,9 +185,10 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
 
 
 @pytest.fixture
-def couple(counsellor, make_case, make_assignment, make_entry):
-    """A couple part-way through: joint homework, a joint session behind and one ahead; a
-    practice that makes a room per video session."""
+def couple(counsellor, owner, make_case, make_assignment, make_entry):
+    """A couple part-way through: joint homework, a joint session behind and one ahead;
+    the practice's consent documents published for both to sign; a practice that makes
+    a room per video session."""
     db.session.add(
         PracticeSettings(
             name="Mend Counselling",
@@ -184,6 +197,7 @@ def couple(counsellor, make_case, make_assignment, make_entry):
             video_link_template="https://meet.example.org/mend-{room}",
         )
     )
+    publish_consent(owner)
     case = make_case(counsellor)
     a, b = case.partners
     now = now_utc()
@@ -446,6 +460,30 @@ def a_alone(app, counsellor, case) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     response = as_a.post("/portal/contact", data={"message": MARKERS["not_safe"]})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A fills in the intake form: a draft first, then sends it; and signs every document.
+    response = as_a.post("/portal/intake/draft", data={"q_address": MARKERS["intake_draft"]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    response = as_a.post(
+        "/portal/intake",
+        data={
+            "q_phone": "555 0100",
+            "q_messages": "Texts only",
+            "q_emergency_name": "A's sister",
+            "q_emergency_phone": "555 0101",
+            "q_brings": MARKERS["intake"],
+            "q_hopes": MARKERS["intake"],
+            "action": "send",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    for kind in ("counselling", "confidentiality", "privacy", "video"):
+        page = as_a.get(f"/portal/consent/{kind}").get_data(as_text=True)
+        shown = page.split('name="shown" type="hidden" value="')[1].split('"')[0]
+        response = as_a.post(
+            f"/portal/consent/{kind}",
+            data={"shown": shown, "agree": "y", "typed_name": a.name},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # A reads the joint thread, and writes to the counsellor privately; the counsellor
     # answers A alone, and adds A's words to the case record.
     assert as_a.get("/portal/messages/joint").status_code == 200
@@ -562,6 +600,9 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert any(video_room(couple) in text for url, (_, text) in seen.items() if "+0h" in url)
     assert MARKERS["suggestion"] in seen["/portal/appointments/"][1]
     assert MARKERS["refusal"] in seen["/portal/appointments/"][1]
+    assert MARKERS["intake"] in seen["/portal/intake"][1]  # A reads back what A sent
+    assert MARKERS["intake"] in seen["/portal/my-record.json"][1]
+    assert any(a.name in text for url, (_, text) in seen.items() if "signatures" in url)
     # A's own goal and objective, in A's copy of the progress report; the problem as the
     # counsellor wrote it stays with the counsellor.
     assert MARKERS["plan_goal"] in seen["/portal/progress.pdf"][1]

@@ -32,9 +32,11 @@ from tests.conftest import PASSWORD
 from tests.factories import add_message
 
 BUDGET = 15
-# The case pages may take one more: the case page's fifteen, and the treatment plan
-# card (one statement: every version with its reviews, and the day of the fifth session).
-CASE_PAGE_BUDGET = BUDGET + 1
+# The case pages may take two more: the case page's fifteen, the treatment plan card (one
+# statement: every version with its reviews, and the day of the fifth session), and the
+# intake and consent card (one statement: every published document with the case's
+# signatures; each partner's intake comes with the partners).
+CASE_PAGE_BUDGET = BUDGET + 2
 EXERCISES = ("appreciation-noticing-log", "i-statement-rewrites", "rituals-date-night")
 
 

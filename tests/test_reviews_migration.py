@@ -11,7 +11,7 @@ from config import TestingConfig
 from practice import create_app
 from practice.extensions import db
 
-BEFORE = "141a82e85bfd"
+BEFORE = "5ed8debe9ed6"
 AFTER = "7d3b9e51c2a4"
 
 

@@ -19,6 +19,7 @@ from practice.calendar.models import SessionSeries
 from practice.calendar.recurrence import ScheduleError, Slot, occurrence_days
 from practice.calendar.services import SeriesPlan, book_series, refuse_clashes, series_sessions
 from practice.cases.models import Case
+from practice.consent import gate as consent
 from practice.database import now_utc
 from practice.dates import LocalTimeError, local_to_utc, practice_zone
 from practice.extensions import db
@@ -46,6 +47,8 @@ class Booking:
     #: The partners who came, for a session already held.
     attendees: tuple[str, ...] = ()
     joint_reason: str | None = None
+    #: Why the couple is seen together before both have signed the consent documents.
+    consent_reason: str | None = None
     handout_summary: str = ""
     #: In person or by video; a video session gets a room name of its own.
     mode: SessionMode = SessionMode.IN_PERSON
@@ -68,13 +71,23 @@ def slot_at(day: date, start: time, minutes: int, zone: ZoneInfo) -> Slot:
 
 
 def slots_for(
-    case: Case, booking: Booking, zone: ZoneInfo, *, hold_applies: bool = True
+    case: Case,
+    booking: Booking,
+    zone: ZoneInfo,
+    *,
+    hold_applies: bool = True,
+    consent_applies: bool | None = None,
 ) -> list[Slot]:
     """The slots ``booking`` asks for, if every rule allows it; else a ScheduleError.
 
     ``hold_applies=False`` for correcting the record of a session already held: a
     hold on joint work (see ``practice.screening.holds``) is about sessions to come.
+    ``consent_applies`` (as ``hold_applies`` unless told): whether a joint session
+    waits for both partners' consent (``practice.consent.gate``); not when a session
+    already booked is moved.
     """
+    if consent_applies is None:
+        consent_applies = hold_applies
     _refuse_unknown_partners(case, booking)
     if booking.every_weeks and booking.status is not SessionStatus.SCHEDULED:
         raise ScheduleError("Only sessions still to come repeat: choose “Scheduled”.", "repeat")
@@ -96,6 +109,10 @@ def slots_for(
         invitees, reason = list(booking.invitees), booking.joint_reason
         if hold_applies and (problem := joint_session_problem(case, invitees, reason)):
             raise ScheduleError(problem, "joint_reason")
+        if consent_applies and (
+            problem := consent.joint_session_problem(case, invitees, booking.consent_reason)
+        ):
+            raise ScheduleError(problem, "consent_reason")
         refuse_clashes(case.counsellor_id, slots, ignore=booking.ignore)
     return slots
 
@@ -123,10 +140,13 @@ def book(case: Case, booking: Booking, zone: ZoneInfo, by: User, token: str | No
 
 def _session(case: Case, booking: Booking, zone: ZoneInfo) -> Session:
     [wanted] = slots_for(case, booking, zone)
+    overridden = _consent_overridden(case, booking)
     session = Session(case=case, counsellor_id=case.counsellor_id)
     _apply(session, booking, wanted)
     db.session.add(session)
     db.session.flush()
+    if overridden:
+        _record_override(session, booking, overridden)
     if session.status is SessionStatus.SCHEDULED:
         audit.record("session.schedule", session, invitees=session.invitees)
     else:
@@ -136,6 +156,7 @@ def _session(case: Case, booking: Booking, zone: ZoneInfo) -> Session:
 
 def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSeries:
     slots = slots_for(case, booking, zone)
+    overridden = _consent_overridden(case, booking)
     end = slots[0].ends_at.astimezone(zone).time()
     plan = SeriesPlan(
         booking.every_weeks, booking.start, end, zone.key, booking.until, booking.count
@@ -145,6 +166,8 @@ def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSe
     for session in series_sessions(series):
         session.joint_reason = booking.joint_reason
         _set_mode(session, booking.mode)
+        if overridden:
+            _record_override(session, booking, overridden)
     audit.record("series.create", series, sessions=len(slots), every_weeks=booking.every_weeks)
     return series
 
@@ -159,10 +182,30 @@ def change(session: Session, booking: Booking, zone: ZoneInfo) -> None:
         )
     if booking.every_weeks:
         raise ScheduleError("One session changes here; book a series from the calendar.", "repeat")
-    [wanted] = slots_for(session.case, booking, zone)
+    # A session already with both partners was booked under the rules of its day; one
+    # becoming a joint session now waits for both partners' consent like a new one.
+    becomes_joint = bool(session.invitees) and not booking.invitees
+    [wanted] = slots_for(session.case, booking, zone, consent_applies=becomes_joint)
+    overridden = _consent_overridden(session.case, booking) if becomes_joint else []
     _apply(session, booking, wanted)
     session.sequence = (session.sequence or 0) + 1
+    if overridden:
+        _record_override(session, booking, overridden)
     audit.record("session.change", session, status=session.status.value)
+
+
+def _consent_overridden(case: Case, booking: Booking) -> list[str]:
+    """The documents (by kind) a joint session is booked without, on the counsellor's
+    reason; empty when nothing is overridden."""
+    if booking.status not in BOOKED or booking.invitees or not booking.consent_reason:
+        return []
+    missing = consent.missing_in(case)
+    return sorted({d.kind.value for documents in missing.values() for d in documents})
+
+
+def _record_override(session: Session, booking: Booking, missing: list[str]) -> None:
+    session.consent_reason = booking.consent_reason
+    audit.record("consent.override", session, missing=missing)
 
 
 def _apply(session: Session, booking: Booking, wanted: Slot) -> None:

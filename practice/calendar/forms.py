@@ -95,6 +95,13 @@ class BookingForm(TimesForm):
         "partner's private word that they do not feel safe). Seen only by you.",
         rows=2,
     )
+    consent_reason = TextAreaField(
+        "Why see them together before both have signed",
+        validators=[Length(max=5000)],
+        description="Needed only while a partner has not signed the practice's current "
+        "consent documents. Kept with the session for you alone, and noted on the audit trail.",
+        render_kw={"rows": 2},
+    )
     repeat = SelectField("Repeats", choices=choices(REPEAT_CHOICES), default="0")
     until = DateField(
         "Last session on or before",
@@ -161,6 +168,7 @@ class BookingForm(TimesForm):
             else SessionStatus.SCHEDULED,
             attendees=tuple(self.attendees.data or ()) if self.attendees is not None else (),
             joint_reason=(self.joint_reason.data or "").strip() or None,
+            consent_reason=(self.consent_reason.data or "").strip() or None,
             handout_summary=(self.handout_summary.data or "").strip()
             if self.handout_summary is not None
             else "",

@@ -15,6 +15,7 @@ from practice.calendar.forms import BookingForm, DiaryForm
 from practice.calendar.recurrence import ScheduleError, week_start, zone_named
 from practice.cases.access import caseload, get_case_or_404
 from practice.cases.models import Case, CaseStatus
+from practice.consent.gate import gap as consent_gap
 from practice.dates import practice_today, practice_zone
 from practice.extensions import db
 from practice.forms import form_page, restoring
@@ -155,6 +156,7 @@ def new():
         zone=practice_settings().timezone,
         chosen=chosen,
         held=chosen is not None and joint_work_held(chosen),
+        consent_gap=consent_gap(chosen) if chosen is not None else [],
     )
 
 

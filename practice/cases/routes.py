@@ -33,6 +33,7 @@ from practice.cases.services import (
     invitation_refusal,
     record_screening,
 )
+from practice.consent.summary import standings
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
@@ -46,6 +47,7 @@ from practice.homework.services import (
     set_aside_now,
 )
 from practice.idempotency import create_once
+from practice.intake.access import with_intake_status
 from practice.mail.models import OutboundEmail
 from practice.pagination import paginate
 from practice.plans.access import plan_state
@@ -132,7 +134,7 @@ def _emails_free(form: CaseForm, case: Case | None) -> bool:
 @counsellor_required
 def show(case_id: int):
     """The case page: partners, safety, homework and what needs attention."""
-    case = get_case_or_404(case_id, joinedload(Case.screenings))
+    case = get_case_or_404(case_id, joinedload(Case.screenings), with_intake_status())
     today = practice_today()
     assignments = case_assignments(case)
     days = entry_days(case)
@@ -172,6 +174,7 @@ def show(case_id: int):
         set_aside=set_aside_now(assignments),
         alerts=open_alerts(case),
         safety_work=case_safety_work(case),
+        consent=standings(case),
         plan_state=plan_state(case, today),
     )
 

@@ -2,8 +2,9 @@
 
 Their details, their case, the homework given to them (as given), every entry they
 made, the drafts they have not saved yet (theirs alone, like everything here), their
-check-ins, their appointments and their messages (their private thread with the
-counsellor, and the joint one). Not the other partner's entries or private messages
+check-ins, their appointments, their messages (their private thread with the
+counsellor, and the joint one), their intake answers (sent or draft) and the
+documents they signed. Not the other partner's entries or private messages
 (those are the other partner's record) and not the counsellor's notes, which the
 practice keeps as clinical records: the export says so and how to ask for them.
 """
@@ -15,10 +16,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from practice import audience
 from practice.cases.models import Partner
+from practice.consent.signatures import signatures_of
 from practice.database import now_utc
 from practice.dates import local, practice_zone
 from practice.extensions import db
 from practice.homework.models import Assignment, EntryDraft, HomeworkEntry
+from practice.intake.access import own_answers
 from practice.messages.record import partner_messages
 from practice.progress.csi import ITEMS
 from practice.progress.models import CheckIn
@@ -147,5 +150,33 @@ def partner_record(partner: Partner) -> dict:
             for s in sessions
         ],
         "messages": partner_messages(partner),
+        "intake": _intake(partner),
+        "signed": [
+            {
+                "document": s.document.title,
+                "version": s.document.version,
+                "signed_at": _when(s.signed_at),
+                "typed_name": s.typed_name,
+                "signed_from": s.signed_from,
+                "text_sha256": s.text_sha256,
+            }
+            for s in reversed(signatures_of(partner))
+        ],
         "not_included": NOT_INCLUDED,
+    }
+
+
+def _intake(partner: Partner) -> dict | None:
+    """The partner's intake answers beside their questions; None if never begun."""
+    answers = own_answers(partner)
+    if answers is None:
+        return None
+    return {
+        "sent_at": _when(answers.submitted_at),
+        "form_version": answers.form.version,
+        "answers": [
+            {"question": label, "answer": text}
+            for heading, label, text in answers.rows
+            if not heading and text
+        ],
     }

@@ -38,6 +38,7 @@ from practice.portal.access import (
     visible_entries,
 )
 from practice.portal.appointments import appointments_for
+from practice.portal.first_steps import first_steps
 from practice.portal.record import partner_record
 from practice.progress.asked import check_in_this_window, check_ins_to_ask, upcoming_sessions
 from practice.progress.checkins import ASK_BEFORE
@@ -102,6 +103,7 @@ def home():
         shared=shared,
         check_in=check_in_asked(partner),
         appointments=appointments_for(partner, now_utc(), limit=3),
+        first_steps=first_steps(partner),
     )
 
 

@@ -86,6 +86,9 @@ class Session(db.Model):
     moved_from: Mapped[datetime | None]
     # Why the counsellor saw the couple together while joint work was held (counsellor-only).
     joint_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # Why the counsellor saw the couple together before both had signed the practice's
+    # consent documents (practice.consent.gate; counsellor-only).
+    consent_reason: Mapped[str | None] = mapped_column(EncryptedText)
     # In person or by video. A video session keeps a random room name of its own, which a
     # practice that makes a room per session puts into its link template.
     mode: Mapped[SessionMode] = mapped_column(

@@ -15,6 +15,7 @@ from practice.calendar.forms import BookingForm, place_error
 from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
+from practice.consent.gate import gap as consent_gap
 from practice.database import now_utc
 from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
@@ -114,7 +115,12 @@ def new(case_id: int):
 def booking_page(case: Case, form: BookingForm, session: Session | None):
     """The booking form of a case: a new session, or one being changed."""
     return form_page(
-        "sessions/session_form.html", form, case=case, session=session, held=joint_work_held(case)
+        "sessions/session_form.html",
+        form,
+        case=case,
+        session=session,
+        held=joint_work_held(case),
+        consent_gap=consent_gap(case),
     )
 
 

@@ -201,8 +201,9 @@
   }
 })();
 
-// Small helpers for forms: copy a value to the clipboard, and show the
-// "times a week" field only when that cadence is chosen.
+// Small helpers for forms: copy a value to the clipboard, show the "times a
+// week" field only when that cadence is chosen, and a question's options or
+// scale only for those kinds of question.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -214,6 +215,19 @@
       button.textContent = button.dataset.copied || "Copied";
     });
   });
+
+  // The intake form builder: options for a choice, ends for a scale, only when chosen.
+  var kind = document.querySelector("select[name=kind]");
+  var forKinds = document.querySelectorAll("[data-for-kind]");
+  if (kind && forKinds.length) {
+    var showKinds = function () {
+      forKinds.forEach(function (el) {
+        el.hidden = el.dataset.forKind.split(" ").indexOf(kind.value) === -1;
+      });
+    };
+    kind.addEventListener("change", showKinds);
+    showKinds();
+  }
 
   var cadence = document.querySelector("select[name=cadence]");
   var perWeek = document.querySelector("input[name=per_week]");

@@ -1,8 +1,8 @@
 """video sessions, and clients' requests to move or cancel a session
 
 Revision ID: 7b3d9e1f4a62
-Revises: 7d3b9e51c2a4
-Create Date: 2026-11-28 09:00:00
+Revises: 5d3b8e1f0c72
+Create Date: 2026-11-29 09:00:00
 
 A session is in person or by video (``sessions.mode``); a video session keeps a
 random room name (``video_room``) for practices that make a room per session
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7b3d9e1f4a62"
-down_revision = "7d3b9e51c2a4"
+down_revision = "5d3b8e1f0c72"
 branch_labels = None
 depends_on = None
 

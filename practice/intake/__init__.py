@@ -1,0 +1,1 @@
+"""Each partner's intake: the practice's versioned questions and the answers to them."""

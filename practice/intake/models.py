@@ -1,0 +1,112 @@
+"""The practice's intake form, in versions, and each partner's answers to it.
+
+A version of the form is a draft while the owner edits it and fixed once
+published; a partner's answers are a draft until they (or their counsellor, for
+them) send them, then fixed for good, tied to the version they answered. Both
+locks are kept in the ORM (below) and by database triggers (``practice.intake.locks``).
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from practice.auth.models import User
+from practice.cases.models import Partner
+from practice.crypto import EncryptedJSON
+from practice.database import now_utc
+from practice.extensions import db
+from practice.intake.questions import Question, answer_rows, questions_from
+
+
+class IntakeForm(db.Model):
+    """One version of the practice's intake questions."""
+
+    __tablename__ = "intake_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    # [Question.to_json(), ...], in the order they are asked.
+    questions: Mapped[list[dict]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    published_at: Mapped[datetime | None]
+    # Who published it; none for Mend's own form, published the first time it was needed.
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    published_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        state = "published" if self.published else "draft"
+        return f"<IntakeForm v{self.version} {state}>"
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def question_list(self) -> list[Question]:
+        return questions_from(self.questions)
+
+
+class IntakeAnswers(db.Model):
+    """One partner's answers to the intake form: a draft, then sent once and kept."""
+
+    __tablename__ = "intake_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), unique=True)
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_forms.id"))
+    # {question key: answer as text}, encrypted at rest like note bodies.
+    answers: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)
+    started_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    submitted_at: Mapped[datetime | None]
+    # The partner's own login, or the counsellor who entered the answers for them.
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    form: Mapped[IntakeForm] = relationship()
+    # ``Partner.intake``: so that the case page reads each partner's intake with them.
+    partner: Mapped[Partner] = relationship(backref=backref("intake", uselist=False))
+    submitted_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        state = "sent" if self.submitted else "draft"
+        return f"<IntakeAnswers {self.id} of partner {self.partner_id} {state}>"
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def rows(self) -> list[tuple]:
+        """The answers beside the questions of the version they answered."""
+        return answer_rows(self.form.question_list, self.answers)
+
+    @property
+    def entered_for_them(self) -> bool:
+        """Whether the counsellor entered the answers on the partner's behalf."""
+        return self.submitted and self.submitted_by_id != self.partner.user_id
+
+
+class FixedRecordError(Exception):
+    """A published form or sent answers were about to be changed."""
+
+
+@sa.event.listens_for(IntakeForm, "before_update")
+@sa.event.listens_for(IntakeForm, "before_delete")
+def _refuse_published_change(mapper, connection, target: IntakeForm):
+    table = IntakeForm.__table__
+    published = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
+    if published is not None:
+        raise FixedRecordError("a published intake form cannot be changed; publish a new version")
+
+
+@sa.event.listens_for(IntakeAnswers, "before_update")
+@sa.event.listens_for(IntakeAnswers, "before_delete")
+def _refuse_sent_change(mapper, connection, target: IntakeAnswers):
+    table = IntakeAnswers.__table__
+    sent = connection.scalar(sa.select(table.c.submitted_at).where(table.c.id == target.id))
+    if sent is not None:
+        raise FixedRecordError("sent intake answers cannot be changed")
