@@ -16,6 +16,7 @@ from icalendar import Calendar
 
 from practice.admin.models import PracticeSettings, VideoRooms
 from practice.calendar.booking import Booking, book
+from practice.consent.models import DocumentKind
 from practice.database import now_utc
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
@@ -23,7 +24,7 @@ from practice.reminders.due import due_reminders
 from practice.reminders.models import ReminderKind
 from practice.sessions import video
 from practice.sessions.models import Session, SessionMode
-from tests.factories import set_clock, sign_in
+from tests.factories import publish_consent, set_clock, sign_documents, sign_in
 
 TEMPLATE = "https://meet.example.org/mend-{room}"
 STANDING = "https://meet.example.org/casey-room"
@@ -126,8 +127,33 @@ def test_where_a_sessions_link_comes_from(counsellor, case):
     db.session.rollback()
 
 
-def test_the_consent_check_waits_for_the_consent_work(case):
+def test_video_needs_the_consent_to_video_of_both_partners(
+    app, owner, counsellor, case, alex, jordan
+):
+    """Both signed what a session in person needs; only Alex also agreed to video."""
+    assert video.video_consent_missing(case) == []  # the practice asks for nothing yet
+    published = publish_consent(owner)
+    sign_documents(alex, list(published.values()))
+    sign_documents(jordan, [d for k, d in published.items() if k is not DocumentKind.VIDEO])
+    assert video.video_consent_missing(case) == [jordan]
+    browser = sign_in(app, counsellor)
+    day = (now_utc() + timedelta(days=3)).date().isoformat()
+
+    def booking(time_, mode, **more):
+        data = {"form_token": f"{mode}-{time_}", "day": day, "time": time_, "duration": "50"}
+        return browser.post(f"/cases/{case.id}/sessions/new", data=data | {"mode": mode} | more)
+
+    assert booking("09:00", "in-person").status_code == 302
+    refused = booking("11:00", "video")
+    assert refused.status_code == 400
+    assert 'id="consent_reason-error"' in refused.get_data(as_text=True)
+    assert (
+        booking("11:00", "video", consent_reason="Jordan abroad; agreed aloud").status_code == 302
+    )
+    assert booking("13:00", "video", with_whom="a").status_code == 302  # Alex alone
+    sign_documents(jordan, [published[DocumentKind.VIDEO]])
     assert video.video_consent_missing(case) == []
+    assert booking("15:00", "video").status_code == 302
 
 
 # --- Booking by video ------------------------------------------------------------------

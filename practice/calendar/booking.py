@@ -20,6 +20,7 @@ from practice.calendar.recurrence import ScheduleError, Slot, occurrence_days
 from practice.calendar.services import SeriesPlan, book_series, refuse_clashes, series_sessions
 from practice.cases.models import Case
 from practice.consent import gate as consent
+from practice.consent.rules import IN_PERSON, VIDEO
 from practice.database import now_utc
 from practice.dates import LocalTimeError, local_to_utc, practice_zone
 from practice.extensions import db
@@ -84,7 +85,7 @@ def slots_for(
     hold on joint work (see ``practice.screening.holds``) is about sessions to come.
     ``consent_applies`` (as ``hold_applies`` unless told): whether a joint session
     waits for both partners' consent (``practice.consent.gate``); not when a session
-    already booked is moved.
+    already booked is moved. A session by video waits for the consent to video too.
     """
     if consent_applies is None:
         consent_applies = hold_applies
@@ -110,7 +111,9 @@ def slots_for(
         if hold_applies and (problem := joint_session_problem(case, invitees, reason)):
             raise ScheduleError(problem, "joint_reason")
         if consent_applies and (
-            problem := consent.joint_session_problem(case, invitees, booking.consent_reason)
+            problem := consent.joint_session_problem(
+                case, invitees, booking.consent_reason, consent_kind(booking)
+            )
         ):
             raise ScheduleError(problem, "consent_reason")
         refuse_clashes(case.counsellor_id, slots, ignore=booking.ignore)
@@ -183,10 +186,13 @@ def change(session: Session, booking: Booking, zone: ZoneInfo) -> None:
     if booking.every_weeks:
         raise ScheduleError("One session changes here; book a series from the calendar.", "repeat")
     # A session already with both partners was booked under the rules of its day; one
-    # becoming a joint session now waits for both partners' consent like a new one.
+    # becoming a joint session, or a joint session moving to video, now waits for both
+    # partners' consent like a new one.
     becomes_joint = bool(session.invitees) and not booking.invitees
-    [wanted] = slots_for(session.case, booking, zone, consent_applies=becomes_joint)
-    overridden = _consent_overridden(session.case, booking) if becomes_joint else []
+    becomes_video = booking.mode is SessionMode.VIDEO and not session.by_video
+    asks_consent = becomes_joint or becomes_video
+    [wanted] = slots_for(session.case, booking, zone, consent_applies=asks_consent)
+    overridden = _consent_overridden(session.case, booking) if asks_consent else []
     _apply(session, booking, wanted)
     session.sequence = (session.sequence or 0) + 1
     if overridden:
@@ -199,8 +205,13 @@ def _consent_overridden(case: Case, booking: Booking) -> list[str]:
     reason; empty when nothing is overridden."""
     if booking.status not in BOOKED or booking.invitees or not booking.consent_reason:
         return []
-    missing = consent.missing_in(case)
+    missing = consent.missing_in(case, consent_kind(booking))
     return sorted({d.kind.value for documents in missing.values() for d in documents})
+
+
+def consent_kind(booking: Booking) -> str:
+    """Which documents the session asks for (``practice.consent.rules.REQUIRED``)."""
+    return VIDEO if booking.mode is SessionMode.VIDEO else IN_PERSON
 
 
 def _record_override(session: Session, booking: Booking, missing: list[str]) -> None:

@@ -63,11 +63,14 @@ class Appointment:
     can_ask: bool
 
 
-def appointments_for(partner: Partner, now: datetime, limit: int = 10) -> list[Appointment]:
-    """The partner's sessions ahead, each with what the partner alone may see of it."""
+def appointments_for(
+    partner: Partner, now: datetime, limit: int = 10, *, requests: bool = True
+) -> list[Appointment]:
+    """The partner's sessions ahead, each with what the partner alone may see of it;
+    without their requests when ``requests`` is off (the home page shows none)."""
     sessions = upcoming_for(partner, now, limit)
     practice = practice_settings()
-    latest = _own_requests(partner, [s.id for s in sessions])
+    latest = _own_requests(partner, [s.id for s in sessions]) if requests else {}
     found = []
     for session in sessions:
         link = video.link_for_reader(partner, session, practice)

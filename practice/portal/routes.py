@@ -102,7 +102,7 @@ def home():
         progress=progress,
         shared=shared,
         check_in=check_in_asked(partner),
-        appointments=appointments_for(partner, now_utc(), limit=3),
+        appointments=appointments_for(partner, now_utc(), limit=3, requests=False),
         first_steps=first_steps(partner),
     )
 

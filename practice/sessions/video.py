@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from practice import audience
 from practice.admin.models import PracticeSettings, VideoRooms
 from practice.cases.models import Case, Partner
+from practice.consent.gate import missing_in
+from practice.consent.rules import VIDEO
 from practice.sessions.models import Session
 
 #: Clients see the Join button from this long before the start until the end.
@@ -125,10 +127,9 @@ def link_for_reader(reader: Partner, session: Session, practice: PracticeSetting
 
 
 def video_consent_missing(case: Case) -> list[Partner]:
-    """The partners of ``case`` who have not yet agreed to sessions by video.
-
-    TODO(consent, issue 20): there is no consent record on main yet. Once the intake
-    and consent work lands, answer from ``practice.consent.gate.missing_in(case,
-    rules.VIDEO)``: the partners with any document still to sign. Until then, nobody.
-    """
-    return []
+    """The partners of ``case`` who have not yet signed every document the practice asks
+    for before a session by video (``practice.consent``: the consent to video among them).
+    Booking a joint session by video waits for both, unless the counsellor gives a reason;
+    the session page names whoever is missing."""
+    missing = missing_in(case, VIDEO)
+    return [partner for partner in case.partners if missing.get(partner.position)]
