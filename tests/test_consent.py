@@ -404,3 +404,17 @@ def test_moving_a_joint_session_is_not_held_up_but_making_one_joint_is(
     )
     assert response.status_code == 400
     assert "Both partners must sign" in response.text
+
+
+def test_the_portal_home_asks_each_partner_for_their_own_forms(app, owner, alex, jordan):
+    documents = publish_consent(owner)
+    home = sign_in(app, alex.user).get("/portal/").text
+    assert "To read and sign: Consent to counselling" in home
+    assert "Consent to sessions by video" not in home  # asked for video sessions only
+    assert "A few questions about you" in home
+    sign_documents(alex, [documents[k] for k in IN_PERSON])
+    home = sign_in(app, alex.user).get("/portal/").text
+    assert "To read and sign" not in home
+    assert (
+        "To read and sign: Consent to counselling" in sign_in(app, jordan.user).get("/portal/").text
+    )

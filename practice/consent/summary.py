@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from practice.cases.models import Case
+from practice.cases.models import Case, Partner
 from practice.consent.models import (
     DOCUMENT_KINDS,
     ConsentDocument,
     ConsentSignature,
     DocumentKind,
 )
-from practice.consent.rules import REQUIRED, VIDEO
+from practice.consent.rules import IN_PERSON, REQUIRED, VIDEO
 from practice.extensions import db
 
 
@@ -62,3 +62,32 @@ def standings(case: Case) -> dict[str, list[Standing]]:
             rows.append(Standing(document, signed, older, kind.value in video_only))
         found[partner.position] = rows
     return found
+
+
+def to_sign(partner: Partner, session_kind: str = IN_PERSON) -> list[ConsentDocument]:
+    """The current documents ``partner`` has still to sign before a session of
+    ``session_kind``, from their own signatures alone. One query."""
+    current: dict[DocumentKind, ConsentDocument] = {}
+    signed: set[int] = set()
+    for document, signature_id in db.session.execute(
+        sa.select(ConsentDocument, ConsentSignature.id)
+        .outerjoin(
+            ConsentSignature,
+            sa.and_(
+                ConsentSignature.document_id == ConsentDocument.id,
+                ConsentSignature.partner_id == partner.id,
+            ),
+        )
+        .where(ConsentDocument.published_at.is_not(None))
+    ):
+        if document.kind not in current or current[document.kind].version < document.version:
+            current[document.kind] = document
+        if signature_id is not None:
+            signed.add(document.id)
+    return [
+        current[kind]
+        for kind in DOCUMENT_KINDS
+        if kind in current
+        and kind.value in REQUIRED[session_kind]
+        and current[kind].id not in signed
+    ]
