@@ -51,10 +51,14 @@ from flask_migrate import upgrade
 
 from config import TestingConfig, database_url
 from practice import create_app
-from practice.admin.models import DEFAULT_SUPPORT_RESOURCES, PracticeSettings
+from practice.admin.models import (
+    DEFAULT_NOTICE_HOURS,
+    DEFAULT_SUPPORT_RESOURCES,
+    PracticeSettings,
+)
 from practice.auth.models import Role, User
 from practice.backups.integrity import row_counts
-from practice.calendar.services import LATE_CANCEL
+from practice.calendar.policy import is_late
 from practice.cases.models import (
     Case,
     CaseConcern,
@@ -677,7 +681,7 @@ class SyntheticPractice:
             cancelled = starts - timedelta(hours=self.rng.randint(2, 96))
             row |= {
                 "cancel_reason": self.rng.choice(CANCEL_REASONS),
-                "late_cancel": starts - cancelled < LATE_CANCEL,
+                "late_cancel": is_late(starts, cancelled, DEFAULT_NOTICE_HOURS),
                 "cancelled_at": cancelled,
                 "updated_at": cancelled,
                 "sequence": 1,

@@ -29,7 +29,12 @@ from practice.billing.portal_routes import bp as portal_billing_bp
 from practice.billing.practice_routes import bp as billing_practice_bp
 from practice.billing.routes import bp as billing_bp
 from practice.bounds import IdConverter
-from practice.calendar import changes, feed_routes, routes  # noqa: F401 - the calendar's pages
+from practice.calendar import (  # noqa: F401 - the calendar's pages
+    changes,
+    feed_routes,
+    request_routes,
+    routes,
+)
 from practice.calendar.blueprint import bp as calendar_bp
 from practice.cases.routes import bp as cases_bp
 from practice.catalogue.routes import bp as catalogue_bp
@@ -50,6 +55,7 @@ from practice.messages.routes import bp as messages_bp
 from practice.parking import init_parking
 from practice.plans.routes import bp as plans_bp
 from practice.portal.appointments import bp as portal_calendar_bp
+from practice.portal.requests import bp as portal_requests_bp
 from practice.portal.routes import bp as portal_bp
 from practice.progress.routes import bp as progress_bp
 from practice.reports.routes import bp as reports_bp
@@ -157,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_consent_bp, url_prefix="/admin/consent")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(portal_calendar_bp, url_prefix="/portal/appointments")
+    app.register_blueprint(portal_requests_bp, url_prefix="/portal/appointments")
     app.register_blueprint(portal_safety_bp, url_prefix="/portal")
     app.register_blueprint(portal_screening_bp, url_prefix="/portal")
     app.register_blueprint(portal_intake_bp, url_prefix="/portal")

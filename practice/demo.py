@@ -11,9 +11,17 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from practice import audience
-from practice.admin.models import DEFAULT_SUPPORT_RESOURCES, PracticeSettings
+from practice.admin.models import (
+    DEFAULT_NOTICE_HOURS,
+    DEFAULT_SUPPORT_RESOURCES,
+    PracticeSettings,
+    VideoRooms,
+)
 from practice.auth.models import Role, User
 from practice.billing.demo import seed_billing
+from practice.calendar.booking import Booking, book
+from practice.calendar.client_requests import ask
+from practice.calendar.models import RequestKind, SessionRequest
 from practice.calendar.recurrence import occurrence_days, series_slots
 from practice.calendar.services import SeriesPlan, book_series, series_sessions
 from practice.cases.models import (
@@ -26,7 +34,8 @@ from practice.cases.models import (
 )
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.catalogue.models import Exercise
-from practice.dates import local, practice_today, practice_zone
+from practice.database import now_utc
+from practice.dates import local, local_to_utc, practice_today, practice_zone
 from practice.demo_intake import seed_intake_and_consent
 from practice.extensions import db
 from practice.homework.adherence import periods
@@ -47,7 +56,14 @@ from practice.safety.models import ReferralKind, ReferralStatus
 from practice.safety.services import ReferralDetails, new_referral, save_plan
 from practice.screening.items import KEYS
 from practice.screening.models import PartnerScreen, TakenBy
-from practice.sessions.models import Addendum, Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.models import (
+    Addendum,
+    Note,
+    NoteTemplate,
+    Session,
+    SessionMode,
+    SessionStatus,
+)
 from practice.vocabulary import BUILDING_BLOCKS
 
 OWNER = ("owner@demo.mend", "Dr Ruth Okafor")
@@ -236,6 +252,9 @@ def seed(password: str) -> list[tuple[str, str]]:
                 npi="1234567893",
                 invoice_note="Please pay by card at your next session, or by bank transfer to "
                 "Riverside Couples Counselling, account 0042 1188, within 30 days.",
+                # A room per session on the practice's own (imagined) Jitsi server.
+                video_rooms=VideoRooms.PER_SESSION.value,
+                video_link_template="https://meet.riverside.example/riverside-{room}",
             )
         )
     logins = [("owner", OWNER[0])]
@@ -254,6 +273,7 @@ def seed(password: str) -> list[tuple[str, str]]:
     _seed_sessions(staff)
     db.session.flush()
     _seed_morgan_plan(staff["sam@demo.mend"])
+    _seed_video_and_requests(staff)
     db.session.flush()
     seed_intake_and_consent(owner, staff)
     _seed_messages()
@@ -819,6 +839,57 @@ def _seed_series(priya: User, olsen: Case, today: date) -> None:
     sessions[4].late_cancel = True
     sessions[4].cancelled_at = sessions[4].starts_at - timedelta(hours=20)
     sessions[4].sequence = 1
+
+
+def _seed_video_and_requests(staff: dict[str, User]) -> None:
+    """Sam's standing room, a video session with the Morgans in three days, and Jordan's
+    request to move the session before it (waiting for Sam on his dashboard)."""
+    sam = staff["sam@demo.mend"]
+    sam.video_link = sam.video_link or "https://meet.riverside.example/sam-whitfield"
+    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    if morgan is None:
+        return
+    today = practice_today()
+    has_video = db.session.scalar(
+        sa.select(Session.id)
+        .where(Session.case_id == morgan.id, Session.mode == SessionMode.VIDEO)
+        .limit(1)
+    )
+    if has_video is None:
+        booking = Booking(
+            day=today + timedelta(days=3), start=time(18, 0), minutes=50, mode=SessionMode.VIDEO
+        )
+        book(morgan, booking, practice_zone(), sam, None)
+    _, jordan = morgan.partners
+    asked = db.session.scalar(
+        sa.select(SessionRequest.id).where(SessionRequest.partner_id == jordan.id).limit(1)
+    )
+    upcoming = db.session.scalar(
+        sa.select(Session)
+        .where(
+            Session.case_id == morgan.id,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.mode == SessionMode.IN_PERSON,
+            Session.starts_at > now_utc(),
+        )
+        .order_by(Session.starts_at)
+        .limit(1)
+    )
+    if asked is None and upcoming is not None:
+        instead = [
+            local_to_utc(today + timedelta(days=4), time(17, 0)),
+            local_to_utc(today + timedelta(days=5), time(18, 30)),
+        ]
+        hours = db.session.scalar(sa.select(PracticeSettings.cancellation_notice_hours))
+        ask(
+            jordan,
+            upcoming,
+            RequestKind.MOVE,
+            "My shift moved to that evening. Either of these would work for both of us.",
+            instead,
+            now_utc(),
+            DEFAULT_NOTICE_HOURS if hours is None else hours,
+        )
 
 
 # --- Secure messages -----------------------------------------------------------------

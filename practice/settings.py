@@ -9,7 +9,7 @@ database once. The row itself, and the owner's form for it, live in
 from flask import g
 from sqlalchemy.exc import SQLAlchemyError
 
-from practice.admin.models import PracticeSettings
+from practice.admin.models import DEFAULT_NOTICE_HOURS, PracticeSettings, VideoRooms
 from practice.extensions import db
 
 
@@ -26,5 +26,10 @@ def practice_settings() -> PracticeSettings:
         except SQLAlchemyError:
             # An error page must render even when the database is what failed.
             db.session.rollback()
-            g.practice_settings = PracticeSettings(name="Mend", timezone="UTC")
+            g.practice_settings = PracticeSettings(
+                name="Mend",
+                timezone="UTC",
+                cancellation_notice_hours=DEFAULT_NOTICE_HOURS,
+                video_rooms=VideoRooms.COUNSELLOR.value,
+            )
     return g.practice_settings

@@ -9,6 +9,7 @@ routes, as the same users.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -17,8 +18,9 @@ from practice.billing.invoicing import issue_invoices
 from practice.billing.models import Service
 from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
 from practice.billing.standard import add_standard_services
+from practice.calendar.client_requests import ask
 from practice.calendar.feeds import issue_feed
-from practice.calendar.models import SessionSeries
+from practice.calendar.models import RequestKind, SessionSeries
 from practice.catalogue.models import Exercise, Origin, Strategy
 from practice.consent.models import DocumentKind
 from practice.database import now_utc
@@ -149,6 +151,8 @@ MATRIX: dict[str, Row] = {
     "account.two_factor_start": signed_in(),
     "account.two_factor_enable": signed_in(),
     "account.two_factor_disable": signed_in(),
+    # A counsellor's own video room.
+    "account.video_room": staff(),
     # The practice's administration: the owner alone.
     "admin.index": owner(),
     "admin.accounts": owner(),
@@ -249,6 +253,10 @@ MATRIX: dict[str, Row] = {
     "calendar.cancel_session": case(session_id="upcoming"),
     "calendar.no_show": case(session_id="upcoming"),
     "calendar.series": case(),
+    "calendar.change_request": case(),
+    "calendar.accept_request": case(),
+    "calendar.decline_request": case(),
+    "calendar.suggest_time": case(),
     "safety.plan": case(),
     "safety.plan_pdf": case(),
     "safety.new_referral_page": case(),
@@ -291,6 +299,7 @@ MATRIX: dict[str, Row] = {
     "portal_calendar.feed_new": portal(),
     "portal_calendar.feed_revoke": portal(),
     "portal_calendar.reminders": portal(),
+    "portal_requests.ask_change": couple(session_id="upcoming"),
     # Each partner's own intake form and the practice's documents, signed for oneself.
     "portal_intake.intake": portal(),
     "portal_intake.draft": portal(),
@@ -313,6 +322,10 @@ MATRIX: dict[str, Row] = {
     "portal_safety.plan": partner_b(),
     "portal_safety.plan_pdf": partner_b(),
     "portal_safety.referral_letter": partner_b(),
+    # B's own request to move the couple's next session: A never learns of it.
+    "portal_requests.take": partner_b(),
+    "portal_requests.turn_down": partner_b(),
+    "portal_requests.withdraw_request": partner_b(),
     # B's signed copy: A has only their own.
     "portal_consent.signed_copy": partner_b(),
     # The portal's billing: each partner's own account; B's invoice is B's alone.
@@ -338,6 +351,7 @@ DEFAULT_IDS = {
     "screen_id": "screen",
     "referral_id": "referral_b",
     "email_id": "outbox_email",
+    "request_id": "request_b",
     "review_id": "review",
     # Version 1 of the treatment plan, and of the intake form and each consent document.
     "version": "plan_version",
@@ -380,6 +394,7 @@ class World:
     screen: object = None
     review: object = None
     position_a: str = "a"
+    request_b: object = None
     plan_version: int = 1  # of the treatment plan of ``mine``; ``theirs`` has none
     signature_b: object = None
     document_kind: str = "counselling"
@@ -466,6 +481,15 @@ def build_world(app, make_user, make_case, make_assignment, make_entry, owner) -
         message_a=add_message(mine, "a", "A's private words", by=a, notify=False),
     )
     db.session.add_all([world.screen, world.outbox_email])
+    world.request_b = ask(
+        b,
+        upcoming,
+        RequestKind.MOVE,
+        "B's reason",
+        [upcoming.starts_at + timedelta(days=1)],
+        now_utc(),
+        24,
+    )
     world.review = record_review(mine, attended.starts_at.date(), "A review", counsellor.id)
     db.session.commit()
     assert signed_plan(mine).version == world.plan_version

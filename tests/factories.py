@@ -6,6 +6,7 @@ Rows are made directly, for tests that are not about the form that makes them.
 """
 
 import re
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 from io import BytesIO
 
@@ -421,3 +422,13 @@ def bill_session_split(case, session, counsellor, *, paid_by_b=3000):
         record_payment(case, details, counsellor, now)
     db.session.commit()
     return invoices
+
+
+# --- The clock ------------------------------------------------------------------------
+
+
+def set_clock(app, at: datetime) -> None:
+    """Move the app's clock (which the test body shares) to ``at``; it runs on from there."""
+    clock = app.extensions["fixed_clock"]
+    clock.at = at.astimezone(UTC)
+    clock.started = time_module.monotonic()

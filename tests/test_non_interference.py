@@ -8,6 +8,10 @@ the counsellor do A-only things, each carrying a marker where text is
 possible, and B's view is collected again. Nothing may differ but the noise
 (form tokens), and no marker may appear anywhere. The
 control: A's own view does carry A's markers, so the markers were really made.
+
+Among A's acts: an individual session with A by video (its link must reach no
+channel of B's), and A's private requests to move the couple's next session and
+to cancel A's own, with the counsellor's replies (a suggestion, a refusal).
 """
 
 import difflib
@@ -17,8 +21,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from practice.admin.models import PracticeSettings, VideoRooms
 from practice.billing.models import Charge, Invoice
 from practice.calendar.feeds import issue_feed
+from practice.calendar.models import SessionRequest
 from practice.consent.models import ConsentSignature
 from practice.database import now_utc
 from practice.dates import practice_today
@@ -32,7 +38,7 @@ from practice.progress.services import set_check_in_schedule
 from practice.reminders.due import due_reminders
 from practice.safety.models import Referral
 from practice.screening.items import ITEMS
-from practice.sessions.models import Session, SessionStatus
+from practice.sessions.models import Session, SessionMode, SessionStatus
 from tests.factories import (
     add_message,
     bill_session_split,
@@ -56,6 +62,9 @@ MARKERS = {
     "self_screen": "MARKER-A-OWN-SCREEN-IN-THE-PORTAL",
     "not_safe": "MARKER-A-DOES-NOT-FEEL-SAFE",
     "correction": "MARKER-A-CORRECTED-ENTRY",
+    "request": "MARKER-A-PRIVATE-REQUEST",
+    "suggestion": "MARKER-COUNSELLOR-SUGGESTS-TO-A",
+    "refusal": "MARKER-COUNSELLOR-DECLINES-TO-A",
     "intake_draft": "MARKER-A-INTAKE-DRAFT",
     "intake": "MARKER-A-INTAKE-SENT",
     "plan_problem": "MARKER-A-OWN-PLAN-PROBLEM",
@@ -164,6 +173,7 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
     urls += [f"/portal/entries/{i}" for i in ids["entries"]]
     urls += [f"/portal/entries/{i}/edit" for i in ids["entries"]]
     urls += [f"/portal/handouts/{i}.pdf" for i in ids["sessions"]]
+    urls += [f"/portal/appointments/{i}/change" for i in ids["sessions"]]
     urls += [f"/portal/letters/{i}.pdf" for i in ids["referrals"]]
     urls += [f"/portal/consent/signatures/{i}.pdf" for i in ids["signatures"]]
     urls += [f"/portal/billing/invoices/{i}.pdf" for i in ids["invoices"]]
@@ -187,7 +197,16 @@ def view_of(app, partner, feed_token: str, ids: dict[str, list[int]]) -> dict[st
 def couple(counsellor, owner, make_case, make_assignment, make_entry):
     """A couple part-way through: joint homework, a joint session behind and one ahead,
     the one behind charged half each and invoiced, and part of B's half paid; the
-    practice's consent documents published for both to sign."""
+    practice's consent documents published for both to sign; a practice that makes a
+    room per video session."""
+    db.session.add(
+        PracticeSettings(
+            name="Mend Counselling",
+            timezone="UTC",
+            video_rooms=VideoRooms.PER_SESSION.value,
+            video_link_template="https://meet.example.org/mend-{room}",
+        )
+    )
     publish_consent(owner)
     case = make_case(counsellor)
     a, b = case.partners
@@ -319,6 +338,68 @@ def a_alone(app, counsellor, case) -> None:
             "with_whom": "a",
             "handout_summary": "",
         },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # An individual session with A by video, starting in ten minutes: A may join now.
+    starts = now_utc() + timedelta(minutes=10)
+    response = as_counsellor.post(
+        f"/cases/{case.id}/sessions/new",
+        data={
+            "form_token": "a-video-" + "0" * 24,
+            "day": starts.date().isoformat(),
+            "time": starts.strftime("%H:%M"),
+            "duration": "50",
+            "status": "scheduled",
+            "with_whom": "a",
+            "mode": "video",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    by_video = db.session.scalar(
+        sa.select(Session).where(Session.case_id == case.id, Session.mode == SessionMode.VIDEO)
+    )
+    # A privately asks to move the couple's next session; the counsellor suggests a time.
+    ahead = next(
+        session
+        for session in db.session.scalars(sa.select(Session).where(Session.case_id == case.id))
+        if session.status is SessionStatus.SCHEDULED and not session.invitees
+    )
+    later = today + timedelta(days=4)
+    response = as_a.post(
+        f"/portal/appointments/{ahead.id}/change",
+        data={
+            "form_token": "a-request-" + "0" * 22,
+            "kind": "move",
+            "reason": MARKERS["request"],
+            "day_1": later.isoformat(),
+            "time_1": "16:00",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    moving = db.session.scalar(
+        sa.select(SessionRequest).where(SessionRequest.session_id == ahead.id)
+    )
+    response = as_counsellor.post(
+        f"/calendar/cases/{case.id}/requests/{moving.id}/suggest",
+        data={
+            "suggest-day": later.isoformat(),
+            "suggest-time": "18:00",
+            "suggest-message": MARKERS["suggestion"],
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    # A asks to cancel A's own video session; the counsellor keeps it, saying why.
+    response = as_a.post(
+        f"/portal/appointments/{by_video.id}/change",
+        data={"form_token": "a-cancel-" + "0" * 23, "kind": "cancel", "reason": MARKERS["request"]},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    cancelling = db.session.scalar(
+        sa.select(SessionRequest).where(SessionRequest.session_id == by_video.id)
+    )
+    response = as_counsellor.post(
+        f"/calendar/cases/{case.id}/requests/{cancelling.id}/decline",
+        data={"decline-message": MARKERS["refusal"]},
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     # A's check-in.
@@ -469,6 +550,17 @@ def a_alone(app, counsellor, case) -> None:
     assert each is not None
 
 
+def video_room(case) -> str:
+    """The room name of the case's video session (A's alone), which only A may come across."""
+    room = db.session.scalar(
+        sa.select(Session.video_room).where(
+            Session.case_id == case.id, Session.mode == SessionMode.VIDEO
+        )
+    )
+    assert room
+    return room
+
+
 @pytest.mark.parametrize("every", [None, 2], ids=["asked-every-session", "every-second-session"])
 def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple, every):
     """Also on a check-in schedule of every second session: A's individual session and A's
@@ -508,9 +600,11 @@ def test_what_a_does_alone_changes_nothing_b_can_see(app, counsellor, couple, ev
     assert after_ids != before_ids  # A's acts made records
     after = view_of(app, b, feed_token, after_ids)
 
+    room = video_room(couple)
     for url, (status, text) in after.items():
         for name, marker in MARKERS.items():
             assert marker not in text, f"{name} marker reached B at {url}"
+        assert room not in text, f"A's video room reached B at {url}"
         if url in before:
             assert (status, text) == before[url], f"B's view changed at {url}:\n" + difference(
                 before[url], (status, text)
@@ -539,6 +633,11 @@ def test_the_control_a_sees_their_own_markers(app, counsellor, couple):
     assert MARKERS["message"] in seen["/portal/my-record.json"][1]
     assert MARKERS["message"] not in seen["emails"][1]  # the email says only that one waits
     assert any(MARKERS["referral"] in text for url, (_, text) in seen.items() if "letters" in url)
+    assert video_room(couple) in seen["/portal/appointments/"][1]  # A's Join button
+    assert video_room(couple) in seen["feed"][1]
+    assert any(video_room(couple) in text for url, (_, text) in seen.items() if "+0h" in url)
+    assert MARKERS["suggestion"] in seen["/portal/appointments/"][1]
+    assert MARKERS["refusal"] in seen["/portal/appointments/"][1]
     assert MARKERS["intake"] in seen["/portal/intake"][1]  # A reads back what A sent
     assert MARKERS["intake"] in seen["/portal/my-record.json"][1]
     assert any(a.name in text for url, (_, text) in seen.items() if "signatures" in url)

@@ -1,21 +1,26 @@
-"""A person's own account: password, email, and two-factor sign-in.
+"""A person's own account: password, email, two-factor sign-in, and a counsellor's video room.
 
-Changing any of them asks for the current password again, whatever the age of
-the session, and logs the other browsers out. Those tries are throttled and
-counted (``practice.auth.reauth``).
+Changing the password, the email or two-factor sign-in asks for the current
+password again, whatever the age of the session, and logs the other browsers
+out. Those tries are throttled and counted (``practice.auth.reauth``).
 """
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import StringField
+from wtforms.validators import ValidationError
 
 from practice import audit
+from practice.admin.models import VideoRooms
 from practice.auth import reauth, two_factor
+from practice.auth.access import counsellor_required
 from practice.auth.forms import ChangeEmailForm, ChangePasswordForm, TwoFactorChangeForm
 from practice.auth.models import User, end_sessions
 from practice.auth.redirects import home_for
 from practice.extensions import db
-from practice.forms import form_page
+from practice.forms import Form, form_page
+from practice.sessions.video import LinkProblem, check_link
 from practice.settings import practice_settings
 
 bp = Blueprint("account", __name__)
@@ -138,6 +143,38 @@ def two_factor_disable():
             return redirect(url_for("account.two_factor_status"))
         form.code.errors.append("That code is not right.")
     return form_page("account/two_factor.html", form, qr=None, required=required)
+
+
+class VideoRoomForm(Form):
+    video_link = StringField(
+        "Your video room",
+        filters=[lambda value: (value or "").strip() or None],
+        description="The https link of a room of yours on the practice's video service, "
+        "e.g. https://meet.example.org/your-name. Leave it empty to have none.",
+    )
+
+    def validate_video_link(self, field):
+        if field.data is None:
+            return
+        try:
+            field.data = check_link(field.data)
+        except LinkProblem as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+@bp.route("/video", methods=["GET", "POST"])
+@counsellor_required
+def video_room():
+    """A counsellor's standing video room, the link of their sessions by video."""
+    form = VideoRoomForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.video_link = form.video_link.data
+        audit.record("account.video_room", current_user, set=form.video_link.data is not None)
+        saved = "saved" if form.video_link.data else "cleared"
+        flash(f"Your video room is {saved}.", "success")
+        return redirect(url_for("account.video_room"))
+    per_session = practice_settings().video_rooms == VideoRooms.PER_SESSION
+    return form_page("account/video.html", form, per_session=per_session)
 
 
 def require_two_factor():

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from practice.extensions import db
+from practice.vocabulary import Labelled
 
 DEFAULT_SUPPORT_RESOURCES = """\
 If you are in danger now, call your local emergency number (911 in the US).
@@ -12,9 +13,20 @@ Your counsellor can help you make a safety plan."""
 
 PAGE_SIZES = {"A4": "A4", "Letter": "US Letter"}
 
+#: Hours of notice the practice asks for to cancel or move a session, unless the owner says.
+DEFAULT_NOTICE_HOURS = 24
+
+
+class VideoRooms(Labelled):
+    """Where the link of a video session comes from (see ``practice.sessions.video``)."""
+
+    COUNSELLOR = "counsellor", "Each counsellor’s own room link, set on their account page"
+    PER_SESSION = "per-session", "A new room for every session, made from a link template"
+
 
 class PracticeSettings(db.Model):
-    """Name, address, time zone, paper size and support resources of the practice."""
+    """Name, address, time zone, paper size and support resources of the practice; its
+    video service and the notice it asks for to cancel or move a session."""
 
     __tablename__ = "practice_settings"
 
@@ -37,6 +49,19 @@ class PracticeSettings(db.Model):
     tax_id: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     npi: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     invoice_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Hours before a session inside which a client's request to cancel or move it is late.
+    cancellation_notice_hours: Mapped[int] = mapped_column(
+        default=DEFAULT_NOTICE_HOURS, server_default=str(DEFAULT_NOTICE_HOURS)
+    )
+    # Video sessions: each counsellor's standing room, or a room per session made from
+    # ``video_link_template`` (an https link with ``{room}`` in it). Mend only shows links;
+    # it never calls the video service.
+    video_rooms: Mapped[str] = mapped_column(
+        sa.String(20),
+        default=VideoRooms.COUNSELLOR.value,
+        server_default=VideoRooms.COUNSELLOR.value,
+    )
+    video_link_template: Mapped[str | None] = mapped_column(sa.String(500))
 
     @classmethod
     def get(cls) -> "PracticeSettings":
@@ -58,4 +83,6 @@ class PracticeSettings(db.Model):
             tax_id="",
             npi="",
             invoice_note="",
+            cancellation_notice_hours=DEFAULT_NOTICE_HOURS,
+            video_rooms=VideoRooms.COUNSELLOR.value,
         )

@@ -55,6 +55,9 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
     recovery_codes: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    # A counsellor's standing video room (https), used where the practice does not make a
+    # room per session (``practice.sessions.video``).
+    video_link: Mapped[str | None] = mapped_column(sa.String(500))
 
     sessions: Mapped[list["LoginSession"]] = relationship(back_populates="user")
 

@@ -2,7 +2,8 @@
 
 Plain values come in (a :class:`Booking`: a day, a start time and a length in
 the practice's time zone, who is expected, how it repeats, and for a session
-already held its status and who came); a :class:`ScheduleError` naming the
+already held its status and who came, and whether it is in person or by video);
+a :class:`ScheduleError` naming the
 field it belongs beside comes out when a rule is broken. The views turn forms
 into bookings and errors into messages beside fields; demo data and tests can
 book the same way. One clash rule and one message, whoever books.
@@ -19,13 +20,15 @@ from practice.calendar.recurrence import ScheduleError, Slot, occurrence_days
 from practice.calendar.services import SeriesPlan, book_series, refuse_clashes, series_sessions
 from practice.cases.models import Case
 from practice.consent import gate as consent
+from practice.consent.rules import IN_PERSON, VIDEO
 from practice.database import now_utc
 from practice.dates import LocalTimeError, local_to_utc, practice_zone
 from practice.extensions import db
 from practice.idempotency import create_once
 from practice.screening.holds import joint_session_problem
-from practice.sessions.models import BOOKED, Session, SessionStatus
+from practice.sessions.models import BOOKED, Session, SessionMode, SessionStatus
 from practice.sessions.services import attended_too_early
+from practice.sessions.video import new_room
 
 MIN_MINUTES, MAX_MINUTES = 10, 300
 LENGTH_RANGE = f"Between {MIN_MINUTES} and {MAX_MINUTES} minutes."
@@ -50,6 +53,8 @@ class Booking:
     handout_summary: str = ""
     #: What billing charges it as (``practice.billing``); None: by who comes.
     service_id: int | None = None
+    #: In person or by video; a video session gets a room name of its own.
+    mode: SessionMode = SessionMode.IN_PERSON
     #: 0: once; 1: every week; 2: every other week.
     every_weeks: int = 0
     until: date | None = None
@@ -82,7 +87,7 @@ def slots_for(
     hold on joint work (see ``practice.screening.holds``) is about sessions to come.
     ``consent_applies`` (as ``hold_applies`` unless told): whether a joint session
     waits for both partners' consent (``practice.consent.gate``); not when a session
-    already booked is moved.
+    already booked is moved. A session by video waits for the consent to video too.
     """
     if consent_applies is None:
         consent_applies = hold_applies
@@ -108,7 +113,9 @@ def slots_for(
         if hold_applies and (problem := joint_session_problem(case, invitees, reason)):
             raise ScheduleError(problem, "joint_reason")
         if consent_applies and (
-            problem := consent.joint_session_problem(case, invitees, booking.consent_reason)
+            problem := consent.joint_session_problem(
+                case, invitees, booking.consent_reason, consent_kind(booking)
+            )
         ):
             raise ScheduleError(problem, "consent_reason")
         refuse_clashes(case.counsellor_id, slots, ignore=booking.ignore)
@@ -163,6 +170,7 @@ def _series(case: Case, booking: Booking, zone: ZoneInfo, by: User) -> SessionSe
     db.session.flush()
     for session in series_sessions(series):
         session.joint_reason = booking.joint_reason
+        _set_mode(session, booking.mode)
         if overridden:
             _record_override(session, booking, overridden)
         session.service_id = booking.service_id
@@ -181,10 +189,13 @@ def change(session: Session, booking: Booking, zone: ZoneInfo) -> None:
     if booking.every_weeks:
         raise ScheduleError("One session changes here; book a series from the calendar.", "repeat")
     # A session already with both partners was booked under the rules of its day; one
-    # becoming a joint session now waits for both partners' consent like a new one.
+    # becoming a joint session, or a joint session moving to video, now waits for both
+    # partners' consent like a new one.
     becomes_joint = bool(session.invitees) and not booking.invitees
-    [wanted] = slots_for(session.case, booking, zone, consent_applies=becomes_joint)
-    overridden = _consent_overridden(session.case, booking) if becomes_joint else []
+    becomes_video = booking.mode is SessionMode.VIDEO and not session.by_video
+    asks_consent = becomes_joint or becomes_video
+    [wanted] = slots_for(session.case, booking, zone, consent_applies=asks_consent)
+    overridden = _consent_overridden(session.case, booking) if asks_consent else []
     _apply(session, booking, wanted)
     session.sequence = (session.sequence or 0) + 1
     if overridden:
@@ -197,8 +208,13 @@ def _consent_overridden(case: Case, booking: Booking) -> list[str]:
     reason; empty when nothing is overridden."""
     if booking.status not in BOOKED or booking.invitees or not booking.consent_reason:
         return []
-    missing = consent.missing_in(case)
+    missing = consent.missing_in(case, consent_kind(booking))
     return sorted({d.kind.value for documents in missing.values() for d in documents})
+
+
+def consent_kind(booking: Booking) -> str:
+    """Which documents the session asks for (``practice.consent.rules.REQUIRED``)."""
+    return VIDEO if booking.mode is SessionMode.VIDEO else IN_PERSON
 
 
 def _record_override(session: Session, booking: Booking, missing: list[str]) -> None:
@@ -218,7 +234,17 @@ def _apply(session: Session, booking: Booking, wanted: Slot) -> None:
         session.joint_reason = booking.joint_reason
     session.handout_summary = booking.handout_summary
     session.service_id = booking.service_id
+    _set_mode(session, booking.mode)
     session.updated_at = now_utc()
+
+
+def _set_mode(session: Session, mode: SessionMode) -> None:
+    """In person or by video; a video session keeps its room name while it stays by video."""
+    session.mode = mode
+    if mode is SessionMode.VIDEO:
+        session.video_room = session.video_room or new_room()
+    else:
+        session.video_room = None
 
 
 def booked_message(case: Case, made: Session | SessionSeries) -> str:
@@ -231,7 +257,8 @@ def booked_message(case: Case, made: Session | SessionSeries) -> str:
             f"{made.repeat_label.lower()} until {last.day} {last:%b %Y}."
         )
     if made.status is SessionStatus.SCHEDULED:
-        return f"Session booked with {case.label}."
+        by_video = " by video" if made.by_video else ""
+        return f"Session booked{by_video} with {case.label}."
     fresh = " Write the note while it is fresh." if made.status is SessionStatus.ATTENDED else ""
     return f"Session recorded.{fresh}"
 

@@ -5,9 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 
 from practice.auth.access import counsellor_required
 from practice.auth.forms import EmptyForm
+from practice.calendar import policy
 from practice.calendar.access import get_series_or_404
 from practice.calendar.blueprint import bp
 from practice.calendar.booking import local_day, slot_at
+from practice.calendar.client_requests import open_requests_of
 from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm, place_error
 from practice.calendar.models import SeriesOccurrence
 from practice.calendar.recurrence import ScheduleError, zone_named
@@ -24,6 +26,7 @@ from practice.database import now_utc
 from practice.dates import local
 from practice.extensions import db
 from practice.forms import form_page, restoring
+from practice.sessions import video
 from practice.sessions.access import get_session_or_404
 from practice.sessions.models import Session
 from practice.settings import practice_settings
@@ -43,11 +46,14 @@ def _occurrence(session_id: int) -> SeriesOccurrence | None:
 
 
 def _page(case, session, **context):
+    practice = practice_settings()
     return {
         "case": case,
         "session": session,
         "occurrence": _occurrence(session.id),
         "now": now_utc(),
+        "notice": policy.notice_words(practice.cancellation_notice_hours),
+        "video_link": video.link_for(session, practice),
         **context,
     }
 
@@ -60,7 +66,14 @@ def session(case_id: int, session_id: int):
     found = get_session_or_404(case, session_id)
     return render_template(
         "calendar/session.html",
-        **_page(case, found, form=EmptyForm(), late=is_late(found, now_utc())),
+        **_page(
+            case,
+            found,
+            form=EmptyForm(),
+            late=is_late(found, now_utc()),
+            requests=open_requests_of([found.id]).get(found.id, []),
+            no_video_consent=video.video_consent_missing(case) if found.by_video else [],
+        ),
     )
 
 
@@ -94,6 +107,10 @@ def cancel_session(case_id: int, session_id: int):
     case = get_case_or_404(case_id)
     found = get_session_or_404(case, session_id)
     form = CancelForm()
+    form.late.label.text = (
+        "Late cancellation (less than "
+        f"{policy.notice_words(practice_settings().cancellation_notice_hours)})"
+    )
     if request.method == "GET" and not restoring():
         form.late.data = is_late(found, now_utc())
     if form.validate_on_submit():

@@ -14,7 +14,9 @@ from practice.calendar.models import SeriesOccurrence
 from practice.calendar.recurrence import day_bounds
 from practice.cases.models import Case
 from practice.extensions import db
+from practice.sessions import video
 from practice.sessions.models import Session, SessionStatus
+from practice.settings import practice_settings
 
 STAFF = (Role.OWNER, Role.COUNSELLOR)
 
@@ -36,6 +38,7 @@ class Entry:
     series_id: int | None
     starts: datetime
     ends: datetime
+    video_link: str | None = None  # only in the counsellor's own diary
 
     @property
     def cancelled(self) -> bool:
@@ -43,9 +46,11 @@ class Entry:
 
 
 def entries(
-    counsellor_ids: list[int], first: date, last: date, zone: ZoneInfo
+    counsellor_ids: list[int], first: date, last: date, zone: ZoneInfo, *, links: bool = False
 ) -> dict[int, dict[date, list[Entry]]]:
-    """{counsellor id: {local day: entries in order}} from ``first`` to ``last``, one query."""
+    """{counsellor id: {local day: entries in order}} from ``first`` to ``last``, one query.
+    ``links``: with each video session's link, for the counsellor's own diary."""
+    practice = practice_settings()
     since, until = day_bounds(first, last, zone)
     rows = db.session.execute(
         sa.select(Session, SeriesOccurrence.series_id)
@@ -61,7 +66,8 @@ def entries(
     found: dict[int, dict[date, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for session, series_id in rows:
         starts = session.starts_at.astimezone(zone)
-        entry = Entry(session, series_id, starts, session.ends_at.astimezone(zone))
+        link = video.link_for(session, practice) if links else None
+        entry = Entry(session, series_id, starts, session.ends_at.astimezone(zone), link)
         found[session.counsellor_id][starts.date()].append(entry)
     return found
 

@@ -24,6 +24,7 @@ from practice.calendar.feeds import (
 from practice.calendar.forms import FeedNamesForm
 from practice.calendar.models import CalendarFeed
 from practice.database import now_utc
+from practice.sessions import video
 from practice.sessions.models import SessionStatus
 from practice.settings import practice_settings
 
@@ -90,16 +91,21 @@ def feed(token: str):
     now = now_utc()
     practice = practice_settings()
     host = urlsplit(url_for("main.index", _external=True)).hostname or "mend"
+    address = " ".join(practice.address.split())
     events = []
     for session in feed_sessions(found, now):
+        room = ""
         if found.user is not None:
             summary = counsellor_summary(session, found.show_names)
             link = url_for(
                 "calendar.session", case_id=session.case_id, session_id=session.id, _external=True
             )
+            location = "By video" if session.by_video else address
         else:
             summary = client_summary(session, practice.name)
             link = url_for("portal_calendar.index", _external=True)
+            room = video.link_for_reader(found.partner, session, practice) or ""
+            location = room or ("By video" if session.by_video else address)
         events.append(
             FeedEvent(
                 uid=f"session-{session.id}@{host}",
@@ -109,7 +115,8 @@ def feed(token: str):
                 cancelled=session.status is SessionStatus.CANCELLED,
                 sequence=session.sequence,
                 url=link,
-                location=" ".join(practice.address.split()),
+                location=location,
+                video_link=room,
             )
         )
     name = (

@@ -5,7 +5,8 @@ calendar apps cannot log in; only the token's SHA-256 is stored. A feed shows
 times in UTC (every calendar app converts them), and never a note: a
 counsellor's feed names each couple by a case number unless the counsellor
 chooses to show names; a client's feed holds the sessions of their own case
-that they are expected at.
+that they are expected at, a video session with its link (a counsellor's feed
+says only "by video": whoever reads their calendar need not have the room).
 """
 
 import secrets
@@ -113,6 +114,7 @@ class FeedEvent:
     sequence: int
     url: str = ""
     location: str = ""
+    video_link: str = ""
 
 
 STATUS_PREFIX = {SessionStatus.CANCELLED: "Cancelled: ", SessionStatus.NO_SHOW: "No-show: "}
@@ -151,7 +153,10 @@ def build_calendar(name: str, events: list[FeedEvent], now: datetime) -> bytes:
         event.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")
         if item.url:
             event.add("url", item.url)
-            event.add("description", f"Open in Mend: {item.url}")
+        described = [f"Join by video: {item.video_link}"] if item.video_link else []
+        described += [f"Open in Mend: {item.url}"] if item.url else []
+        if described:
+            event.add("description", "\n".join(described))
         if item.location:
             event.add("location", item.location)
         calendar.add_component(event)

@@ -20,7 +20,7 @@ from practice.cases.forms import MultiCheckboxField
 from practice.extensions import db
 from practice.forms import DateField, Form, bookable, choices, optional_text
 from practice.idempotency import form_token_field
-from practice.sessions.models import SESSION_STATUSES, SessionStatus
+from practice.sessions.models import SESSION_STATUSES, SessionMode, SessionStatus
 
 DATE_HINT = "Give the date as YYYY-MM-DD, for example 2026-03-02."
 REPEAT_CHOICES = {"0": "Does not repeat", "1": "Every week", "2": "Every other week"}
@@ -90,6 +90,13 @@ class BookingForm(TimesForm):
         default="",
         description="What the session is charged as once held. By who comes: with both "
         "partners, the practice's joint service; with one person, its individual one.",
+    )
+    mode = RadioField(
+        "Where",
+        choices=choices(SessionMode.labels()),
+        default=SessionMode.IN_PERSON.value,  # also when a form leaves it out
+        description="A video session’s link is shown to the partners it is with, in their "
+        "portal from 15 minutes before the start, in their reminder and calendar.",
     )
     joint_reason = optional_text(
         "Why see them together now",
@@ -183,6 +190,7 @@ class BookingForm(TimesForm):
             handout_summary=(self.handout_summary.data or "").strip()
             if self.handout_summary is not None
             else "",
+            mode=SessionMode(self.mode.data or SessionMode.IN_PERSON),
             every_weeks=int(self.repeat.data) if repeat else 0,
             until=self.until.data if repeat else None,
             count=self.count.data if repeat else None,
@@ -233,7 +241,7 @@ class CancelForm(Form):
         description="Kept with the session for you; clients see only that it is cancelled.",
         render_kw={"rows": 2},
     )
-    late = BooleanField("Late cancellation (less than 24 hours’ notice)")
+    late = BooleanField("Late cancellation (inside the practice’s notice period)")
 
 
 class EndSeriesForm(PlainDatesForm):
@@ -246,3 +254,40 @@ class EndSeriesForm(PlainDatesForm):
 
 class FeedNamesForm(Form):
     show_names = BooleanField("Show couples’ names in my calendar feed")
+
+
+# --- Answering a client's request to move or cancel a session ------------------------
+
+
+class AcceptMoveForm(Form):
+    """Which of the times the partner gave the session moves to (choices set by the view)."""
+
+    chosen = RadioField(
+        "Move the session to",
+        validators=[InputRequired(message="Choose one of the times they gave.")],
+    )
+
+
+class DeclineForm(Form):
+    message = TextAreaField(
+        "Your answer",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired(message="Say why, in a sentence they will read in their portal."),
+            Length(max=1000, message="Keep it under 1,000 characters."),
+        ],
+        description="Shown in the portal to the partner who asked, and to nobody else. "
+        "Their email says only that you have answered.",
+        render_kw={"rows": 2},
+    )
+
+
+class SuggestForm(PlainDatesForm):
+    day = DateField("Date", validators=[InputRequired(message="Enter the date."), bookable])
+    time = TimeField("Start time", validators=[InputRequired(message="Enter the start time.")])
+    message = optional_text(
+        "A word with it (optional)",
+        "Shown with the suggestion to the partner who asked, and to nobody else.",
+        rows=2,
+        limit=1000,
+    )

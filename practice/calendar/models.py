@@ -1,4 +1,5 @@
-"""Repeating sessions and the private calendar feeds of counsellors and clients."""
+"""Repeating sessions, the private calendar feeds of counsellors and clients, and clients'
+requests to move or cancel a session."""
 
 from datetime import date, datetime, time
 
@@ -7,9 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
-from practice.database import now_utc
+from practice.crypto import EncryptedText
+from practice.database import enum_type, now_utc
 from practice.extensions import db
 from practice.sessions.models import Session
+from practice.vocabulary import Labelled
 
 #: How many weeks apart the sessions of a series are, as the counsellor says it.
 REPEATS = {1: "Every week", 2: "Every other week"}
@@ -102,3 +105,75 @@ class CalendarFeed(db.Model):
     def case_id(self) -> int | None:
         """For the audit trail: a client's feed belongs to their case."""
         return self.partner.case_id if self.partner is not None else None
+
+
+class RequestKind(Labelled):
+    CANCEL = "cancel", "Cancel"
+    MOVE = "move", "Move"
+
+
+class RequestStatus(Labelled):
+    PENDING = "pending", "Waiting for the counsellor"
+    SUGGESTED = "suggested", "Another time suggested"
+    ACCEPTED = "accepted", "Done"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    OVERTAKEN = "overtaken", "Overtaken by a change to the session"
+
+
+#: A request still waiting for an answer, from the counsellor or from the client.
+OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.SUGGESTED)
+
+
+class SessionRequest(db.Model):
+    """A partner's request to move or cancel one of their sessions, and how it was answered.
+
+    The request, its reason and the counsellor's reply belong to the partner who asked
+    and the counsellor; only what happens to the session (moved, cancelled) reaches
+    the other partner of a joint session, as any change does. A partner has one open
+    request per session at a time: ``open_key`` is set while it is open and unique.
+    """
+
+    __tablename__ = "session_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    kind: Mapped[RequestKind] = mapped_column(enum_type(RequestKind, "request_kind"))
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus, "request_status"), default=RequestStatus.PENDING
+    )
+    # The partner's own words, for the counsellor (optional).
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # For a move: the starts (UTC, ISO 8601) the partner could come instead, best first.
+    preferred: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Sent inside the practice's notice period (PracticeSettings.cancellation_notice_hours).
+    late: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The counsellor's words to the partner who asked, with a refusal or a suggestion.
+    reply: Mapped[str | None] = mapped_column(EncryptedText)
+    # The start the counsellor suggested instead; kept if the partner turns it down.
+    suggested_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    open_key: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    session: Mapped[Session] = relationship()
+    partner: Mapped[Partner] = relationship()
+    answered_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST
+
+    @property
+    def preferred_starts(self) -> list[datetime]:
+        return [datetime.fromisoformat(text) for text in self.preferred or ()]
+
+    @property
+    def suggestion_turned_down(self) -> bool:
+        """The partner could not take the time suggested; the counsellor answers again."""
+        return self.status is RequestStatus.PENDING and self.suggested_at is not None

@@ -33,6 +33,11 @@ def _zone_problem() -> str | None:
     return None
 
 
+def _own(holder) -> bool:
+    """Whether the diary shown is the reader's own: only then does it carry video links."""
+    return holder.id == current_user.id
+
+
 @bp.get("/")
 @counsellor_required
 def index():
@@ -49,7 +54,9 @@ def week():
         return form_page("calendar/week.html", form, holder=current_user, days=[], found={})
     holder = diary_holder(form.counsellor.data)
     shown = _week(form)
-    found = diary.entries([holder.id], shown["days"][0], shown["days"][-1], practice_zone())
+    found = diary.entries(
+        [holder.id], shown["days"][0], shown["days"][-1], practice_zone(), links=_own(holder)
+    )
     return render_template(
         "calendar/week.html",
         form=form,
@@ -80,7 +87,8 @@ def day():
         return form_page("calendar/day.html", form, holder=current_user, day=None, found=[])
     holder = diary_holder(form.counsellor.data)
     shown = form.date.data or practice_today()
-    found = diary.entries([holder.id], shown, shown, practice_zone()).get(holder.id, {})
+    found = diary.entries([holder.id], shown, shown, practice_zone(), links=_own(holder))
+    found = found.get(holder.id, {})
     return render_template(
         "calendar/day.html",
         form=form,

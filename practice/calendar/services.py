@@ -5,12 +5,13 @@ event and flushes; the request commits (see ``practice.request_cycle.commit_requ
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
 from practice import audit
 from practice.auth.models import User
+from practice.calendar import policy
 from practice.calendar.models import SeriesOccurrence, SessionSeries
 from practice.calendar.recurrence import ScheduleError, Slot
 from practice.cases.models import Case
@@ -19,9 +20,8 @@ from practice.dates import local
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 from practice.sessions.services import clash
+from practice.settings import practice_settings
 
-#: A cancellation this close to the start is marked late.
-LATE_CANCEL = timedelta(hours=24)
 SERIES_ENDED = "The series was ended early."
 
 
@@ -118,8 +118,9 @@ def cancel(session: Session, reason: str, late: bool) -> None:
 
 
 def is_late(session: Session, now: datetime) -> bool:
-    """Whether cancelling now would be a late cancellation."""
-    return session.starts_at - now < LATE_CANCEL
+    """Whether cancelling now would be a late cancellation, by the practice's notice period
+    (``PracticeSettings.cancellation_notice_hours``)."""
+    return policy.is_late(session.starts_at, now, practice_settings().cancellation_notice_hours)
 
 
 def mark_no_show(session: Session, now: datetime) -> None:

@@ -3,7 +3,9 @@
 Two statements however large the caseload: the sessions of the coming days
 with their cases, notes and partners (as plain columns), and for the cases
 among them, which partners have sent a check-in since the case's last attended
-session.
+session. The first also brings the clients' open requests to move or cancel a
+session (the sessions they are about are read too when beyond the coming days),
+so the dashboard lists them without a statement of its own.
 """
 
 from collections import defaultdict
@@ -13,11 +15,14 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from practice.auth.models import User
+from practice.calendar.models import OPEN_REQUEST, RequestKind, RequestStatus, SessionRequest
 from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.dates import local, local_to_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
-from practice.sessions.models import BOOKED, Note, Session, SessionStatus
+from practice.sessions import video
+from practice.sessions.models import BOOKED, Note, Session, SessionMode, SessionStatus
+from practice.settings import practice_settings
 
 #: How far ahead the dashboard looks, today included.
 DAYS_AHEAD = 7
@@ -53,6 +58,23 @@ class Booked:
     invitees: tuple[str, ...]  # empty: everyone in the case
     has_note: bool
     note_signed: bool
+    by_video: bool = False
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A client's open request about a session, as the dashboard shows it."""
+
+    id: int
+    case_id: int
+    case_label: str
+    session_starts_at: datetime
+    first_name: str  # of the partner who asked
+    kind: RequestKind
+    status: RequestStatus
+    late: bool
+    created_at: datetime
+    suggested_at: datetime | None
 
 
 @dataclass
@@ -63,6 +85,9 @@ class Visit:
     case: AgendaCase
     check_ins: list[tuple[str, int]]  # (first name, how many) since the last session
     started: bool  # its start time has passed
+    video_link: str | None = None  # a video session's room
+    join_open: bool = False  # within the time clients may join
+    requests: list[Asked] = field(default_factory=list)  # clients' open requests
 
     @property
     def expected_positions(self) -> list[str]:
@@ -103,12 +128,18 @@ class Day:
 
 def agenda(counsellor: User, now: datetime) -> list[Day]:
     """The counsellor's booked sessions from the start of today for DAYS_AHEAD days,
-    by day in the practice's time zone; days without a session are left out.
+    by day in the practice's time zone; days without a session are left out."""
+    return agenda_and_requests(counsellor, now)[0]
+
+
+def agenda_and_requests(counsellor: User, now: datetime) -> tuple[list[Day], list[Asked]]:
+    """:func:`agenda`, and the clients' requests still open about the counsellor's
+    sessions from today on (also those beyond the coming days), soonest session first.
 
     The dashboard asks on every visit, so the sessions, their cases' labels and
-    flags, their notes' state and their partners' names come as plain columns in
-    one statement (the sessions limited first, then a row per partner): loading
-    them as models cost several times as much.
+    flags, their notes' state, their partners' names and the open requests come as
+    plain columns in one statement (the sessions limited first, then a row per
+    partner and request): loading them as models cost several times as much.
     """
     today = local(now).date()
     start = local_to_utc(today, time(0))
@@ -121,6 +152,8 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
             Session.ends_at,
             Session.status,
             Session.invitees,
+            Session.mode,
+            Session.video_room,
             Note.id.label("note_id"),
             Note.signed_at,
             Case.label,
@@ -134,17 +167,37 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
             Case.status.in_(OPEN),
             Session.status.in_(BOOKED),
             Session.starts_at >= start,
-            Session.starts_at < end,
+            sa.or_(Session.starts_at < end, _open_request_about(Session.id)),
         )
         .order_by(Session.starts_at, Session.id)
         .limit(SHOW)
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(booked, Partner.id.label("partner_id"), Partner.position, Partner.name)
+        sa.select(
+            booked,
+            Partner.id.label("partner_id"),
+            Partner.position,
+            Partner.name,
+            SessionRequest.id.label("request_id"),
+            SessionRequest.partner_id.label("asker_id"),
+            SessionRequest.kind,
+            SessionRequest.status.label("request_status"),
+            SessionRequest.late,
+            SessionRequest.created_at.label("asked_at"),
+            SessionRequest.suggested_at,
+        )
         .join(Partner, Partner.case_id == booked.c.case_id)
-        .order_by(booked.c.starts_at, booked.c.id, Partner.position)
+        .outerjoin(
+            SessionRequest,
+            sa.and_(
+                SessionRequest.session_id == booked.c.id,
+                SessionRequest.status.in_(OPEN_REQUEST),
+            ),
+        )
+        .order_by(booked.c.starts_at, booked.c.id, Partner.position, SessionRequest.id)
     ).all()
+    asked: dict[int, dict[int, tuple]] = defaultdict(dict)
     sessions: dict[int, tuple[Booked, dict]] = {}
     partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for row in rows:
@@ -159,16 +212,44 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
                     tuple(row.invitees or ()),
                     has_note=row.note_id is not None,
                     note_signed=row.signed_at is not None,
+                    by_video=row.mode == SessionMode.VIDEO,
                 ),
-                {"label": row.label, "safety": row.safety_concerns, "paused": row.joint_paused},
+                {
+                    "room": row.video_room,
+                    "label": row.label,
+                    "safety": row.safety_concerns,
+                    "paused": row.joint_paused,
+                },
             )
         if row.position not in {p for _, p, _ in partners[row.id]}:
             partners[row.id].append((row.partner_id, row.position, first_name(row.name)))
+        if row.request_id is not None and row.status == SessionStatus.SCHEDULED:
+            asked[row.id][row.request_id] = row
     arrived = _check_ins_since_last_session({b.case_id for b, _ in sessions.values()}, now)
+    practice = practice_settings()
     days: dict[date, Day] = {}
+    requests: list[Asked] = []
     for session_id, (session, case) in sessions.items():
         people = tuple(partners[session_id])
         names = {pid: name for pid, _, name in people}
+        about = [
+            Asked(
+                row.request_id,
+                session.case_id,
+                case["label"],
+                session.starts_at,
+                names.get(row.asker_id, ""),
+                RequestKind(row.kind),
+                RequestStatus(row.request_status),
+                row.late,
+                row.asked_at,
+                row.suggested_at,
+            )
+            for row in asked[session_id].values()
+        ]
+        requests += about
+        if session.starts_at >= end:
+            continue  # read for its request alone
         visit = Visit(
             session=session,
             case=AgendaCase(session.case_id, case["label"], case["safety"], case["paused"], people),
@@ -176,11 +257,22 @@ def agenda(counsellor: User, now: datetime) -> list[Day]:
                 (names[pid], n) for pid, n in arrived.get(session.case_id, []) if pid in names
             ],
             started=session.starts_at <= now,
+            video_link=video.room_link_for(
+                session.by_video, case["room"], practice, counsellor.video_link
+            ),
+            join_open=video.join_open(session.starts_at, session.ends_at, now),
+            requests=about,
         )
         days.setdefault(
             local(session.starts_at).date(), Day(local(session.starts_at).date())
         ).visits.append(visit)
-    return list(days.values())
+    return list(days.values()), requests
+
+
+def _open_request_about(session_id) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        SessionRequest.session_id == session_id, SessionRequest.status.in_(OPEN_REQUEST)
+    )
 
 
 def _check_ins_since_last_session(case_ids: set[int], now: datetime) -> dict[int, list]:

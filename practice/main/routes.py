@@ -7,11 +7,12 @@ from flask_login import current_user
 from practice.admin.models import PracticeSettings
 from practice.auth.access import counsellor_required
 from practice.auth.models import Role, User
+from practice.calendar.models import RequestStatus
 from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.main.agenda import DAYS_AHEAD, agenda
+from practice.main.agenda import DAYS_AHEAD, agenda_and_requests
 from practice.main.dashboard import OPEN, attention
 from practice.messages.unread import unread_for_counsellor
 from practice.progress.change import smallest_reliable_change
@@ -37,9 +38,11 @@ def dashboard():
     attention across the caseload."""
     today = practice_today()
     mine = attention(current_user, today)
+    days, asked = agenda_and_requests(current_user, now_utc()) if mine.open_cases else ([], [])
     return render_template(
         "main/dashboard.html",
-        agenda=agenda(current_user, now_utc()) if mine.open_cases else [],
+        agenda=days,
+        requests=[r for r in asked if r.status is RequestStatus.PENDING],
         days_ahead=DAYS_AHEAD,
         attention=mine,
         alerts=open_alerts_of(current_user),

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from practice import audience
+from practice.calendar.models import SessionRequest
 from practice.cases.models import Case, Partner
 from practice.extensions import db
 from practice.homework.models import Assignment, HomeworkEntry
@@ -77,3 +78,29 @@ def partner_entries_options():
         selectinload(HomeworkEntry.partner),
         selectinload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
     )
+
+
+def get_partner_session_or_404(partner: Partner, session_id: int) -> Session:
+    """A session of the partner's case that is with them (the audience rule): their own
+    individual sessions and the couple's joint ones, never the other partner's."""
+    session = db.first_or_404(
+        sa.select(Session)
+        .where(Session.id == session_id, Session.case_id == partner.case_id)
+        .options(joinedload(Session.counsellor))
+    )
+    if not audience.may_read(partner, audience.of_session(session)):
+        abort(404)
+    return session
+
+
+def get_own_request_or_404(partner: Partner, request_id: int) -> SessionRequest:
+    """A request to move or cancel a session that this partner made; anyone else's is a 404,
+    the other partner's included."""
+    request = db.first_or_404(
+        sa.select(SessionRequest)
+        .where(SessionRequest.id == request_id, SessionRequest.partner_id == partner.id)
+        .options(joinedload(SessionRequest.session))
+    )
+    if not audience.may_read(partner, audience.of_session(request.session)):
+        abort(404)  # the session has since been made the other partner's alone
+    return request

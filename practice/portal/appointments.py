@@ -1,5 +1,7 @@
-"""A partner's appointments in the portal: the sessions ahead, a calendar feed, reminders."""
+"""A partner's appointments in the portal: the sessions ahead (with the Join button of a
+video session, and their own requests to move or cancel one), a calendar feed, reminders."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,7 +12,10 @@ from wtforms import BooleanField
 from practice import audience, audit
 from practice.auth.access import client_required
 from practice.auth.forms import EmptyForm
+from practice.calendar import policy
+from practice.calendar.client_requests import changeable
 from practice.calendar.feeds import active_feed, feed_addresses, issue_feed, revoke_feeds
+from practice.calendar.models import SessionRequest
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.extensions import db
@@ -18,7 +23,9 @@ from practice.forms import Form
 from practice.portal.access import current_partner
 from practice.reminders.models import REMINDER_KINDS, ReminderKind
 from practice.reminders.preferences import set_wanted_kinds, turned_off
+from practice.sessions import video
 from practice.sessions.models import Session, SessionStatus
+from practice.settings import practice_settings
 
 bp = Blueprint("portal_calendar", __name__)
 
@@ -41,6 +48,64 @@ def upcoming_for(partner: Partner, now: datetime, limit: int = 10) -> list[Sessi
     return audience.sessions_for(partner, found)[:limit]
 
 
+@dataclass
+class Appointment:
+    """A session as one partner's portal shows it."""
+
+    session: Session
+    #: The video link, only while the Join button shows (JOIN_BEFORE the start to the end).
+    join_link: str | None
+    #: For a video session still to come: when the Join button will appear.
+    joins_from: datetime | None
+    #: The partner's own latest request about it, if any.
+    request: SessionRequest | None
+    #: Whether the partner may ask to move or cancel it now.
+    can_ask: bool
+
+
+def appointments_for(
+    partner: Partner, now: datetime, limit: int = 10, *, requests: bool = True
+) -> list[Appointment]:
+    """The partner's sessions ahead, each with what the partner alone may see of it;
+    without their requests when ``requests`` is off (the home page shows none)."""
+    sessions = upcoming_for(partner, now, limit)
+    practice = practice_settings()
+    latest = _own_requests(partner, [s.id for s in sessions]) if requests else {}
+    found = []
+    for session in sessions:
+        link = video.link_for_reader(partner, session, practice)
+        scheduled = session.status is SessionStatus.SCHEDULED
+        is_open = scheduled and video.join_open(session.starts_at, session.ends_at, now)
+        request = latest.get(session.id)
+        found.append(
+            Appointment(
+                session=session,
+                join_link=link if is_open else None,
+                joins_from=video.joins_from(session.starts_at)
+                if session.by_video and scheduled and not is_open
+                else None,
+                request=request,
+                can_ask=changeable(session, now) and not (request and request.is_open),
+            )
+        )
+    return found
+
+
+def _own_requests(partner: Partner, session_ids: list[int]) -> dict[int, SessionRequest]:
+    """The partner's latest request about each of these sessions; never the other partner's."""
+    if not session_ids:
+        return {}
+    found = db.session.scalars(
+        sa.select(SessionRequest)
+        .where(
+            SessionRequest.partner_id == partner.id,
+            SessionRequest.session_id.in_(session_ids),
+        )
+        .order_by(SessionRequest.id)
+    )
+    return {request.session_id: request for request in found}
+
+
 class ReminderForm(Form):
     appointment = BooleanField(REMINDER_KINDS[ReminderKind.APPOINTMENT])
     homework = BooleanField(REMINDER_KINDS[ReminderKind.HOMEWORK])
@@ -58,7 +123,8 @@ def _page(partner: Partner, form: ReminderForm | None = None, **context):
     return render_template(
         "portal/appointments.html",
         partner=partner,
-        sessions=upcoming_for(partner, now_utc()),
+        appointments=appointments_for(partner, now_utc()),
+        notice=policy.notice_words(practice_settings().cancellation_notice_hours),
         feed=active_feed(partner=partner),
         form=form,
         empty=EmptyForm(),

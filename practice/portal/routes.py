@@ -37,7 +37,7 @@ from practice.portal.access import (
     partner_entries_options,
     visible_entries,
 )
-from practice.portal.appointments import upcoming_for
+from practice.portal.appointments import appointments_for
 from practice.portal.first_steps import first_steps
 from practice.portal.record import partner_record
 from practice.progress.asked import check_in_this_window, check_ins_to_ask, upcoming_sessions
@@ -102,7 +102,7 @@ def home():
         progress=progress,
         shared=shared,
         check_in=check_in_asked(partner),
-        appointments=upcoming_for(partner, now_utc(), limit=3),
+        appointments=appointments_for(partner, now_utc(), limit=3, requests=False),
         first_steps=first_steps(partner),
     )
 

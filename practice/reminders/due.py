@@ -27,7 +27,9 @@ from practice.homework.models import Assignment, AssignmentStatus, HomeworkEntry
 from practice.progress.asked import check_ins_to_ask
 from practice.progress.checkins import ASK_BEFORE, asked_how_often
 from practice.reminders.models import ReminderKind, ReminderOptOut
+from practice.sessions import video
 from practice.sessions.models import Session, SessionStatus
+from practice.settings import practice_settings
 
 APPOINTMENT_BEFORE = timedelta(hours=24)
 HOMEWORK_FROM = time(9, 0)
@@ -104,7 +106,17 @@ def _session_facts(session: Session, partner: Partner) -> dict:
     }
 
 
+def _appointment_facts(session: Session, partner: Partner, practice) -> dict:
+    """An appointment reminder's facts; a video session's link only for whom it is with."""
+    return _session_facts(session, partner) | {
+        "video_link": video.link_for_reader(partner, session, practice),
+        "by_video": session.by_video,
+        "joint": session.case.is_couple and not session.invitees,
+    }
+
+
 def _appointments(now: datetime) -> list[Due]:
+    practice = practice_settings()
     return [
         Due(
             f"{ReminderKind.APPOINTMENT}:s{session.id}:p{partner.id}:{_stamp(session.starts_at)}",
@@ -113,7 +125,7 @@ def _appointments(now: datetime) -> list[Due]:
             partner.id,
             session.id,
             to,
-            _session_facts(session, partner),
+            _appointment_facts(session, partner, practice),
         )
         for session in _upcoming(now, APPOINTMENT_BEFORE)
         for partner in session.case.partners

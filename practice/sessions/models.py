@@ -41,6 +41,13 @@ SESSION_STATUSES = SessionStatus.labels()
 BOOKED = (SessionStatus.SCHEDULED, SessionStatus.ATTENDED)
 
 
+class SessionMode(Labelled):
+    """Where a session happens: in the room, or by video (see ``practice.sessions.video``)."""
+
+    IN_PERSON = "in-person", "In person"
+    VIDEO = "video", "By video"
+
+
 class Session(db.Model):
     """A meeting with a case: when, how long, who came, and what it reached."""
 
@@ -72,7 +79,7 @@ class Session(db.Model):
     # Scheduling (practice.calendar). The partners ("a", "b") it is with; empty: the whole case.
     invitees: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     cancel_reason: Mapped[str | None] = mapped_column(EncryptedText)
-    # Cancelled too close to its start to fill the hour (practice.calendar.LATE_CANCEL).
+    # Cancelled inside the practice's notice period (practice.calendar.policy).
     late_cancel: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     cancelled_at: Mapped[datetime | None]
     # Where a moved session was before its latest move.
@@ -82,6 +89,14 @@ class Session(db.Model):
     # Why the counsellor saw the couple together before both had signed the practice's
     # consent documents (practice.consent.gate; counsellor-only).
     consent_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    # In person or by video. A video session keeps a random room name of its own, which a
+    # practice that makes a room per session puts into its link template.
+    mode: Mapped[SessionMode] = mapped_column(
+        enum_type(SessionMode, "session_mode"),
+        default=SessionMode.IN_PERSON,
+        server_default=SessionMode.IN_PERSON.value,
+    )
+    video_room: Mapped[str | None] = mapped_column(sa.String(40))
     # Bumped on every change of time or status, for calendar apps (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # The addendum that last corrected the facts of this session after its note was
@@ -120,6 +135,10 @@ class Session(db.Model):
             "attendees": sorted(self.attendees or []),
             "invitees": sorted(self.invitees or []),
         }
+
+    @property
+    def by_video(self) -> bool:
+        return self.mode is SessionMode.VIDEO
 
     def is_with(self, position: str) -> bool:
         """Whether the partner at ``position`` is expected at this session."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from practice import audience, audit
 from practice.auth.access import counsellor_required
 from practice.calendar.booking import Booking, book, booked_message, change, slots_for
+from practice.calendar.client_requests import open_requests_of
 from practice.calendar.forms import BookingForm, place_error
 from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
@@ -24,6 +25,7 @@ from practice.messages.record import recorded_messages
 from practice.messages.rules import thread_name
 from practice.pagination import paginate
 from practice.screening.holds import joint_work_held
+from practice.sessions import video
 from practice.sessions.access import get_session_or_404
 from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
@@ -149,6 +151,8 @@ def session_page(case: Case, session: Session, *, addendum_form=None, refusal=No
         refusal=refusal,
         described_corrections=described_corrections,
         building_blocks=BUILDING_BLOCKS,
+        video_link=video.link_for(session, practice_settings()),
+        requests=open_requests_of([session.id]).get(session.id, []),
     )
 
 
