@@ -21,7 +21,14 @@ from practice.dates import local, local_to_utc
 from practice.extensions import db
 from practice.progress.models import CheckIn
 from practice.sessions import video
-from practice.sessions.models import BOOKED, Note, Session, SessionMode, SessionStatus
+from practice.sessions.models import (
+    BOOKED,
+    Note,
+    Session,
+    SessionMode,
+    SessionStatus,
+    expected_words,
+)
 from practice.settings import practice_settings
 
 #: How far ahead the dashboard looks, today included.
@@ -98,11 +105,7 @@ class Visit:
     def expected(self) -> str:
         """Who the session is with, by first name, as ``Session.expected`` says it."""
         names = [n for _, p, n in self.case.partners if p in self.expected_positions]
-        if not names:
-            return "nobody named"
-        if len(names) == 1 and self.case.is_couple:
-            return f"{names[0]} only"
-        return " and ".join(names)
+        return expected_words(names, couple=self.case.is_couple)
 
     @property
     def note_action(self) -> str:

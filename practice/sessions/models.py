@@ -149,11 +149,7 @@ class Session(db.Model):
         """Who the session is with, by first name: "Alex and Jordan", "Alex only"."""
         partners = self.case.partners
         names = [p.first_name for p in partners if self.is_with(p.position)]
-        if not names:
-            return "nobody named"
-        if len(names) == 1 and len(partners) > 1:
-            return f"{names[0]} only"
-        return " and ".join(names)
+        return expected_words(names, couple=len(partners) > 1)
 
     @property
     def eft_stage(self) -> int | None:
@@ -328,3 +324,12 @@ def _refuse_signed_delete(mapper, connection, target: Note):
 @sa.event.listens_for(Addendum, "before_delete")
 def _refuse_addendum_change(mapper, connection, target):
     raise SignedNoteError("addenda are signed as written and cannot be changed")
+
+
+def expected_words(names: list[str], *, couple: bool) -> str:
+    """Who a session is with, in words: "Alex and Jordan", or "Alex only" in a couple's case."""
+    if not names:
+        return "nobody named"
+    if len(names) == 1 and couple:
+        return f"{names[0]} only"
+    return " and ".join(names)
