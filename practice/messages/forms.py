@@ -13,3 +13,9 @@ class MessageForm(Form):
     # the field, so the rule has one home. No maxlength: a browser would cut a long paste
     # short without a word, where the rule says what is too long and keeps all of it.
     body = TextAreaField("Your message", render_kw={"rows": 5, "autocomplete": "off"})
+
+    def refuse(self, reason: str) -> None:
+        """Show the form as sent, with ``reason`` beside the message: why nothing may be
+        written now (the case is closed)."""
+        self.validate()
+        self.body.errors.append(reason)

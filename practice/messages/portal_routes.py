@@ -10,15 +10,13 @@ while safety concerns are recorded goes where any other does.
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from practice import audience, audit
+from practice import audience
 from practice.auth.access import client_required
-from practice.database import now_utc
 from practice.extensions import db
 from practice.messages import access, rules
 from practice.messages.forms import MessageForm
 from practice.messages.models import JOINT, MessageThread
-from practice.messages.rules import Problem
-from practice.messages.services import mark_read, send_message
+from practice.messages.thread_pages import page_read, send_from
 from practice.messages.unread import with_unread
 from practice.portal.access import current_partner
 
@@ -61,27 +59,13 @@ def thread(which: str):
     form = MessageForm()
     refused = rules.closed(case.status.value)
     if form.is_submitted() and refused:
-        form.validate()
-        form.body.errors.append(refused)
+        form.refuse(refused)
         return _page(partner, which, thread, form, refused), 409
-    if form.validate_on_submit():
-        try:
-            message, created = send_message(
-                case,
-                thread.slot,
-                form.body.data,
-                author=current_user,
-                partner=partner,
-                now=now_utc(),
-                form_token=form.form_token.data,
-            )
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            if created:
-                audit.record("message.send", message, thread=which, by="client")
-            flash(SENT[which], "success")
-            return redirect(url_for("portal_messages.thread", which=which, _anchor="latest"))
+    if form.validate_on_submit() and send_from(
+        form, case, thread, partner=partner, thread=which, by="client"
+    ):
+        flash(SENT[which], "success")
+        return redirect(url_for("portal_messages.thread", which=which, _anchor="latest"))
     status = 400 if form.errors else 200
     return _page(partner, which, thread, form, refused, mark=status == 200), status
 
@@ -94,17 +78,12 @@ SENT = {
 
 
 def _page(partner, which: str, thread: MessageThread, form, refused, *, mark=False) -> str:
-    page = access.messages_page(thread)
-    if mark and thread.id is not None:
-        audit.record("messages.read", thread, thread=which, by="client", page=page.page)
-        if page.page == 1 and page.items:
-            mark_read(thread, current_user, now_utc(), up_to=page.items[0].id)
     return render_template(
         "messages/portal_thread.html",
         partner=partner,
         which=which,
         thread=thread,
-        page=page,
+        page=page_read(thread, mark=mark, thread=which, by="client"),
         form=form,
         refused=refused,
         other=audience.other_partner(partner),

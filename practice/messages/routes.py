@@ -15,8 +15,8 @@ from practice.extensions import db
 from practice.messages import access, rules
 from practice.messages.forms import MessageForm
 from practice.messages.models import MessageThread
-from practice.messages.rules import Problem
-from practice.messages.services import add_to_record, mark_read, send_message
+from practice.messages.services import add_to_record
+from practice.messages.thread_pages import page_read, send_from
 from practice.messages.unread import with_unread
 from practice.pagination import paginate
 
@@ -71,45 +71,22 @@ def thread(case_id: int, slot: str):
     form = MessageForm()
     refused = rules.closed(case.status.value)
     if form.is_submitted() and refused:
-        form.validate()
-        form.body.errors.append(refused)
+        form.refuse(refused)
         return _page(case, thread, form, refused), 409
-    if form.validate_on_submit():
-        try:
-            message, created = send_message(
-                case,
-                slot,
-                form.body.data,
-                author=current_user,
-                partner=None,
-                now=now_utc(),
-                form_token=form.form_token.data,
-            )
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
-            if created:
-                audit.record("message.send", message, thread=slot)
-            flash("Your message is sent.", "success")
-            return redirect(
-                url_for("messages.thread", case_id=case.id, slot=slot, _anchor="latest")
-            )
+    if form.validate_on_submit() and send_from(form, case, thread, partner=None, thread=slot):
+        flash("Your message is sent.", "success")
+        return redirect(url_for("messages.thread", case_id=case.id, slot=slot, _anchor="latest"))
     status = 400 if form.errors else 200
     return _page(case, thread, form, refused, mark=status == 200), status
 
 
 def _page(case: Case, thread: MessageThread, form, refused: str | None, *, mark=False) -> str:
-    page = access.messages_page(thread)
-    if mark and thread.id is not None:
-        audit.record("messages.read", thread, thread=thread.slot, page=page.page)
-        if page.page == 1 and page.items:
-            mark_read(thread, current_user, now_utc(), up_to=page.items[0].id)
     readers = case.partners if thread.is_joint else [case.partner(thread.slot)]
     return render_template(
         "messages/thread.html",
         case=case,
         thread=thread,
-        page=page,
+        page=page_read(thread, mark=mark, thread=thread.slot),
         form=form,
         refused=refused,
         name=_name,
