@@ -46,12 +46,7 @@ def invoice_pdf(invoice_id: int):
 def statement_pdf():
     """The partner's statement for a period (by default the year so far)."""
     partner = current_partner()
-    period = PeriodForm(request.args)
-    if not period.validate():
-        return billing_page(partner, period, 400)
-    start, end = period.period()
-    account = account_of(partner.case, partner.position)
-    return documents.statement_pdf(partner.case, account, start, end, by="client")
+    return _for_period(partner, documents.statement_pdf, partner.case)
 
 
 @bp.get("/superbill.pdf")
@@ -59,9 +54,16 @@ def statement_pdf():
 def superbill_pdf():
     """The partner's superbill for a period, to claim from their insurer."""
     partner = current_partner()
+    return _for_period(partner, documents.superbill_pdf, partner)
+
+
+def _for_period(partner, document, whose):
+    """``document`` (a statement of the case, a superbill of the partner) from the
+    partner's own account, for the period the address asks; the billing page with the
+    period's errors (400) when it is no period."""
     period = PeriodForm(request.args)
     if not period.validate():
         return billing_page(partner, period, 400)
     start, end = period.period()
     account = account_of(partner.case, partner.position)
-    return documents.superbill_pdf(partner, account, start, end, by="client")
+    return document(whose, account, start, end, by="client")
