@@ -9,7 +9,15 @@ from flask_wtf import FlaskForm
 # Flask-WTF's marker for "read the request yourself"; there is no public name for it.
 from flask_wtf.form import _Auto
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from practice.bounds import RECORD_RANGE, bookable_window, in_record_range
 from practice.dates import practice_today
@@ -30,6 +38,18 @@ class Form(FlaskForm):
             if wrapped is None and formdata is _Auto and restoring():
                 return g.parked_formdata
             return wrapped
+
+
+class StartedFromField(wtforms.HiddenField):
+    """The version of a record an edit started from ("0": none yet), sent back with the
+    form so that a newer version saved meanwhile is not lost."""
+
+    def version(self) -> int:
+        """The version as a number; -1, which no version has, for anything else."""
+        try:
+            return int(self.data or 0)
+        except ValueError:
+            return -1
 
 
 def choices(options: Mapping) -> list[SelectChoice]:
@@ -58,20 +78,92 @@ def bookable(form, field) -> None:
         )
 
 
+def _not_after_today(message: str):
+    """A validator: a day no later than today where the practice is; ``message`` beside the
+    field otherwise."""
+
+    def check(form, field) -> None:
+        if field.data and field.data > practice_today():
+            raise ValidationError(message)
+
+    return check
+
+
+def past_date(label: str, required: str, in_future: str) -> DateField:
+    """The day something happened (a screening, a review, a payment): asked for with
+    ``required``, and today or before (``in_future`` says so otherwise)."""
+    return DateField(label, validators=[InputRequired(required), _not_after_today(in_future)])
+
+
+def stripped(value: str | None) -> str | None:
+    """A filter: typed text without the spaces around it."""
+    return value.strip() if value else value
+
+
 def form_page(template: str, form, **context):
     """Render a form page: 400 when a submitted form has errors, 200 otherwise."""
     status = 400 if form.errors else 200
     return render_template(template, form=form, **context), status
 
 
+def required_text(
+    label: str,
+    required: str,
+    description: str = "",
+    *,
+    limit: int,
+    too_long: str | None = None,
+    rows: int | None = None,
+    **options,
+) -> wtforms.StringField:
+    """Writing that must be given (``required`` says so when it is empty), at most ``limit``
+    characters (``too_long`` says so): on one line, or in a box ``rows`` lines tall."""
+    if rows is not None:
+        options["render_kw"] = {"rows": rows} | options.get("render_kw", {})
+    field = wtforms.StringField if rows is None else wtforms.TextAreaField
+    return field(
+        label,
+        validators=[DataRequired(required), Length(max=limit, message=too_long)],
+        description=description,
+        **options,
+    )
+
+
 def optional_text(
-    label: str, description: str = "", *, rows: int = 3, limit: int = 5000
+    label: str,
+    description: str = "",
+    *,
+    rows: int = 3,
+    limit: int = 5000,
+    too_long: str | None = None,
 ) -> wtforms.TextAreaField:
-    """A piece of writing that may be left empty: at most ``limit`` characters, a box
-    ``rows`` lines tall, with ``description`` saying who will read it."""
+    """A piece of writing that may be left empty: at most ``limit`` characters (``too_long``
+    says so), a box ``rows`` lines tall, with ``description`` saying who will read it."""
     return wtforms.TextAreaField(
         label,
-        validators=[wtforms.validators.Length(max=limit)],
+        validators=[Length(max=limit, message=too_long)],
         description=description,
         render_kw={"rows": rows},
+    )
+
+
+def email_field(label: str, required: str = "", **options) -> wtforms.EmailField:
+    """An email address, which ``required`` asks for (without it, it may be left empty)."""
+    return wtforms.EmailField(
+        label,
+        validators=[
+            DataRequired(required) if required else Optional(),
+            Email(message="That does not look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+        **options,
+    )
+
+
+def search_field(placeholder: str) -> wtforms.StringField:
+    """The words a list is searched for, read from the query string."""
+    return wtforms.StringField(
+        "Search",
+        validators=[Length(max=200)],
+        render_kw={"type": "search", "placeholder": placeholder},
     )

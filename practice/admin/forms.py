@@ -4,7 +4,6 @@ from zoneinfo import available_timezones
 
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -12,12 +11,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from practice.admin.models import PAGE_SIZES, VideoRooms
 from practice.auth.forms import confirm_field, new_password_field
 from practice.calendar.policy import MAX_NOTICE_HOURS
-from practice.forms import Form, choices
+from practice.forms import Form, choices, email_field
 from practice.sessions.video import EXAMPLE_TEMPLATE, LinkProblem, check_template
 
 
@@ -25,14 +24,7 @@ class CounsellorForm(Form):
     name = StringField(
         "Name", validators=[DataRequired(message="Enter the counsellor's name."), Length(max=120)]
     )
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(message="Enter an email address."),
-            Email(message="That does not look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field("Email", "Enter an email address.")
     password = new_password_field("First password")
     confirm = confirm_field()
     submit = SubmitField("Create account")

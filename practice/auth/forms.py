@@ -1,9 +1,9 @@
 """Forms for logging in and changing one's password."""
 
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from practice.forms import Form
+from practice.forms import Form, email_field
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -35,6 +35,15 @@ def confirm_field(other: str = "password") -> PasswordField:
     )
 
 
+def current_password_field(label: str, required: str) -> PasswordField:
+    """The password one logs in with, asked again to confirm a change."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(message=required)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class LoginForm(Form):
     email = EmailField(
         "Email",
@@ -50,11 +59,7 @@ class LoginForm(Form):
 
 
 class ChangePasswordForm(Form):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired(message="Enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field("Current password", "Enter your current password.")
     password = new_password_field()
     confirm = confirm_field()
     submit = SubmitField("Change password")
@@ -89,11 +94,7 @@ class TwoFactorForm(Form):
 class TwoFactorChangeForm(Form):
     """Turning two-factor sign-in on or off: the password and a current code."""
 
-    current_password = PasswordField(
-        "Your password",
-        validators=[DataRequired(message="Enter your password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field("Your password", "Enter your password.")
     code = StringField(
         "Code from the app",
         validators=[DataRequired(message="Enter the 6-digit code."), Length(max=32)],
@@ -102,17 +103,7 @@ class TwoFactorChangeForm(Form):
 
 
 class ChangeEmailForm(Form):
-    email = EmailField(
-        "New email",
-        validators=[
-            DataRequired(message="Enter the new email."),
-            Email(message="That does not look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
-    current_password = PasswordField(
-        "Your password",
-        validators=[DataRequired(message="Enter your password to confirm it is you.")],
-        render_kw={"autocomplete": "current-password"},
+    email = email_field("New email", "Enter the new email.", render_kw={"autocomplete": "email"})
+    current_password = current_password_field(
+        "Your password", "Enter your password to confirm it is you."
     )

@@ -17,7 +17,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -39,23 +38,48 @@ from practice.billing.money import (
 from practice.billing.services import ICD10, ArrangementDetails, ServiceDetails
 from practice.cases.forms import MultiCheckboxField
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices, optional_text
+from practice.forms import (
+    DateField,
+    Form,
+    choices,
+    optional_text,
+    past_date,
+    required_text,
+    stripped,
+)
 from practice.idempotency import form_token_field
 
 AMOUNT = {"inputmode": "decimal", "autocomplete": "off"}
 
 
 def _reason(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
+    return required_text(
         label,
-        filters=[lambda value: value.strip() if value else value],
+        "Say why: it is kept with the record.",
+        description,
+        limit=500,
+        too_long="Keep the reason under 500 characters.",
+        rows=2,
+        filters=[stripped],
+    )
+
+
+def _npi_field(label: str, description: str = "") -> StringField:
+    """An NPI, which may be left empty: ten digits that pass its check digit."""
+    return StringField(
+        label,
         validators=[
-            DataRequired(message="Say why: it is kept with the record."),
-            Length(max=500, message="Keep the reason under 500 characters."),
+            Optional(),
+            Length(min=10, max=10, message="An NPI has 10 digits."),
+            _valid_npi,
         ],
         description=description,
-        render_kw={"rows": 2},
     )
+
+
+def _valid_npi(form, field) -> None:
+    if field.data and not npi_valid(field.data):
+        raise ValidationError("That is not an NPI: check its ten digits.")
 
 
 class MoneyForm(Form):
@@ -112,12 +136,12 @@ class ArrangementForm(MoneyForm):
         description="Optional. Charged for every session of this case instead of the "
         "service's own fee; late-cancellation and no-show fees are a part of it.",
     )
-    diagnoses = TextAreaField(
+    diagnoses = optional_text(
         "Diagnosis codes (ICD-10)",
-        validators=[Length(max=2000, message="Keep the codes under 2,000 characters.")],
-        description="One per line: the code, then its words, e.g. “Z63.0 Relationship "
+        "One per line: the code, then its words, e.g. “Z63.0 Relationship "
         "distress with spouse or intimate partner”. Printed on the partners' superbills.",
-        render_kw={"rows": 3},
+        limit=2000,
+        too_long="Keep the codes under 2,000 characters.",
     )
     born_a = DateField("Date of birth", validators=[Optional()])
     born_b = DateField("Date of birth", validators=[Optional()])
@@ -256,16 +280,14 @@ class PaymentForm(MoneyForm):
         "Amount", validators=[InputRequired("Enter the amount.")], render_kw=AMOUNT
     )
     method = SelectField("How", choices=choices(PAYMENT_METHODS), default="card")
-    received_on = DateField("Date", validators=[InputRequired("Enter the date.")])
+    received_on = past_date(
+        "Date", "Enter the date.", "Record money once it has come in, not before."
+    )
     reference = StringField(
         "Reference",
         validators=[Length(max=80, message="Keep the reference under 80 characters.")],
         description="Optional: a cheque number, the terminal's receipt number.",
     )
-
-    def validate_received_on(self, field):
-        if field.data and field.data > practice_today():
-            raise ValidationError("Record money once it has come in, not before.")
 
 
 class PeriodForm(Form):
@@ -294,21 +316,19 @@ DEFAULT_CHOICES = {"": "No"} | {d.value: f"Yes: {d.label.lower()}" for d in Defa
 
 
 class ServiceForm(MoneyForm):
-    code = StringField(
+    code = required_text(
         "Code",
-        validators=[
-            DataRequired("Give the service a code."),
-            Length(max=20, message="Keep the code under 20 characters."),
-        ],
-        description="A CPT code in the US (90847); your own short code elsewhere.",
+        "Give the service a code.",
+        "A CPT code in the US (90847); your own short code elsewhere.",
+        limit=20,
+        too_long="Keep the code under 20 characters.",
     )
-    description = StringField(
+    description = required_text(
         "Description",
-        validators=[
-            DataRequired("Say what the service is."),
-            Length(max=200, message="Keep it under 200 characters."),
-        ],
-        description="As invoices and superbills print it.",
+        "Say what the service is.",
+        "As invoices and superbills print it.",
+        limit=200,
+        too_long="Keep it under 200 characters.",
     )
     minutes = IntegerField(
         "Minutes",
@@ -370,11 +390,7 @@ class BillingSettingsForm(Form):
         validators=[Length(max=20, message="Keep it under 20 characters.")],
         description="Printed on superbills.",
     )
-    npi = StringField(
-        "The practice's NPI (type 2)",
-        validators=[Optional(), Length(min=10, max=10, message="An NPI has 10 digits.")],
-        description="Optional; printed on superbills.",
-    )
+    npi = _npi_field("The practice's NPI (type 2)", "Optional; printed on superbills.")
     invoice_note = optional_text(
         "At the foot of every invoice",
         "How to pay: bank details, who cheques are made out to, when payment is due.",
@@ -390,10 +406,6 @@ class BillingSettingsForm(Form):
         except AmountError as error:
             raise ValidationError(str(error)) from None
 
-    def validate_npi(self, field):
-        if field.data and not npi_valid(field.data):
-            raise ValidationError("That is not an NPI: check its ten digits.")
-
 
 class CredentialsForm(Form):
     licence = StringField(
@@ -401,19 +413,12 @@ class CredentialsForm(Form):
         validators=[Length(max=200, message="Keep it under 200 characters.")],
         description="Your licence as superbills print it, e.g. “LMFT 54321, Illinois”.",
     )
-    npi = StringField(
-        "NPI (type 1)",
-        validators=[Optional(), Length(min=10, max=10, message="An NPI has 10 digits.")],
-    )
+    npi = _npi_field("NPI (type 1)")
     tax_id = StringField(
         "Your own tax id",
         validators=[Length(max=20, message="Keep it under 20 characters.")],
         description="Only if you bill under your own; otherwise the practice's is printed.",
     )
-
-    def validate_npi(self, field):
-        if field.data and not npi_valid(field.data):
-            raise ValidationError("That is not an NPI: check its ten digits.")
 
 
 def npi_valid(npi: str) -> bool:

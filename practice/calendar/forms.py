@@ -9,7 +9,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from practice.billing.models import DefaultFor, Service
 from practice.billing.services import active_services
@@ -18,7 +18,15 @@ from practice.calendar.booking import LENGTH_RANGE, MAX_MINUTES, MIN_MINUTES, Bo
 from practice.calendar.recurrence import ScheduleError
 from practice.cases.forms import MultiCheckboxField
 from practice.extensions import db
-from practice.forms import DateField, Form, bookable, choices, optional_text
+from practice.forms import (
+    DateField,
+    Form,
+    bookable,
+    choices,
+    optional_text,
+    required_text,
+    stripped,
+)
 from practice.idempotency import form_token_field
 from practice.sessions.models import SESSION_STATUSES, SessionMode, SessionStatus
 
@@ -231,15 +239,14 @@ def place_error(form, error: ScheduleError) -> None:
 
 
 class CancelForm(Form):
-    reason = TextAreaField(
+    reason = required_text(
         "Reason",
-        filters=[lambda value: value.strip() if value else value],
-        validators=[
-            DataRequired(message="Say why the session is cancelled."),
-            Length(max=500, message="Keep the reason under 500 characters."),
-        ],
-        description="Kept with the session for you; clients see only that it is cancelled.",
-        render_kw={"rows": 2},
+        "Say why the session is cancelled.",
+        "Kept with the session for you; clients see only that it is cancelled.",
+        limit=500,
+        too_long="Keep the reason under 500 characters.",
+        rows=2,
+        filters=[stripped],
     )
     late = BooleanField("Late cancellation (inside the practice’s notice period)")
 
@@ -269,16 +276,15 @@ class AcceptMoveForm(Form):
 
 
 class DeclineForm(Form):
-    message = TextAreaField(
+    message = required_text(
         "Your answer",
-        filters=[lambda value: value.strip() if value else value],
-        validators=[
-            DataRequired(message="Say why, in a sentence they will read in their portal."),
-            Length(max=1000, message="Keep it under 1,000 characters."),
-        ],
-        description="Shown in the portal to the partner who asked, and to nobody else. "
+        "Say why, in a sentence they will read in their portal.",
+        "Shown in the portal to the partner who asked, and to nobody else. "
         "Their email says only that you have answered.",
-        render_kw={"rows": 2},
+        limit=1000,
+        too_long="Keep it under 1,000 characters.",
+        rows=2,
+        filters=[stripped],
     )
 
 

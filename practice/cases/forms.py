@@ -7,12 +7,20 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices, optional_text
+from practice.forms import (
+    DateField,
+    Form,
+    choices,
+    email_field,
+    optional_text,
+    past_date,
+    search_field,
+)
 from practice.idempotency import form_token_field
 from practice.vocabulary import CONCERNS
 
@@ -23,15 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _email(label: str) -> EmailField:
-    return EmailField(
-        label,
-        validators=[
-            Optional(),
-            Email(message="That does not look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-        description="Optional; used to send the portal invitation.",
-    )
+    return email_field(label, description="Optional; used to send the portal invitation.")
 
 
 class CaseForm(Form):
@@ -88,8 +88,10 @@ class CaseForm(Form):
 
 
 class ScreeningForm(Form):
-    screened_on = DateField(
-        "Date of screening", validators=[InputRequired(message="Enter the date of the screening.")]
+    screened_on = past_date(
+        "Date of screening",
+        "Enter the date of the screening.",
+        "A screening cannot be dated in the future.",
     )
     outcome = RadioField(
         "Outcome",
@@ -107,20 +109,12 @@ class ScreeningForm(Form):
         if self.outcome.data not in (None, "no-concerns") and not (field.data or "").strip():
             raise ValidationError("Say why, and what the plan is: it is kept with the record.")
 
-    def validate_screened_on(self, field):
-        if field.data and field.data > practice_today():
-            raise ValidationError("A screening cannot be dated in the future.")
-
 
 class CaseSearchForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(
-        "Search",
-        validators=[Length(max=200)],
-        render_kw={"type": "search", "placeholder": "Name or email"},
-    )
+    q = search_field("Name or email")
     status = SelectField(
         "Status",
         choices=choices({"open": "Open cases", "": "All", **CASE_STATUSES}),

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from practice.forms import Form, choices
+from practice.forms import Form, choices, search_field
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
 
@@ -37,11 +37,7 @@ class BrowseForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(
-        "Search",
-        validators=[Length(max=200)],
-        render_kw={"placeholder": "e.g. I-statements, date night, apology", "type": "search"},
-    )
+    q = search_field("e.g. I-statements, date night, apology")
     theme = SelectField(
         "Theme", choices=choices({"": "Any theme", **THEMES}), validators=[Optional()]
     )

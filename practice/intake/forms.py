@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from practice.forms import Form, choices
+from practice.forms import Form, choices, optional_text
 from practice.intake.questions import HELP_MAX, KINDS, LABEL_MAX, Question
 
 #: Neither the browser nor a password manager is to offer one partner's answers to the other.
@@ -78,18 +78,19 @@ class QuestionForm(Form):
         ],
         render_kw={"rows": 2},
     )
-    help = TextAreaField(
+    help = optional_text(
         "Help shown under it",
-        validators=[Length(max=HELP_MAX, message=f"Keep the help under {HELP_MAX} characters.")],
-        description="Optional: an example, or why the practice asks.",
-        render_kw={"rows": 2},
+        "Optional: an example, or why the practice asks.",
+        rows=2,
+        limit=HELP_MAX,
+        too_long=f"Keep the help under {HELP_MAX} characters.",
     )
     required = BooleanField("An answer is required before the form can be sent")
-    options = TextAreaField(
+    options = optional_text(
         "Options",
-        validators=[Length(max=5000, message="Keep the options under 5,000 characters.")],
-        description="For a choice: one option on each line, in the order to show them.",
-        render_kw={"rows": 4},
+        "For a choice: one option on each line, in the order to show them.",
+        rows=4,
+        too_long="Keep the options under 5,000 characters.",
     )
     low = IntegerField(
         "From",

@@ -10,16 +10,15 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, StartedFromField, choices, past_date, required_text
 from practice.idempotency import form_token_field
 from practice.plans.content import (
     COUPLE,
@@ -129,8 +128,7 @@ class InterventionRow(wtforms.Form):
 
 
 class PlanForm(Form):
-    # The draft's version as the writer found it ("0": none), so a change elsewhere is not lost.
-    based_on = HiddenField()
+    based_on = StartedFromField()
     problems = FieldList(FormField(ProblemRow), min_entries=1, max_entries=MAX_ROWS)
     goals = FieldList(FormField(GoalRow), min_entries=1, max_entries=MAX_ROWS)
     interventions = FieldList(FormField(InterventionRow), min_entries=1, max_entries=MAX_ROWS)
@@ -278,8 +276,8 @@ class ReviewRow(wtforms.Form):
 
 class ReviewForm(Form):
     form_token = form_token_field()
-    reviewed_on = DateField(
-        "Reviewed on", validators=[InputRequired("Enter the date of the review.")]
+    reviewed_on = past_date(
+        "Reviewed on", "Enter the date of the review.", "A review cannot be dated in the future."
     )
     five_session = BooleanField("This is the five-session review")
     findings = FieldList(FormField(ReviewRow), max_entries=MAX_ROWS * MAX_OBJECTIVES)
@@ -291,20 +289,14 @@ class ReviewForm(Form):
     summary = _text("Summary", 5000, rows=4)
     next_review_on = DateField("Next review by", validators=[Optional()])
 
-    def validate_reviewed_on(self, field):
-        if field.data and field.data > practice_today():
-            raise ValidationError("A review cannot be dated in the future.")
-
 
 class PlanAddendumForm(Form):
     form_token = form_token_field()
-    body = TextAreaField(
+    body = required_text(
         "Addendum",
-        validators=[
-            DataRequired("Write the correction or addition."),
-            Length(max=5000, message="Keep the addendum under 5,000 characters."),
-        ],
-        description="Signed with your name and the time as you save it; the plan itself is "
-        "not changed.",
-        render_kw={"rows": 4},
+        "Write the correction or addition.",
+        "Signed with your name and the time as you save it; the plan itself is not changed.",
+        limit=5000,
+        too_long="Keep the addendum under 5,000 characters.",
+        rows=4,
     )

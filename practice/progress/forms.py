@@ -6,10 +6,9 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from practice.dates import practice_today
-from practice.forms import DateField, Form, choices, optional_text
+from practice.forms import Form, choices, optional_text, past_date
 from practice.idempotency import form_token_field
 from practice.progress.checkins import ORDINALS
 from practice.progress.csi import ITEMS
@@ -70,15 +69,13 @@ class CounsellorCheckInForm(CheckInForm):
     """A check-in the counsellor types in for a partner (e.g. from a paper form)."""
 
     partner = RadioField("Partner", validators=[InputRequired(message="Choose the partner.")])
-    completed_on = DateField("Completed on", validators=[InputRequired(message="Enter the date.")])
+    completed_on = past_date(
+        "Completed on", "Enter the date.", "A check-in cannot be dated in the future."
+    )
 
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.partner.choices = choices({str(p.id): p.name for p in partners})
-
-    def validate_completed_on(self, field):
-        if field.data and field.data > practice_today():
-            raise ValidationError("A check-in cannot be dated in the future.")
 
 
 class CycleForm(Form):
@@ -113,8 +110,8 @@ class CycleForm(Form):
 
 class ReviewForm(Form):
     form_token = form_token_field()
-    reviewed_on = DateField(
-        "Date of the review", validators=[InputRequired(message="Enter the date.")]
+    reviewed_on = past_date(
+        "Date of the review", "Enter the date.", "A review cannot be dated in the future."
     )
     summary = TextAreaField(
         "What changed, and what next",
@@ -124,10 +121,6 @@ class ReviewForm(Form):
         "review's date are kept with it.",
         render_kw={"rows": 6},
     )
-
-    def validate_reviewed_on(self, field):
-        if field.data and field.data > practice_today():
-            raise ValidationError("A review cannot be dated in the future.")
 
 
 SCHEDULE_CHOICES = {

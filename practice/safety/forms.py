@@ -2,16 +2,14 @@
 
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import DateField, Form, StartedFromField, choices, optional_text, required_text
 from practice.idempotency import form_token_field
 from practice.safety.models import PLAN_PARTS, REFERRAL_KINDS, REFERRAL_STATUSES
 
@@ -28,8 +26,7 @@ def _part(name: str, help_text: str) -> TextAreaField:
 
 
 class SafetyPlanForm(Form):
-    # The version the counsellor started from, so that a newer one saved meanwhile is not lost.
-    based_on = HiddenField()
+    based_on = StartedFromField()
     warning_signs = _part(
         "warning_signs",
         "What tells them things are getting dangerous, in their words.",
@@ -58,29 +55,27 @@ class ReferralForm(Form):
     form_token = form_token_field()
     for_whom = RadioField("Who is referred", validators=[InputRequired("Choose who is referred.")])
     kind = SelectField("Kind of service", choices=choices(REFERRAL_KINDS))
-    service = StringField(
+    service = required_text(
         "Referred to",
-        validators=[
-            DataRequired("Name the service or practitioner."),
-            Length(max=200, message="Keep the name under 200 characters."),
-        ],
-        description="As the letter should address them.",
+        "Name the service or practitioner.",
+        "As the letter should address them.",
+        limit=200,
+        too_long="Keep the name under 200 characters.",
     )
-    service_address = TextAreaField(
+    service_address = optional_text(
         "Their address",
-        validators=[Length(max=500, message="Keep the address under 500 characters.")],
-        description="Optional; printed under their name in the letter.",
-        render_kw={"rows": 3},
+        "Optional; printed under their name in the letter.",
+        limit=500,
+        too_long="Keep the address under 500 characters.",
     )
-    reason = TextAreaField(
+    reason = required_text(
         "Why",
-        validators=[
-            DataRequired("Say why you are referring them: it is the body of the letter."),
-            Length(max=5000, message="Keep this under 5,000 characters."),
-        ],
-        description="The body of the letter: what you ask the service to offer, and why. "
+        "Say why you are referring them: it is the body of the letter.",
+        "The body of the letter: what you ask the service to offer, and why. "
         "The letter adds the greeting and your signature.",
-        render_kw={"rows": 6},
+        limit=5000,
+        too_long="Keep this under 5,000 characters.",
+        rows=6,
     )
     referred_on = DateField("Date", validators=[InputRequired("Enter the date of the referral.")])
     status = SelectField("Status", choices=choices(REFERRAL_STATUSES), default="suggested")

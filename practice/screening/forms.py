@@ -2,11 +2,10 @@
 
 from functools import cache
 
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import RadioField
+from wtforms.validators import InputRequired
 
-from practice.dates import practice_today
-from practice.forms import DateField, Form, choices
+from practice.forms import Form, choices, optional_text, past_date
 from practice.idempotency import form_token_field
 from practice.screening.items import ANSWERS, ITEMS
 
@@ -35,23 +34,18 @@ def screen_form_class(in_portal: bool) -> type[ScreenFormBase]:
             choices=choices(ANSWERS),
             validators=[InputRequired(message="Choose an answer (or “Rather not say”).")],
         )
-    fields["note"] = TextAreaField(
+    fields["note"] = optional_text(
         "Anything else you want your counsellor to know" if in_portal else "Note",
-        validators=[Length(max=10_000, message="Keep it under 10,000 characters.")],
-        description="Only your counsellor reads this."
+        "Only your counsellor reads this."
         if in_portal
         else "What was said, and any plan. Seen only by you.",
-        render_kw={"rows": 4},
+        rows=4,
+        limit=10_000,
+        too_long="Keep it under 10,000 characters.",
     )
     if not in_portal:
-        fields["taken_on"] = DateField(
-            "Asked on", validators=[InputRequired(message="Enter the date it was asked.")]
+        fields["taken_on"] = past_date(
+            "Asked on", "Enter the date it was asked.", "A screen cannot be dated in the future."
         )
-        fields["validate_taken_on"] = _not_in_future
     name = "PortalScreenForm" if in_portal else "CounsellorScreenForm"
     return type(name, (ScreenFormBase,), fields)
-
-
-def _not_in_future(form, field):
-    if field.data and field.data > practice_today():
-        raise ValidationError("A screen cannot be dated in the future.")

@@ -13,13 +13,11 @@ browser's history shows to whoever looks at it.
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
-from wtforms import TextAreaField
-from wtforms.validators import Length
 
 from practice import audit
 from practice.auth.access import client_required
 from practice.dates import practice_today
-from practice.forms import Form, form_page
+from practice.forms import Form, form_page, optional_text
 from practice.idempotency import create_once, form_token_field
 from practice.portal.access import current_partner
 from practice.screening.alerts import raise_alert
@@ -38,12 +36,11 @@ TOLD = (
 
 class ContactForm(Form):
     form_token = form_token_field()
-    message = TextAreaField(
+    message = optional_text(
         "Anything your counsellor should know (you can leave this empty)",
-        validators=[Length(max=2000, message="Keep it under 2,000 characters.")],
-        description="For example, when and how it is safe to contact you. "
-        "Only your counsellor reads this.",
-        render_kw={"rows": 3},
+        "For example, when and how it is safe to contact you. Only your counsellor reads this.",
+        limit=2000,
+        too_long="Keep it under 2,000 characters.",
     )
 
 
