@@ -76,7 +76,7 @@ def edit(case_id: int):
                     case,
                     content,
                     form.review_by.data,
-                    based_on=_int(form.based_on.data),
+                    based_on=form.based_on.version(),
                     by=current_user,
                     now=now,
                 )
@@ -98,13 +98,6 @@ def edit(case_id: int):
 def _strategies(in_use: set[str]) -> dict[str, str]:
     """The catalogue's strategies to choose from: those in use, and every one not retired."""
     return access.strategy_titles(current_only=True) | access.strategy_titles(in_use)
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return -1
 
 
 @bp.get("/versions/<int:version>")

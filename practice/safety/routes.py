@@ -43,7 +43,7 @@ def plan(case_id: int, position: str):
                 partner,
                 form.parts(),
                 in_portal=form.in_portal.data,
-                based_on=_int(form.based_on.data),
+                based_on=form.based_on.version(),
                 by=current_user,
                 now=now_utc(),
             )
@@ -69,13 +69,6 @@ def plan(case_id: int, position: str):
         latest=latest,
         versions=access.plan_versions(partner),
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return -1
 
 
 @bp.get("/safety-plan-<any(a, b):position>.pdf")
