@@ -35,25 +35,26 @@ def version_or_404(kind: DocumentKind, version: int) -> ConsentDocument:
     return document
 
 
+#: What a signed copy prints besides the signature.
+_WITH_DOCUMENT = (joinedload(ConsentSignature.document), joinedload(ConsentSignature.partner))
+
+
 def signature_in_case_or_404(case: Case, signature_id: int) -> ConsentSignature:
     """A signature of a partner of ``case`` (already access-checked)."""
-    signature = db.session.scalar(
+    return db.first_or_404(
         sa.select(ConsentSignature)
         .where(ConsentSignature.id == signature_id, ConsentSignature.case_id == case.id)
-        .options(joinedload(ConsentSignature.document), joinedload(ConsentSignature.partner))
+        .options(*_WITH_DOCUMENT)
     )
-    if signature is None:
-        abort(404)
-    return signature
 
 
 def own_signature_or_404(reader: Partner, signature_id: int) -> ConsentSignature:
     """One of the reader's own signatures."""
-    signature = db.session.scalar(
+    signature = db.first_or_404(
         audience.signatures_for(reader)
         .where(ConsentSignature.id == signature_id)
-        .options(joinedload(ConsentSignature.document), joinedload(ConsentSignature.partner))
+        .options(*_WITH_DOCUMENT)
     )
-    if signature is None or not audience.may_read(reader, audience.of_signature(signature)):
+    if not audience.may_read(reader, audience.of_signature(signature)):
         abort(404)
     return signature
