@@ -98,21 +98,12 @@ def index():
 def strategy(slug: str):
     """One strategy: why it helps, how to practise it, and its exercises."""
     strategy = get_strategy_or_404(slug)
-    case = case_named_in(request.args)
-    return render_template(
+    return _for_case(
         "catalogue/strategy.html",
+        strategy.live_exercises,
         strategy=strategy,
         guides=read_guides(),
-        case=case,
-        blocked=_blocked(case, strategy.live_exercises),
     )
-
-
-def _blocked(case, exercises) -> dict[int, str]:
-    """{exercise id: why it cannot be given to ``case`` now}, for the exercises that cannot."""
-    if case is None:
-        return {}
-    return {ex.id: why for ex in exercises if (why := why_not_given(case, ex))}
 
 
 @bp.get("/exercises/<slug>")
@@ -120,10 +111,18 @@ def _blocked(case, exercises) -> dict[int, str]:
 def exercise(slug: str):
     """One exercise as the client will read it."""
     exercise = get_exercise_or_404(slug)
+    return _for_case("catalogue/exercise.html", [exercise], exercise=exercise)
+
+
+def _for_case(template: str, exercises, **context):
+    """A page of the catalogue seen for the case its address names, if any: with
+    ``blocked``, {exercise id: why it cannot be given to the case now} for those of
+    ``exercises`` that cannot."""
     case = case_named_in(request.args)
-    return render_template(
-        "catalogue/exercise.html", exercise=exercise, case=case, blocked=_blocked(case, [exercise])
-    )
+    blocked = {}
+    if case is not None:
+        blocked = {ex.id: why for ex in exercises if (why := why_not_given(case, ex))}
+    return render_template(template, case=case, blocked=blocked, **context)
 
 
 CASE_CLOSED = "That case is closed: homework can no longer be given to it."
