@@ -15,8 +15,8 @@ from practice.consent.models import ConsentSignature
 from practice.consent.rules import blocks
 from practice.dates import format_datetime, local
 from practice.reports.data import Letterhead, letterhead
+from practice.reports.downloads import pdf_response
 from practice.reports.pdf import render_pdf
-from practice.reports.routes import pdf_response
 from practice.settings import practice_settings
 
 
