@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from practice.auth.models import User
 from practice.cases.models import Case, CaseStatus, Partner, first_name
@@ -30,6 +30,16 @@ OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 RECENT_DAYS = 7
 OVERDUE_WINDOW = 14
 SHOW = 10
+#: What the lists load but never show: encrypted, so decrypting it is most of its cost.
+UNREAD_SESSION = [
+    defer(column)
+    for column in (
+        Session.handout_summary,
+        Session.cancel_reason,
+        Session.joint_reason,
+        Session.consent_reason,
+    )
+]
 
 
 @dataclass
@@ -120,8 +130,11 @@ def attention(counsellor: User, today: date) -> Attention:
         sa.select(HomeworkEntry, newest.c.total)
         .join(newest, newest.c.id == HomeworkEntry.id)
         .options(
+            defer(HomeworkEntry.answers),
             joinedload(HomeworkEntry.partner).joinedload(Partner.case),
-            joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+            joinedload(HomeworkEntry.assignment).options(
+                defer(Assignment.counsellor_note), joinedload(Assignment.exercise)
+            ),
         )
         .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
     ).all()
@@ -202,7 +215,11 @@ def _unsigned(result: Attention, cases: list[Standing]) -> None:
             Session.status == SessionStatus.ATTENDED,
             Note.signed_at.is_(None),
         )
-        .options(joinedload(Session.case), joinedload(Session.note))
+        .options(
+            *UNREAD_SESSION,
+            joinedload(Session.case),
+            joinedload(Session.note).load_only(Note.id, Note.signed_at),
+        )
         .order_by(Session.starts_at, Session.id)
         .limit(SHOW)
     ).all()
@@ -314,7 +331,11 @@ def _overdue(result: Attention, mine, today: date) -> None:
         for a in db.session.scalars(
             sa.select(Assignment)
             .where(Assignment.id.in_([aid for _, aid, _ in shown]))
-            .options(joinedload(Assignment.exercise), joinedload(Assignment.case))
+            .options(
+                defer(Assignment.counsellor_note),
+                joinedload(Assignment.exercise),
+                joinedload(Assignment.case),
+            )
         )
     }
     result.overdue = [Overdue(loaded[aid], who, end) for end, aid, who in shown]
