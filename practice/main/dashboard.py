@@ -17,6 +17,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from practice.auth.models import User
 from practice.cases.models import Case, CaseStatus, Partner, first_name
+from practice.catalogue.models import ExerciseVersion
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
@@ -131,9 +132,10 @@ def attention(counsellor: User, today: date) -> Attention:
         .join(newest, newest.c.id == HomeworkEntry.id)
         .options(
             defer(HomeworkEntry.answers),
-            joinedload(HomeworkEntry.partner).joinedload(Partner.case),
+            joinedload(HomeworkEntry.partner).joinedload(Partner.case).load_only(Case.label),
             joinedload(HomeworkEntry.assignment).options(
-                defer(Assignment.counsellor_note), joinedload(Assignment.exercise)
+                defer(Assignment.counsellor_note),
+                joinedload(Assignment.exercise).load_only(ExerciseVersion.title),
             ),
         )
         .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
@@ -299,7 +301,7 @@ def _overdue(result: Attention, mine, today: date) -> None:
     partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for aid, for_whom, cadence, per_week, starts, due, pid, position, name in rows:
         homework[aid] = (for_whom, cadence, per_week, starts, due)
-        partners[aid].append((pid, position, first_name(name)))
+        partners[aid].append((pid, position, name))
     done: dict[tuple[int, int], set[date]] = defaultdict(set)
     for assignment_id, partner_id, day in db.session.execute(
         sa.select(
@@ -307,22 +309,22 @@ def _overdue(result: Attention, mine, today: date) -> None:
         ).where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= window)
     ):
         done[(assignment_id, partner_id)].add(day)
-    found: list[tuple[date, int, str]] = []
+    found: list[tuple[date, int, str | None]] = []
     for aid, (for_whom, cadence, per_week, starts, due) in homework.items():
         period = last_ended_period(cadence, per_week, starts, due, today)
         if period is None or (today - period.end).days > OVERDUE_WINDOW:
             continue
         people = partners[aid]
         if for_whom is ForWhom.TOGETHER:
-            groups = [("Together", [pid for pid, _, _ in people])]
+            groups = [(None, [pid for pid, _, _ in people])]
         elif for_whom is ForWhom.EACH:
-            groups = [(first, [pid]) for pid, _, first in people]
+            groups = [(name, [pid]) for pid, _, name in people]
         else:
-            groups = [(first, [pid]) for pid, pos, first in people if pos == for_whom.value]
-        for who, ids in groups:
+            groups = [(name, [pid]) for pid, pos, name in people if pos == for_whom.value]
+        for name, ids in groups:  # a partner's full name; None: together
             days = {d for pid in ids for d in done.get((aid, pid), ()) if d in period}
             if len(days) < period.target:
-                found.append((period.end, aid, who))
+                found.append((period.end, aid, name))
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     result.overdue_count = len(found)
     shown = found[:SHOW]
@@ -333,9 +335,12 @@ def _overdue(result: Attention, mine, today: date) -> None:
             .where(Assignment.id.in_([aid for _, aid, _ in shown]))
             .options(
                 defer(Assignment.counsellor_note),
-                joinedload(Assignment.exercise),
-                joinedload(Assignment.case),
+                joinedload(Assignment.exercise).load_only(ExerciseVersion.title),
+                joinedload(Assignment.case).load_only(Case.label),
             )
         )
     }
-    result.overdue = [Overdue(loaded[aid], who, end) for end, aid, who in shown]
+    result.overdue = [
+        Overdue(loaded[aid], "Together" if name is None else first_name(name), end)
+        for end, aid, name in shown
+    ]
