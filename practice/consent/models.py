@@ -15,8 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.consent.rules import text_digest
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 
 
@@ -53,7 +54,7 @@ class ConsentDocument(db.Model):
     __tablename__ = "consent_documents"
     __table_args__ = (sa.UniqueConstraint("kind", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, "document_kind"))
     version: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -64,13 +65,13 @@ class ConsentDocument(db.Model):
     )
     # SHA-256 of the title and body, taken when it is published.
     text_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    written_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    published_by_id: Mapped[user_fk | None]
 
-    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys="ConsentDocument.published_by_id")
 
     def __repr__(self) -> str:
         return f"<ConsentDocument {self.kind.value} v{self.version}>"
@@ -103,19 +104,19 @@ class ConsentSignature(db.Model):
     __tablename__ = "consent_signatures"
     __table_args__ = (sa.UniqueConstraint("partner_id", "document_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("consent_documents.id"))
     # The full name the partner typed to sign.
     typed_name: Mapped[str] = mapped_column(sa.String(200))
-    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_at: Mapped[timestamp]
     # SHA-256 of the exact text shown to them, as they signed.
     text_sha256: Mapped[str] = mapped_column(sa.String(64))
     # The address the signature came from, as Mend saw it (see MEND_TRUSTED_PROXIES).
     signed_from: Mapped[str] = mapped_column(sa.String(64))
     # The login that signed: the partner's own.
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    user_id: Mapped[user_fk]
 
     document: Mapped[ConsentDocument] = relationship()
     partner: Mapped[Partner] = relationship()
