@@ -245,9 +245,6 @@ class PaymentMethod(Labelled):
     CHEQUE = "cheque", "Cheque"
 
 
-PAYMENT_METHODS = PaymentMethod.labels()
-
-
 class Payment(db.Model):
     """Money received from a payer, or given back to them (a refund), recorded by hand."""
 
@@ -270,7 +267,7 @@ class Payment(db.Model):
 
     @property
     def method_label(self) -> str:
-        return PAYMENT_METHODS[self.method]
+        return self.method.label
 
     @property
     def signed(self) -> int:

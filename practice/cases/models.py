@@ -21,9 +21,6 @@ class CaseStatus(Labelled):
     CLOSED = "closed", "Closed"
 
 
-CASE_STATUSES = CaseStatus.labels()
-
-
 class Case(db.Model):
     """A couple (or one person) in treatment with one counsellor."""
 
@@ -89,7 +86,7 @@ class Case(db.Model):
 
     @property
     def status_label(self) -> str:
-        return CASE_STATUSES[self.status]
+        return self.status.label
 
     @property
     def is_couple(self) -> bool:

@@ -33,9 +33,6 @@ class PauseReason(Labelled):
     OTHER = "other", "Another reason"
 
 
-PAUSE_REASONS = PauseReason.labels()
-
-
 class JointWorkPause(db.Model):
     """A stretch of time in which the couple's work together is paused."""
 
@@ -54,7 +51,7 @@ class JointWorkPause(db.Model):
 
     @property
     def reason_label(self) -> str:
-        return PAUSE_REASONS[self.reason]
+        return self.reason.label
 
 
 def standing_pause(case: Case) -> JointWorkPause | None:

@@ -19,6 +19,7 @@ from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.consent.rules import text_digest
 from practice.database import enum_type
 from practice.extensions import db
+from practice.vocabulary import Labelled
 
 
 class DocumentKind(enum.StrEnum):
@@ -37,15 +38,9 @@ DOCUMENT_KINDS = {
 }
 
 
-class ConfidentialityPolicy(enum.StrEnum):
-    NO_SECRETS = "no-secrets"
-    LIMITED_SECRETS = "limited-secrets"
-
-
-CONFIDENTIALITY_POLICIES = {
-    ConfidentialityPolicy.NO_SECRETS: "No secrets",
-    ConfidentialityPolicy.LIMITED_SECRETS: "Limited secrets",
-}
+class ConfidentialityPolicy(Labelled):
+    NO_SECRETS = "no-secrets", "No secrets"
+    LIMITED_SECRETS = "limited-secrets", "Limited secrets"
 
 
 class ConsentDocument(db.Model):
@@ -86,7 +81,7 @@ class ConsentDocument(db.Model):
 
     @property
     def policy_label(self) -> str:
-        return CONFIDENTIALITY_POLICIES[self.policy] if self.policy else ""
+        return self.policy.label if self.policy else ""
 
     def digest(self) -> str:
         """SHA-256 of the text as it is stored now."""

@@ -10,7 +10,6 @@ listeners below refuse one, and database triggers (``practice/plans/locks.py``)
 refuse it in SQL.
 """
 
-import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from practice.database import enum_type
 from practice.extensions import db
 from practice.plans.content import PlanContent
 from practice.sessions.models import content_digest
+from practice.vocabulary import Labelled
 
 
 class SignedPlanError(Exception):
@@ -115,15 +115,9 @@ class PlanAddendum(db.Model):
         return self.compute_hash() == self.content_hash
 
 
-class Decision(enum.StrEnum):
-    CONTINUE = "continue"
-    REVISE = "revise"
-
-
-DECISIONS = {
-    Decision.CONTINUE: "Continue with the plan as it is",
-    Decision.REVISE: "Revise the plan",
-}
+class Decision(Labelled):
+    CONTINUE = "continue", "Continue with the plan as it is"
+    REVISE = "revise", "Revise the plan"
 
 
 class PlanReview(db.Model):
@@ -157,7 +151,7 @@ class PlanReview(db.Model):
 
     @property
     def decision_label(self) -> str:
-        return DECISIONS[self.decision]
+        return self.decision.label
 
     def compute_hash(self) -> str:
         return content_digest(

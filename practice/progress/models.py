@@ -73,9 +73,6 @@ class Marker(Labelled):
     BLAMER_SOFTENING = "blamer-softening", "Blamer softening"
 
 
-MARKERS = Marker.labels()
-
-
 class ChangeMarker(db.Model):
     """An EFT marker of change and the session it was first seen in."""
 
@@ -92,7 +89,7 @@ class ChangeMarker(db.Model):
 
     @property
     def label(self) -> str:
-        return MARKERS[self.marker]
+        return self.marker.label
 
 
 class Review(db.Model):

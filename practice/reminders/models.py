@@ -13,16 +13,14 @@ from practice.vocabulary import Labelled
 
 
 class ReminderKind(Labelled):
+    """A kind of reminder, labelled as a client reads it where they turn it on or off."""
+
     APPOINTMENT = "appointment", "A reminder the day before each session"
     HOMEWORK = "homework", "A reminder the day before homework is due"
     CHECK_IN = "check-in", "A request to check in a few days before a session, when asked"
     # Not a reminder that falls due: the email saying a new secure message waits
     # (practice.messages.notices). It is turned off here with the others.
     MESSAGE = "message", "An email when a new message waits for you (it never holds the message)"
-
-
-#: What each kind is called where a client turns it on or off.
-REMINDER_KINDS = ReminderKind.labels()
 
 
 class ReminderStatus(enum.StrEnum):

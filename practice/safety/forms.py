@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from practice.dates import practice_today
 from practice.forms import DateField, Form, choices
 from practice.idempotency import form_token_field
-from practice.safety.models import PLAN_PARTS, REFERRAL_KINDS, REFERRAL_STATUSES
+from practice.safety.models import PLAN_PARTS, ReferralKind, ReferralStatus
 
 COUPLE = "couple"
 
@@ -57,7 +57,7 @@ class SafetyPlanForm(Form):
 class ReferralForm(Form):
     form_token = form_token_field()
     for_whom = RadioField("Who is referred", validators=[InputRequired("Choose who is referred.")])
-    kind = SelectField("Kind of service", choices=choices(REFERRAL_KINDS))
+    kind = SelectField("Kind of service", choices=choices(ReferralKind.labels()))
     service = StringField(
         "Referred to",
         validators=[
@@ -83,7 +83,7 @@ class ReferralForm(Form):
         render_kw={"rows": 6},
     )
     referred_on = DateField("Date", validators=[InputRequired("Enter the date of the referral.")])
-    status = SelectField("Status", choices=choices(REFERRAL_STATUSES), default="suggested")
+    status = SelectField("Status", choices=choices(ReferralStatus.labels()), default="suggested")
     given = BooleanField(
         "Letter given to the client it concerns",
         description="They can then download it from the Documents page of their portal.",

@@ -62,17 +62,11 @@ class ReferralKind(Labelled):
     OTHER = "other", "Other"
 
 
-REFERRAL_KINDS = ReferralKind.labels()
-
-
 class ReferralStatus(Labelled):
     SUGGESTED = "suggested", "Suggested"
     MADE = "made", "Made"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
-
-
-REFERRAL_STATUSES = ReferralStatus.labels()
 
 
 class Referral(db.Model):
@@ -112,11 +106,11 @@ class Referral(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return REFERRAL_KINDS[self.kind]
+        return self.kind.label
 
     @property
     def status_label(self) -> str:
-        return REFERRAL_STATUSES[self.status]
+        return self.status.label
 
     @property
     def given(self) -> bool:

@@ -36,9 +36,6 @@ class SessionStatus(Labelled):
     NO_SHOW = "no-show", "No-show"
 
 
-SESSION_STATUSES = SessionStatus.labels()
-
-
 #: Statuses that hold a place in the counsellor's diary.
 BOOKED = (SessionStatus.SCHEDULED, SessionStatus.ATTENDED)
 
@@ -125,7 +122,7 @@ class Session(db.Model):
     def status_label(self) -> str:
         if self.status is SessionStatus.CANCELLED and self.late_cancel:
             return "Cancelled late"
-        return SESSION_STATUSES[self.status]
+        return self.status.label
 
     @property
     def facts(self) -> dict[str, Any]:
