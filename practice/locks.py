@@ -1,8 +1,9 @@
 """The database triggers that keep fixed rows as they are, and the one way past them.
 
 A signed note, a published form, a sent message or an audit event is never
-changed or deleted: the views never offer it, the ORM refuses it, and triggers
-refuse it to hand-written SQL too. Each capability's ``locks.py`` declares its
+changed or deleted: the views never offer it, the ORM refuses it (for forms and
+consent, through :func:`refuse_changes`), and triggers refuse it to hand-written
+SQL too. Each capability's ``locks.py`` declares its
 tables as :class:`Lock` values; the SQLite triggers, and the names of the
 PostgreSQL ones, are written here from them. The migrations that made the
 triggers keep their own copies of the SQL, as migrations must; each capability's
@@ -120,6 +121,25 @@ def triggers_lifted(connection: sa.Connection, locks: Sequence[Lock]) -> Iterato
         finally:
             for sql in triggers.values():
                 connection.exec_driver_sql(sql)
+
+
+class FixedRecordError(Exception):
+    """A published form or document, sent answers or a signature was about to be changed."""
+
+
+def refuse_changes(model: type, *, words: str, once: str = "") -> None:
+    """Refuse in the ORM to change or delete a row of ``model``: any row, or one whose ``once``
+    column is set. Whether it is set is asked of the database, whatever the object now says."""
+    table = model.__table__
+
+    @sa.event.listens_for(model, "before_update")
+    @sa.event.listens_for(model, "before_delete")
+    def refuse(mapper, connection, target):
+        if once:
+            column = table.c[once]
+            if connection.scalar(sa.select(column).where(table.c.id == target.id)) is None:
+                return
+        raise FixedRecordError(words)
 
 
 def _alter(lock: Lock, action: str) -> str:

@@ -19,6 +19,7 @@ from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.consent.rules import text_digest
 from practice.database import enum_type
 from practice.extensions import db
+from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
 from practice.vocabulary import Labelled
 
 
@@ -125,20 +126,9 @@ class ConsentSignature(db.Model):
         return self.document.digest() == self.text_sha256
 
 
-class FixedRecordError(Exception):
-    """A published document or a signature was about to be changed."""
-
-
-@sa.event.listens_for(ConsentDocument, "before_update")
-@sa.event.listens_for(ConsentDocument, "before_delete")
-def _refuse_published_change(mapper, connection, target: ConsentDocument):
-    table = ConsentDocument.__table__
-    published = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
-    if published is not None:
-        raise FixedRecordError("a published document cannot be changed; publish a new version")
-
-
-@sa.event.listens_for(ConsentSignature, "before_update")
-@sa.event.listens_for(ConsentSignature, "before_delete")
-def _refuse_signature_change(mapper, connection, target):
-    raise FixedRecordError("signatures are kept as signed and cannot be changed")
+refuse_changes(
+    ConsentDocument,
+    once="published_at",
+    words="a published document cannot be changed; publish a new version",
+)
+refuse_changes(ConsentSignature, words="signatures are kept as signed and cannot be changed")

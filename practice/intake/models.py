@@ -17,6 +17,7 @@ from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.crypto import EncryptedJSON
 from practice.extensions import db
 from practice.intake.questions import Question, answer_rows, questions_from
+from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
 
 
 class IntakeForm(db.Model):
@@ -90,23 +91,9 @@ class IntakeAnswers(db.Model):
         return self.submitted and self.submitted_by_id != self.partner.user_id
 
 
-class FixedRecordError(Exception):
-    """A published form or sent answers were about to be changed."""
-
-
-@sa.event.listens_for(IntakeForm, "before_update")
-@sa.event.listens_for(IntakeForm, "before_delete")
-def _refuse_published_change(mapper, connection, target: IntakeForm):
-    table = IntakeForm.__table__
-    published = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
-    if published is not None:
-        raise FixedRecordError("a published intake form cannot be changed; publish a new version")
-
-
-@sa.event.listens_for(IntakeAnswers, "before_update")
-@sa.event.listens_for(IntakeAnswers, "before_delete")
-def _refuse_sent_change(mapper, connection, target: IntakeAnswers):
-    table = IntakeAnswers.__table__
-    sent = connection.scalar(sa.select(table.c.submitted_at).where(table.c.id == target.id))
-    if sent is not None:
-        raise FixedRecordError("sent intake answers cannot be changed")
+refuse_changes(
+    IntakeForm,
+    once="published_at",
+    words="a published intake form cannot be changed; publish a new version",
+)
+refuse_changes(IntakeAnswers, once="submitted_at", words="sent intake answers cannot be changed")
