@@ -273,9 +273,9 @@ def seed(password: str) -> list[tuple[str, str]]:
     _seed_sessions(staff)
     db.session.flush()
     _seed_morgan_plan(staff["sam@demo.mend"])
-    _seed_video_and_requests(staff)
     db.session.flush()
     seed_intake_and_consent(owner, staff)
+    _seed_video_and_requests(staff)
     _seed_messages()
     db.session.flush()
     seed_billing(staff)
@@ -856,8 +856,15 @@ def _seed_video_and_requests(staff: dict[str, User]) -> None:
         .limit(1)
     )
     if has_video is None:
+        # Jordan has not signed the consent to video sessions yet: Sam books it with
+        # a reason, as the booking form asks, and the portal asks Jordan to sign.
         booking = Booking(
-            day=today + timedelta(days=3), start=time(18, 0), minutes=50, mode=SessionMode.VIDEO
+            day=today + timedelta(days=3),
+            start=time(18, 0),
+            minutes=50,
+            mode=SessionMode.VIDEO,
+            consent_reason="Jordan agreed on the phone to sign the consent to video "
+            "sessions in the portal before the session.",
         )
         book(morgan, booking, practice_zone(), sam, None)
     _, jordan = morgan.partners

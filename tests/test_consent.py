@@ -18,9 +18,9 @@ from practice.consent.models import (
 )
 from practice.consent.rules import VIDEO, text_digest
 from practice.database import now_utc
-from practice.dates import practice_today
+from practice.dates import format_datetime, practice_today
 from practice.extensions import db
-from practice.sessions.models import Session, SessionStatus
+from practice.sessions.models import Session, SessionMode, SessionStatus
 from tests.factories import add_session, pdf_text, publish_consent, sign_documents, sign_in
 
 IN_PERSON = (DocumentKind.COUNSELLING, DocumentKind.CONFIDENTIALITY, DocumentKind.PRIVACY)
@@ -418,3 +418,31 @@ def test_the_portal_home_asks_each_partner_for_their_own_forms(app, owner, alex,
     assert (
         "To read and sign: Consent to counselling" in sign_in(app, jordan.user).get("/portal/").text
     )
+
+
+def test_a_partner_with_a_video_session_is_asked_for_the_video_consent(
+    app, owner, case, alex, jordan
+):
+    documents = publish_consent(owner)
+    for partner in (alex, jordan):
+        sign_documents(partner, [documents[k] for k in IN_PERSON])
+    by_video = add_session(case, 3, 18, status=SessionStatus.SCHEDULED)
+    by_video.mode = SessionMode.VIDEO
+    by_video.invitees = ["a"]  # Alex's own session: Jordan has no session by video
+    db.session.commit()
+    when = format_datetime(by_video.starts_at)
+
+    home = sign_in(app, alex.user).get("/portal/").text
+    assert f"To read and sign before your video session on {when}" in home
+    assert "Consent to sessions by video" in home
+    agreements = sign_in(app, alex.user).get("/portal/consent").text
+    assert f"Needed before your video session on {when}." in agreements
+
+    # Alex's session says nothing to Jordan, who is asked for nothing.
+    assert "To read and sign" not in sign_in(app, jordan.user).get("/portal/").text
+    agreements = sign_in(app, jordan.user).get("/portal/consent").text
+    assert "Needed only if you have sessions by video." in agreements
+    assert when not in agreements
+
+    sign_documents(alex, [documents[DocumentKind.VIDEO]])
+    assert "To read and sign" not in sign_in(app, alex.user).get("/portal/").text

@@ -5,10 +5,9 @@ of each document the practice requires (``rules.REQUIRED``): for a session in
 person, consent to counselling, the confidentiality policy and the privacy
 notice; for a session by video, consent to video sessions as well. Until then the
 counsellor can still book or record a joint session by giving a reason, which is
-kept with the session and put on the audit trail (``practice.calendar.booking``).
-
-Sessions by video do not exist yet: whoever builds them asks
-:func:`missing_for` (or :func:`missing_in`) with ``rules.VIDEO``.
+kept with the session and put on the audit trail (``practice.calendar.booking``,
+which asks with ``rules.VIDEO`` for a session by video). The portal asks each partner
+for what they still have to sign (``practice.portal.first_steps``).
 """
 
 from collections import defaultdict

@@ -19,6 +19,8 @@ from practice.consent.signatures import SignProblem, sign, signatures_of
 from practice.database import now_utc
 from practice.forms import form_page
 from practice.portal.access import current_partner
+from practice.portal.appointments import upcoming_for
+from practice.portal.first_steps import next_video_session
 
 bp = Blueprint("portal_consent", __name__)
 
@@ -44,6 +46,7 @@ def index():
         documents=documents,
         signatures=signatures,
         video_only=set(REQUIRED[VIDEO]) - set(REQUIRED["in-person"]),
+        video_session=next_video_session(upcoming_for(partner, now_utc())),
     )
 
 

@@ -64,11 +64,17 @@ class Appointment:
 
 
 def appointments_for(
-    partner: Partner, now: datetime, limit: int = 10, *, requests: bool = True
+    partner: Partner,
+    now: datetime,
+    limit: int = 10,
+    *,
+    requests: bool = True,
+    sessions: list[Session] | None = None,
 ) -> list[Appointment]:
     """The partner's sessions ahead, each with what the partner alone may see of it;
-    without their requests when ``requests`` is off (the home page shows none)."""
-    sessions = upcoming_for(partner, now, limit)
+    without their requests when ``requests`` is off (the home page shows none).
+    ``sessions``: their sessions ahead, when the caller has already read them."""
+    sessions = upcoming_for(partner, now, limit) if sessions is None else sessions[:limit]
     practice = practice_settings()
     latest = _own_requests(partner, [s.id for s in sessions]) if requests else {}
     found = []

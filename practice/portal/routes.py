@@ -37,7 +37,7 @@ from practice.portal.access import (
     partner_entries_options,
     visible_entries,
 )
-from practice.portal.appointments import appointments_for
+from practice.portal.appointments import appointments_for, upcoming_for
 from practice.portal.first_steps import first_steps
 from practice.portal.record import partner_record
 from practice.progress.asked import check_in_this_window, check_ins_to_ask, upcoming_sessions
@@ -93,6 +93,7 @@ def home():
             HomeworkEntry.shared.is_(True),
         )
     )
+    upcoming = upcoming_for(partner, now_utc())
     return render_template(
         "portal/home.html",
         partner=partner,
@@ -102,8 +103,10 @@ def home():
         progress=progress,
         shared=shared,
         check_in=check_in_asked(partner),
-        appointments=appointments_for(partner, now_utc(), limit=3, requests=False),
-        first_steps=first_steps(partner),
+        appointments=appointments_for(
+            partner, now_utc(), limit=3, requests=False, sessions=upcoming
+        ),
+        first_steps=first_steps(partner, upcoming),
     )
 
 
