@@ -74,6 +74,7 @@ from practice.extensions import db
 from practice.homework.adherence import periods
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, entry_columns
+from practice.main.summary import refresh_all
 from practice.progress.csi import ITEMS
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
 from practice.progress.services import check_in_columns
@@ -1029,8 +1030,10 @@ class SyntheticPractice:
         self.insert(ChangeMarker, markers)
 
     def finish(self) -> None:
-        """On PostgreSQL, move the id sequences past the ids given here, and ANALYZE."""
+        """Work out every case's summary (the bulk inserts went past the ORM that keeps
+        them); on PostgreSQL, move the id sequences past the ids given here, and ANALYZE."""
         connection = db.session.connection()
+        refresh_all(connection)
         if connection.dialect.name != "postgresql":
             return
         for table in NUMBERED:

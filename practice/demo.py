@@ -6,6 +6,7 @@ so the demo always looks lived-in.
 """
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -103,6 +104,24 @@ def _exercise(slug: str) -> Exercise:
     return exercise
 
 
+def _at(day: date, clock: time) -> datetime:
+    """``day`` at ``clock`` in the practice's time zone."""
+    return datetime.combine(day, clock, tzinfo=practice_zone())
+
+
+def _case_labelled(label: str) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.label == label))
+
+
+def _attended(case: Case) -> list[Session]:
+    """The case's attended sessions, oldest first."""
+    return db.session.scalars(
+        sa.select(Session)
+        .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
+        .order_by(Session.starts_at)
+    ).all()
+
+
 def _case(
     counsellor: User,
     label: str,
@@ -141,13 +160,13 @@ def _screen(case: Case, by: User, outcome: ScreeningOutcome, note: str, on: date
     if outcome is ScreeningOutcome.PAUSED:
         db.session.flush()
         pause = pause_joint_work(case, PauseReason.SAFETY, note, by)
-        pause.started_at = datetime.combine(on, time(16, 0), tzinfo=practice_zone())
+        pause.started_at = _at(on, time(16, 0))
 
 
 def _safety_work(case: Case, by: User, on: date) -> None:
     """Maria's safety plan, made in her individual session, and a referral suggested to her."""
     maria = case.partners[0]
-    when = datetime.combine(on, time(15, 0), tzinfo=practice_zone())
+    when = _at(on, time(15, 0))
     db.session.flush()
     save_plan(maria, MARIA_PLAN, in_portal=True, based_on=0, by=by, now=when)
     details = ReferralDetails(
@@ -181,26 +200,37 @@ MARIA_PLAN = {
 }
 
 
-def _assign(
-    case: Case,
-    by: User,
-    slug: str,
-    for_whom: ForWhom,
-    *,
-    start: date,
-    due: date | None = None,
-    note: str = "",
-) -> Assignment:
-    exercise = _exercise(slug)
-    terms = Terms(
-        for_whom=for_whom,
-        cadence=exercise.cadence,
-        per_week=exercise.per_week,
-        starts_on=start,
-        due_on=due,
-        counsellor_note=note,
-    )
-    return new_assignment(case, exercise, terms, by)
+@dataclass(frozen=True)
+class DemoHomework:
+    """Homework given in a demo case, and how each partner has kept it up since."""
+
+    slug: str
+    for_whom: ForWhom
+    started_ago: timedelta
+    keep_up: tuple[tuple[str, float], ...]  # (partner's position, chance of each entry)
+    due_in: timedelta | None = None
+    note: str = ""
+    share_every: int = 3  # each partner shares every so many of their entries
+
+
+def _give(rng: random.Random, case: Case, by: User, homework, today: date) -> None:
+    """Give each of ``homework`` (:class:`DemoHomework`) to ``case``, then make its entries."""
+    given = []
+    for h in homework:
+        exercise = _exercise(h.slug)
+        terms = Terms(
+            for_whom=h.for_whom,
+            cadence=exercise.cadence,
+            per_week=exercise.per_week,
+            starts_on=today - h.started_ago,
+            due_on=today + h.due_in if h.due_in else None,
+            counsellor_note=h.note,
+        )
+        given.append(new_assignment(case, exercise, terms, by))
+    db.session.flush()
+    for h, assignment in zip(homework, given, strict=True):
+        for position, keep_up in h.keep_up:
+            _entries(rng, assignment, case.partner(position), keep_up, today, h.share_every)
 
 
 def _entries(
@@ -231,7 +261,7 @@ def _entries(
                 helpful=rng.randint(3, 5),
                 difficulty=rng.randint(1, 4),
                 shared=n % share_every == 0,
-                made_at=datetime.combine(day, time(20, 30), tzinfo=practice_zone()),
+                made_at=_at(day, time(20, 30)),
             )
 
 
@@ -282,120 +312,130 @@ def seed(password: str) -> list[tuple[str, str]]:
     return logins
 
 
-def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
-    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security
-    today = practice_today()
-    sam, priya = staff["sam@demo.mend"], staff["priya@demo.mend"]
+@dataclass(frozen=True)
+class DemoCase:
+    """A case of the demo practice as it began: screened (if at all) on its first day."""
 
-    morgan, new = _case(
-        sam,
+    counsellor: str  # the counsellor's email
+    label: str
+    partners: tuple[tuple[str, str | None], ...]  # each partner's name and portal login
+    weeks_ago: int
+    concerns: tuple[str, ...]
+    goals: str = ""
+    status: CaseStatus = CaseStatus.ACTIVE
+    screening: tuple[ScreeningOutcome, str] | None = None
+    homework: tuple[DemoHomework, ...] = ()
+    safety_work: bool = False  # Maria's safety plan and referral (:func:`_safety_work`)
+
+
+DEMO_CASES = (
+    DemoCase(
+        "sam@demo.mend",
         "Alex & Jordan Morgan",
-        [
-            ("Alex Morgan", "alex@demo.mend", clients["alex@demo.mend"]),
-            ("Jordan Morgan", "jordan@demo.mend", clients["jordan@demo.mend"]),
-        ],
+        (("Alex Morgan", "alex@demo.mend"), ("Jordan Morgan", "jordan@demo.mend")),
         weeks_ago=9,
         concerns=("poor-communication", "loss-of-connection"),
         goals="Argue less about small things; feel like a team again; make time for each "
         "other now that the twins sleep through.",
-    )
-    if new:
-        _screen(
-            morgan,
-            sam,
+        screening=(
             ScreeningOutcome.NO_CONCERNS,
             "Seen separately. No violence, threats or fear reported by either.",
-            today - timedelta(weeks=9),
-        )
-        alex, jordan = morgan.partners
-        rewrites = _assign(
-            morgan,
-            sam,
-            "i-statement-rewrites",
-            ForWhom.EACH,
-            start=today - timedelta(weeks=7),
-            note="We talked about how quickly Saturday's plans turned into a "
-            "row. Try this three times a week and bring one rewrite next time.",
-        )
-        ten = _assign(
-            morgan,
-            sam,
-            "connection-ten-minutes",
-            ForWhom.TOGETHER,
-            start=today - timedelta(weeks=2),
-        )
-        thanks = _assign(
-            morgan,
-            sam,
-            "appreciation-noticing-log",
-            ForWhom.EACH,
-            start=today - timedelta(days=10),
-            due=today + timedelta(days=18),
-        )
-        db.session.flush()
-        for assignment, alex_rate, jordan_rate in ((rewrites, 0.85, 0.6), (thanks, 0.7, 0.9)):
-            _entries(rng, assignment, alex, alex_rate, today)
-            _entries(rng, assignment, jordan, jordan_rate, today)
-        _entries(rng, ten, alex, 0.5, today, share_every=2)
-
-    santos, new = _case(
-        sam,
+        ),
+        homework=(
+            DemoHomework(
+                "i-statement-rewrites",
+                ForWhom.EACH,
+                timedelta(weeks=7),
+                (("a", 0.85), ("b", 0.6)),
+                note="We talked about how quickly Saturday's plans turned into a "
+                "row. Try this three times a week and bring one rewrite next time.",
+            ),
+            DemoHomework(
+                "appreciation-noticing-log",
+                ForWhom.EACH,
+                timedelta(days=10),
+                (("a", 0.7), ("b", 0.9)),
+                due_in=timedelta(days=18),
+            ),
+            DemoHomework(
+                "connection-ten-minutes",
+                ForWhom.TOGETHER,
+                timedelta(weeks=2),
+                (("a", 0.5),),  # Alex writes up their evenings together
+                share_every=2,
+            ),
+        ),
+    ),
+    DemoCase(
+        "sam@demo.mend",
         "Maria Santos & Tom Becker",
-        [
-            ("Maria Santos", "maria@demo.mend", clients["maria@demo.mend"]),
-            ("Tom Becker", "tom@demo.mend", clients["tom@demo.mend"]),
-        ],
+        (("Maria Santos", "maria@demo.mend"), ("Tom Becker", "tom@demo.mend")),
         weeks_ago=3,
         concerns=("broken-trust", "unresolved-conflicts"),
         goals="Decide, with care, whether and how to rebuild trust after the affair.",
-    )
-    if new:
-        _screen(
-            santos,
-            sam,
+        screening=(
             ScreeningOutcome.PAUSED,
             "Maria described Tom checking her phone and restricting money after the "
             "disclosure. Safety plan made; individual sessions first.",
-            today - timedelta(weeks=3),
-        )
-        maria, tom = santos.partners
-        stay = _assign(
-            santos, sam, "stay-honest-appraisal", ForWhom.A, start=today - timedelta(weeks=2)
-        )
+        ),
         # Nothing that asks them to involve each other while the work is paused
         # (no exercise ``with_partner``: "tell your partner the fear" is one of those).
-        urges = _assign(
-            santos,
-            sam,
-            "traps-weekly-self-check",
-            ForWhom.B,
-            start=today - timedelta(weeks=1),
-            note="Look hardest at checking up and at limiting time with others; "
-            "bring what you wrote to our next individual session.",
-        )
-        db.session.flush()
-        _entries(rng, stay, maria, 1.0, today)
-        _entries(rng, urges, tom, 0.5, today, share_every=99)
-        _safety_work(santos, sam, today - timedelta(weeks=3))
-
-    _case(
-        sam,
+        homework=(
+            DemoHomework("stay-honest-appraisal", ForWhom.A, timedelta(weeks=2), (("a", 1.0),)),
+            DemoHomework(
+                "traps-weekly-self-check",
+                ForWhom.B,
+                timedelta(weeks=1),
+                (("b", 0.5),),
+                note="Look hardest at checking up and at limiting time with others; "
+                "bring what you wrote to our next individual session.",
+                share_every=99,
+            ),
+        ),
+        safety_work=True,
+    ),
+    DemoCase(
+        "sam@demo.mend",
         "Lee Park",
-        [("Lee Park", None, None)],
+        (("Lee Park", None),),
         weeks_ago=0,
-        status=CaseStatus.INTAKE,
         concerns=("neglected-growth",),
         goals="Individual work before deciding about couples counselling.",
-    )
-    olsen, new = _case(
-        priya,
+        status=CaseStatus.INTAKE,
+    ),
+    DemoCase(
+        "priya@demo.mend",
         "Dana & Chris Olsen",
-        [("Dana Olsen", None, None), ("Chris Olsen", None, None)],
+        (("Dana Olsen", None), ("Chris Olsen", None)),
         weeks_ago=6,
         concerns=("external-stressors", "lack-of-appreciation"),
-    )
-    if new:
-        _screen(olsen, priya, ScreeningOutcome.NO_CONCERNS, "", today - timedelta(weeks=6))
+        screening=(ScreeningOutcome.NO_CONCERNS, ""),
+    ),
+)
+
+
+def _seed_cases(staff: dict[str, User], clients: dict[str, User]) -> None:
+    """Each case of :data:`DEMO_CASES` not there yet, with its screening and homework."""
+    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security
+    today = practice_today()
+    for demo in DEMO_CASES:
+        counsellor = staff[demo.counsellor]
+        case, new = _case(
+            counsellor,
+            demo.label,
+            [(name, email, clients[email] if email else None) for name, email in demo.partners],
+            weeks_ago=demo.weeks_ago,
+            status=demo.status,
+            concerns=demo.concerns,
+            goals=demo.goals,
+        )
+        if not new:
+            continue
+        if demo.screening:
+            _screen(case, counsellor, *demo.screening, case.start_date)
+        _give(rng, case, counsellor, demo.homework, today)
+        if demo.safety_work:
+            _safety_work(case, counsellor, case.start_date)
 
 
 # --- Sessions, notes and measures -------------------------------------------
@@ -488,9 +528,8 @@ SANTOS_SCREENS = {
 
 def _seed_sessions(staff: dict[str, User]) -> None:
     today = practice_today()
-    zone = practice_zone()
     sam, priya = staff["sam@demo.mend"], staff["priya@demo.mend"]
-    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    morgan = _case_labelled("Alex & Jordan Morgan")
     if morgan is None or db.session.scalar(
         sa.select(Session.id).where(Session.case_id == morgan.id).limit(1)
     ):
@@ -500,7 +539,7 @@ def _seed_sessions(staff: dict[str, User]) -> None:
     keys = list(BUILDING_BLOCKS)
     for n, (step, blocks, csi_a, csi_b) in enumerate(MORGAN_ARC):
         day = today - timedelta(weeks=8 - n, days=1)
-        when = datetime.combine(day, time(17, 0), tzinfo=zone)
+        when = _at(day, time(17, 0))
         session = _session(
             morgan,
             when,
@@ -535,7 +574,7 @@ def _seed_sessions(staff: dict[str, User]) -> None:
             db.session.add(addendum)
     _session(
         morgan,
-        datetime.combine(today + timedelta(days=2), time(17, 0), tzinfo=zone),
+        _at(today + timedelta(days=2), time(17, 0)),
         SessionStatus.SCHEDULED,
     )
     db.session.add(
@@ -565,11 +604,7 @@ def _seed_sessions(staff: dict[str, User]) -> None:
         sam.id,
     )
     db.session.flush()
-    attended = db.session.scalars(
-        sa.select(Session)
-        .where(Session.case_id == morgan.id, Session.status == SessionStatus.ATTENDED)
-        .order_by(Session.starts_at)
-    ).all()
+    attended = _attended(morgan)
     db.session.add(
         ChangeMarker(case_id=morgan.id, marker=Marker.DE_ESCALATION, session_id=attended[3].id)
     )
@@ -580,9 +615,9 @@ def _seed_sessions(staff: dict[str, User]) -> None:
     )
 
     # The Olsens: five sessions, the review now due, the fifth note still a draft.
-    olsen = db.session.scalar(sa.select(Case).where(Case.label == "Dana & Chris Olsen"))
+    olsen = _case_labelled("Dana & Chris Olsen")
     for n in range(5):
-        when = datetime.combine(today - timedelta(weeks=5 - n), time(10, 0), tzinfo=zone)
+        when = _at(today - timedelta(weeks=5 - n), time(10, 0))
         session = _session(
             olsen,
             when,
@@ -610,9 +645,9 @@ def _seed_sessions(staff: dict[str, User]) -> None:
     # The Olsens are asked for a check-in before every second session.
     set_check_in_schedule(olsen, 2, priya.id)
     # Maria and Tom: individual sessions first, as the safety plan says.
-    santos = db.session.scalar(sa.select(Case).where(Case.label == "Maria Santos & Tom Becker"))
+    santos = _case_labelled("Maria Santos & Tom Becker")
     for n, position in enumerate(("a", "b")):
-        when = datetime.combine(today - timedelta(weeks=2 - n), time(14, 0), tzinfo=zone)
+        when = _at(today - timedelta(weeks=2 - n), time(14, 0))
         session = _session(santos, when, SessionStatus.ATTENDED, 1)
         session.attendees = session.invitees = [position]
         partner = santos.partner(position)
@@ -627,10 +662,10 @@ def _seed_sessions(staff: dict[str, User]) -> None:
                 entered_by_id=sam.id,
             )
         )
-    lee = db.session.scalar(sa.select(Case).where(Case.label == "Lee Park"))
+    lee = _case_labelled("Lee Park")
     _session(
         lee,
-        datetime.combine(today + timedelta(days=5), time(11, 0), tzinfo=zone),
+        _at(today + timedelta(days=5), time(11, 0)),
         SessionStatus.SCHEDULED,
     )
     _seed_series(priya, olsen, today)
@@ -742,14 +777,10 @@ def _morgan_plan(today: date, revised: bool) -> PlanContent:
 def _seed_morgan_plan(sam: User) -> None:
     """The Morgans' treatment plan, signed after session 2, reviewed at session 5 and
     revised there; through the same services the pages use."""
-    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    morgan = _case_labelled("Alex & Jordan Morgan")
     if morgan is None or plan_versions(morgan):
         return
-    held = db.session.scalars(
-        sa.select(Session.starts_at)
-        .where(Session.case_id == morgan.id, Session.status == SessionStatus.ATTENDED)
-        .order_by(Session.starts_at)
-    ).all()
+    held = [s.starts_at for s in _attended(morgan)]
     if len(held) < 5:
         return
     today = practice_today()
@@ -801,18 +832,14 @@ def _seed_morgan_plan(sam: User) -> None:
 def _given_at_sessions(case: Case) -> None:
     """Each piece of homework was given at the latest session before it started that was
     with someone it is for, so the partners' handouts list it."""
-    attended = db.session.scalars(
-        sa.select(Session)
-        .where(Session.case_id == case.id, Session.status == SessionStatus.ATTENDED)
-        .order_by(Session.starts_at.desc())
-    ).all()
+    latest_first = _attended(case)[::-1]
     for assignment in db.session.scalars(
         sa.select(Assignment).where(Assignment.case_id == case.id)
     ):
         assignment.session_id = next(
             (
                 s.id
-                for s in attended
+                for s in latest_first
                 if s.starts_at.date() <= assignment.starts_on
                 and audience.of_session(s) & audience.given_to(assignment)
             ),
@@ -846,7 +873,7 @@ def _seed_video_and_requests(staff: dict[str, User]) -> None:
     request to move the session before it (waiting for Sam on his dashboard)."""
     sam = staff["sam@demo.mend"]
     sam.video_link = sam.video_link or "https://meet.riverside.example/sam-whitfield"
-    morgan = db.session.scalar(sa.select(Case).where(Case.label == "Alex & Jordan Morgan"))
+    morgan = _case_labelled("Alex & Jordan Morgan")
     if morgan is None:
         return
     today = practice_today()
@@ -954,20 +981,19 @@ def _seed_messages() -> None:
     """The Morgans' threads (Jordan has two unread in the joint one, Sam has Jordan's and
     Alex's newest), Alex's first message in the case record, and Maria's private word
     about how to reach her, not yet read by Sam. Sent through the service, emailing nobody."""
-    zone = practice_zone()
     today = practice_today()
     for label, messages in (
         ("Alex & Jordan Morgan", MORGAN_MESSAGES),
         ("Maria Santos & Tom Becker", SANTOS_MESSAGES),
     ):
-        case = db.session.scalar(sa.select(Case).where(Case.label == label))
+        case = _case_labelled(label)
         if case is None or db.session.scalar(
             sa.select(MessageThread.id).where(MessageThread.case_id == case.id).limit(1)
         ):
             continue
         for n, (slot, writer, days_ago, at, text) in enumerate(messages):
             partner = case.partner(writer) if writer else None
-            when = datetime.combine(today - timedelta(days=days_ago), at, tzinfo=zone)
+            when = _at(today - timedelta(days=days_ago), at)
             send_message(
                 case,
                 slot,

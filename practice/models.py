@@ -41,6 +41,7 @@ from practice.consent.models import ConsentDocument, ConsentSignature
 from practice.homework.models import Assignment, EntryDraft, EntryRevision, HomeworkEntry
 from practice.intake.models import IntakeAnswers, IntakeForm
 from practice.mail.models import OutboundEmail
+from practice.main.summary import CaseSummary
 from practice.messages.models import Message, MessageThread, ThreadRead
 from practice.parking import ParkedForm
 from practice.plans.models import PlanAddendum, PlanReview, TreatmentPlan
@@ -96,6 +97,7 @@ __all__ = [
     "Session",
     "Case",
     "CaseConcern",
+    "CaseSummary",
     "ConsentDocument",
     "ConsentSignature",
     "IntakeAnswers",

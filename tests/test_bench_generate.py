@@ -101,6 +101,7 @@ def test_the_counts_are_the_scaled_targets_and_the_data_hangs_together(app):
         stored = row_counts(conn)
         assert integrity_problems(conn) == []
     assert {table: stored[table] for table in counts} == counts
+    assert stored["case_summaries"] == counts["cases"]
 
     roles = db.session.execute(sa.select(User.role, sa.func.count()).group_by(User.role)).all()
     assert dict(roles) == {Role.OWNER: 1, Role.COUNSELLOR: 1, Role.CLIENT: 20}

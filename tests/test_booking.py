@@ -150,6 +150,7 @@ def test_one_partner_only_is_stored_and_shown_by_name(client, as_counsellor, cas
     [session] = sessions()
     assert session.invitees == ["a"]
     shown = client.get(f"/cases/{case.id}/sessions/{session.id}").data.decode()
+    assert f"Session booked with Alex only ({escape(case.label)})." in shown
     assert "with Alex only" in shown
     diary = client.get(f"/calendar/cases/{case.id}/sessions/{session.id}").data.decode()
     assert "With Alex only" in diary
@@ -248,6 +249,17 @@ def test_a_session_to_come_has_nobody_who_came(client, as_counsellor, case):
     assert session.attendees == []
     page = client.get(response.headers["Location"]).data.decode()
     assert "came:" not in page
+
+
+def test_one_partners_session_to_come_is_booked_with_everyone_still_ticked(
+    client, as_counsellor, case
+):
+    """Booking Alex alone from the case, the "Who came" ticks the form starts with are
+    left as they are: they belong to a session held, not to one still to come."""
+    response = from_case(client, case, with_whom="a", attendees=["a", "b"])
+    assert response.status_code == 302, response.data.decode()[:2000]
+    [session] = sessions()
+    assert (session.invitees, session.attendees) == (["a"], [])
 
 
 def test_a_recorded_session_does_not_repeat(client, as_counsellor, case):

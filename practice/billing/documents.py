@@ -8,25 +8,24 @@ them alone (``ledger.payers_of``), and so are on no invoice of this partner's.
 The counsellor's copy and the partner's download are the same document.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
 from flask import Response
 
-from practice import audit
 from practice.admin.models import PracticeSettings
 from practice.billing.invoicing import Account
 from practice.billing.ledger import Movement, allocate, statement
-from practice.billing.models import Credentials, Invoice
+from practice.billing.models import Credentials, Invoice, InvoiceLine
 from practice.billing.money import format_amount
 from practice.billing.services import billing_of
 from practice.cases.models import Case, Partner
 from practice.dates import format_date
 from practice.extensions import db
 from practice.reports.data import Letterhead, download_name, letterhead
-from practice.reports.downloads import pdf_response
-from practice.reports.pdf import render_pdf
+from practice.reports.downloads import as_download
 from practice.settings import practice_settings
 
 
@@ -59,6 +58,19 @@ class InvoiceSheet:
     counsellor: str
 
 
+def _line(line: InvoiceLine, money: Callable[[int], str], paid: str = "") -> Line:
+    """An invoice's line as printed, in the invoice's currency (``money``)."""
+    return Line(
+        format_date(line.service_date),
+        line.code,
+        line.description,
+        money(line.amount),
+        money(line.tax),
+        money(line.total),
+        paid,
+    )
+
+
 def _lines_of(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
@@ -79,17 +91,7 @@ def invoice_sheet(invoice: Invoice, account: Account, settings: PracticeSettings
         number=invoice.label,
         issued=format_date(invoice.issued_on),
         billed_to=(invoice.billed_to, *_lines_of(invoice.billed_to_address)),
-        lines=tuple(
-            Line(
-                format_date(line.service_date),
-                line.code,
-                line.description,
-                money(line.amount),
-                money(line.tax),
-                money(line.total),
-            )
-            for line in invoice.lines
-        ),
+        lines=tuple(_line(line, money) for line in invoice.lines),
         show_tax=invoice.tax > 0,
         subtotal=money(invoice.subtotal),
         tax=money(invoice.tax),
@@ -222,18 +224,7 @@ def superbill_sheet(
             ("Date of birth", format_date(partner.date_of_birth) if partner.date_of_birth else ""),
         ),
         diagnoses=tuple((d["code"], d["description"]) for d in billing_of(case).diagnoses or []),
-        lines=tuple(
-            Line(
-                format_date(line.service_date),
-                line.code,
-                line.description,
-                money(line.amount),
-                money(line.tax),
-                money(line.total),
-                money(line_paid),
-            )
-            for line, line_paid in lines
-        ),
+        lines=tuple(_line(line, money, money(line_paid)) for line, line_paid in lines),
         charged=money(charged),
         paid=money(paid),
         period=f"{format_date(start)} to {format_date(end)}",
@@ -243,25 +234,38 @@ def superbill_sheet(
 
 def invoice_pdf(invoice: Invoice, account: Account, *, by: str) -> Response:
     """The invoice's PDF, recorded on the audit trail."""
-    sheet = invoice_sheet(invoice, account, practice_settings())
-    pdf = render_pdf("billing/invoice_print.html", page_size=sheet.head.page_size, r=sheet)
-    audit.record("report.download", invoice, report="invoice", reader=invoice.payer, by=by)
-    return pdf_response(pdf, f"invoice-{invoice.label}.pdf")
+    return as_download(
+        "billing/invoice_print.html",
+        invoice_sheet(invoice, account, practice_settings()),
+        f"invoice-{invoice.label}.pdf",
+        invoice,
+        report="invoice",
+        reader=invoice.payer,
+        by=by,
+    )
 
 
 def statement_pdf(case: Case, account: Account, start: date, end: date, *, by: str) -> Response:
     """The payer's statement for a period, recorded on the audit trail."""
-    sheet = statement_sheet(case, account, start, end, practice_settings())
-    pdf = render_pdf("billing/statement_print.html", page_size=sheet.head.page_size, r=sheet)
-    audit.record("report.download", case, report="statement", reader=account.payer, by=by)
-    return pdf_response(pdf, download_name("statement", account.name, end.isoformat()))
+    return as_download(
+        "billing/statement_print.html",
+        statement_sheet(case, account, start, end, practice_settings()),
+        download_name("statement", account.name, end.isoformat()),
+        case,
+        report="statement",
+        reader=account.payer,
+        by=by,
+    )
 
 
 def superbill_pdf(partner: Partner, account: Account, start: date, end: date, *, by: str):
     """The partner's superbill for a period, recorded on the audit trail."""
-    sheet = superbill_sheet(partner, account, start, end, practice_settings())
-    pdf = render_pdf("billing/superbill_print.html", page_size=sheet.head.page_size, r=sheet)
-    audit.record(
-        "report.download", partner.case, report="superbill", reader=partner.position, by=by
+    return as_download(
+        "billing/superbill_print.html",
+        superbill_sheet(partner, account, start, end, practice_settings()),
+        download_name("superbill", partner.name, end.isoformat()),
+        partner.case,
+        report="superbill",
+        reader=partner.position,
+        by=by,
     )
-    return pdf_response(pdf, download_name("superbill", partner.name, end.isoformat()))

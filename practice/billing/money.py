@@ -109,12 +109,7 @@ def parse_amount(text: str | None, currency: str) -> int:
     for symbol in (SYMBOLS.get(currency, ""), currency):
         if symbol and cleaned.upper().startswith(symbol.upper()):
             cleaned = cleaned[len(symbol) :]
-    if not cleaned:
-        raise AmountError("Enter an amount.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError("Enter an amount in figures, for example 120.00.") from None
+    value = _figures(cleaned, "an amount", "120.00")
     if not value.is_finite():
         raise AmountError("Enter an amount in figures, for example 120.00.")
     if value < 0:
@@ -131,15 +126,21 @@ def parse_amount(text: str | None, currency: str) -> int:
     return int(value.scaleb(places))
 
 
+def _figures(cleaned: str, what: str, example: str) -> Decimal:
+    """What was typed (stripped of symbols and separators) as a number, which may still be
+    infinite or not a number; :class:`AmountError` when it is empty or not figures at all."""
+    if not cleaned:
+        raise AmountError(f"Enter {what}.")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise AmountError(f"Enter {what} in figures, for example {example}.") from None
+
+
 def parse_percent(text: str | None, *, largest: int = 100) -> int:
     """What a person typed as a percentage ("20", "7.25", "7.25 %"), in basis points."""
     cleaned = (text or "").strip().rstrip("%").strip()
-    if not cleaned:
-        raise AmountError("Enter a percentage.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError("Enter a percentage in figures, for example 7.25.") from None
+    value = _figures(cleaned, "a percentage", "7.25")
     if not value.is_finite() or value < 0 or value > largest:
         raise AmountError(f"Enter a percentage between 0 and {largest}.")
     if -value.as_tuple().exponent > 2:

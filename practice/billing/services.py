@@ -31,16 +31,12 @@ from practice.billing.money import BASIS
 from practice.cases.models import Case
 from practice.dates import local
 from practice.extensions import db
+from practice.problems import FieldProblem
 from practice.sessions.models import Session, SessionStatus
 
 
-class Problem(ValueError):
+class Problem(FieldProblem):
     """Input that breaks a rule of the books, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ def _refuse_unknown_partners(case: Case, booking: Booking) -> None:
         if case.partner(position) is None:
             only_one = "This case has only one partner."
             raise ScheduleError(only_one if len(case.partners) < 2 else NOT_EXPECTED, "with_whom")
+    if booking.status is not SessionStatus.ATTENDED:
+        return  # who came is asked of a session held; the form's ticks are ignored
     if set(booking.attendees) - {p.position for p in case.partners}:
         raise ScheduleError("Tick only partners of this case.", "attendees")
     if booking.invitees and set(booking.attendees) - set(booking.invitees):
@@ -258,7 +260,9 @@ def booked_message(case: Case, made: Session | SessionSeries) -> str:
         )
     if made.status is SessionStatus.SCHEDULED:
         by_video = " by video" if made.by_video else ""
-        return f"Session booked{by_video} with {case.label}."
+        # One partner's session says whose it is: the case's name alone would read as both.
+        whom = f"{made.expected} ({case.label})" if made.invitees else case.label
+        return f"Session booked{by_video} with {whom}."
     fresh = " Write the note while it is fresh." if made.status is SessionStatus.ATTENDED else ""
     return f"Session recorded.{fresh}"
 

@@ -20,19 +20,15 @@ from practice.consent.models import (
 )
 from practice.consent.rules import BODY_MAX, TITLE_MAX, normalised, text_digest
 from practice.extensions import db
+from practice.problems import FieldProblem
 
 TEXTS = Path(__file__).resolve().parent / "texts"
 #: The first line of every template: a practice publishes its text only once it is gone.
 TEMPLATE_NOTE = "TEMPLATE FROM MEND"
 
 
-class DocumentProblem(ValueError):
+class DocumentProblem(FieldProblem):
     """A document that breaks a rule, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def template(kind: DocumentKind, policy: ConfidentialityPolicy | None = None) -> tuple[str, str]:

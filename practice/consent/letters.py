@@ -9,14 +9,12 @@ from dataclasses import dataclass
 
 from flask import Response
 
-from practice import audit
 from practice.admin.models import PracticeSettings
 from practice.consent.models import ConsentSignature
 from practice.consent.rules import blocks
 from practice.dates import format_datetime, local
 from practice.reports.data import Letterhead, letterhead
-from practice.reports.pdf import render_pdf
-from practice.reports.routes import pdf_response
+from practice.reports.downloads import as_download
 from practice.settings import practice_settings
 
 
@@ -56,14 +54,13 @@ def signed_copy(signature: ConsentSignature, settings: PracticeSettings) -> Sign
 
 def signed_copy_pdf(signature: ConsentSignature, *, by: str) -> Response:
     """The signed copy's PDF, recorded on the audit trail; a file name that says little."""
-    copy = signed_copy(signature, practice_settings())
-    pdf = render_pdf("consent/signed_copy.html", page_size=copy.head.page_size, r=copy)
-    audit.record(
-        "report.download",
+    day = local(signature.signed_at).date().isoformat()
+    return as_download(
+        "consent/signed_copy.html",
+        signed_copy(signature, practice_settings()),
+        f"signed-{signature.document.kind.value}-{day}.pdf",
         signature,
         report="signed-consent",
         reader=signature.partner.position,
         by=by,
     )
-    day = local(signature.signed_at).date().isoformat()
-    return pdf_response(pdf, f"signed-{signature.document.kind.value}-{day}.pdf")

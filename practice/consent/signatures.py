@@ -16,6 +16,7 @@ from practice.cases.models import Case, Partner
 from practice.consent.models import ConsentDocument, ConsentSignature
 from practice.consent.rules import NAME_MAX, same_name
 from practice.extensions import db
+from practice.problems import FieldProblem
 
 NEWER = (
     "The practice published a new version of this document while you were reading it, so "
@@ -23,13 +24,8 @@ NEWER = (
 )
 
 
-class SignProblem(ValueError):
+class SignProblem(FieldProblem):
     """A signature that cannot be made, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def sign(
@@ -98,19 +94,18 @@ def signature_of(partner: Partner, document: ConsentDocument) -> ConsentSignatur
 
 def signatures_of(partner: Partner) -> list[ConsentSignature]:
     """The partner's own signatures, newest first, with the documents signed."""
-    return db.session.scalars(
-        sa.select(ConsentSignature)
-        .where(ConsentSignature.partner_id == partner.id)
-        .options(joinedload(ConsentSignature.document))
-        .order_by(ConsentSignature.signed_at.desc(), ConsentSignature.id.desc())
-    ).all()
+    return _newest_first(ConsentSignature.partner_id == partner.id)
 
 
 def signatures_in(case: Case) -> list[ConsentSignature]:
     """Every signature of the case's partners, newest first, for the counsellor."""
+    return _newest_first(ConsentSignature.case_id == case.id)
+
+
+def _newest_first(whose) -> list[ConsentSignature]:
     return db.session.scalars(
         sa.select(ConsentSignature)
-        .where(ConsentSignature.case_id == case.id)
+        .where(whose)
         .options(joinedload(ConsentSignature.document))
         .order_by(ConsentSignature.signed_at.desc(), ConsentSignature.id.desc())
     ).all()

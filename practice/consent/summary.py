@@ -28,23 +28,7 @@ class Standing:
 def standings(case: Case) -> dict[str, list[Standing]]:
     """For each partner (by position), each document the practice has published. One
     query, whatever the case: every published version, with the case's signatures."""
-    current: dict[DocumentKind, ConsentDocument] = {}
-    signatures: list[ConsentSignature] = []
-    for document, signature in db.session.execute(
-        sa.select(ConsentDocument, ConsentSignature)
-        .outerjoin(
-            ConsentSignature,
-            sa.and_(
-                ConsentSignature.document_id == ConsentDocument.id,
-                ConsentSignature.case_id == case.id,
-            ),
-        )
-        .where(ConsentDocument.published_at.is_not(None))
-    ):
-        if document.kind not in current or current[document.kind].version < document.version:
-            current[document.kind] = document
-        if signature is not None:
-            signatures.append(signature)
+    current, signatures = _published_with(ConsentSignature, ConsentSignature.case_id == case.id)
     signatures.sort(key=lambda s: (s.signed_at, s.id), reverse=True)
     video_only = set(REQUIRED[VIDEO]) - set(REQUIRED["in-person"])
     found: dict[str, list[Standing]] = {}
@@ -67,23 +51,10 @@ def standings(case: Case) -> dict[str, list[Standing]]:
 def to_sign(partner: Partner, session_kind: str = IN_PERSON) -> list[ConsentDocument]:
     """The current documents ``partner`` has still to sign before a session of
     ``session_kind``, from their own signatures alone. One query."""
-    current: dict[DocumentKind, ConsentDocument] = {}
-    signed: set[int] = set()
-    for document, signature_id in db.session.execute(
-        sa.select(ConsentDocument, ConsentSignature.id)
-        .outerjoin(
-            ConsentSignature,
-            sa.and_(
-                ConsentSignature.document_id == ConsentDocument.id,
-                ConsentSignature.partner_id == partner.id,
-            ),
-        )
-        .where(ConsentDocument.published_at.is_not(None))
-    ):
-        if document.kind not in current or current[document.kind].version < document.version:
-            current[document.kind] = document
-        if signature_id is not None:
-            signed.add(document.id)
+    current, signed_ids = _published_with(
+        ConsentSignature.document_id, ConsentSignature.partner_id == partner.id
+    )
+    signed = set(signed_ids)
     return [
         current[kind]
         for kind in DOCUMENT_KINDS
@@ -91,3 +62,23 @@ def to_sign(partner: Partner, session_kind: str = IN_PERSON) -> list[ConsentDocu
         and kind.value in REQUIRED[session_kind]
         and current[kind].id not in signed
     ]
+
+
+def _published_with(what, whose) -> tuple[dict[DocumentKind, ConsentDocument], list]:
+    """Every published version with the signatures ``whose`` picks, in one query: the
+    current version of each kind, and ``what`` of each of those signatures."""
+    current: dict[DocumentKind, ConsentDocument] = {}
+    found = []
+    for document, signature in db.session.execute(
+        sa.select(ConsentDocument, what)
+        .outerjoin(
+            ConsentSignature,
+            sa.and_(ConsentSignature.document_id == ConsentDocument.id, whose),
+        )
+        .where(ConsentDocument.published_at.is_not(None))
+    ):
+        if document.kind not in current or current[document.kind].version < document.version:
+            current[document.kind] = document
+        if signature is not None:
+            found.append(signature)
+    return current, found

@@ -53,6 +53,15 @@ class Adherence:
         return self.current is not None and self.done_current >= self.current.target
 
 
+def percent_kept(made: int, expected: int) -> int | None:
+    """Entries made as a whole percentage of those expected; None while none are expected.
+
+    For a span of time (a period of sessions, an interval between them); an
+    assignment's own :attr:`Adherence.percent` is worked from its rate.
+    """
+    return round(100 * made / expected) if expected else None
+
+
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
@@ -114,20 +123,22 @@ def adherence(
     today: date,
 ) -> Adherence:
     """How well entries made on ``entry_days`` keep up with the cadence, as of ``today``."""
-    days = sorted(d for d in entry_days if d >= start and (end is None or d <= end))
+    days = _within(entry_days, start, end)
     made = expected = missed = done_current = 0
     current = None
-    for period in periods(cadence, per_week, start, end, today):
-        done = sum(1 for d in days if d in period)
-        counted = min(done, period.target)
-        if period.end < today:
-            expected += period.target
-            missed += counted < period.target
-        else:
-            current, done_current = period, done
-            expected += counted
+    for period, counted, owed in counted_periods(cadence, per_week, start, end, days, today):
         made += counted
+        expected += owed
+        if period.end < today:
+            missed += counted < period.target
+        else:  # the current period: every entry made in it so far, past its target too
+            current, done_current = period, sum(1 for d in days if d in period)
     return Adherence(made, expected, current, done_current, missed, days[-1] if days else None)
+
+
+def _within(entry_days: Iterable[date], start: date, end: date | None) -> list[date]:
+    """The days of the entries made within the assignment's time, in order."""
+    return sorted(d for d in entry_days if d >= start and (end is None or d <= end))
 
 
 def expected_total(cadence: str, per_week: int | None, start: date, end: date) -> int:
@@ -167,12 +178,13 @@ def counted_periods(
     entry_days: Iterable[date],
     today: date,
 ) -> list[tuple[CadencePeriod, int, int]]:
-    """Each period so far with (entries counted, entries expected), as :func:`adherence` counts.
+    """Each period so far with (entries counted, entries expected): what :func:`adherence`
+    adds up.
 
     Lets a caller group periods into spans of its own (the intervals between
     sessions) without walking the periods again for every span.
     """
-    days = sorted(d for d in entry_days if d >= start and (end is None or d <= end))
+    days = _within(entry_days, start, end)
     result = []
     for period in periods(cadence, per_week, start, end, today):
         done = sum(1 for d in days if d in period)

@@ -44,12 +44,7 @@ def answers_of(partner: Partner, *, lock: bool = False) -> IntakeAnswers | None:
 
 def keep_draft(partner: Partner, given: Mapping[str, str]) -> IntakeAnswers:
     """Keep what the partner has typed so far as their draft, on the form in use."""
-    found = _open_answers(partner)
-    form = form_in_use()
-    answers, problems = check_answers(form.question_list, given, complete=False)
-    if problems:
-        raise AnswersProblem(problems)
-    return _write(partner, found, form, answers, submitted_at=None, by=None)
+    return _check_and_write(partner, given, submitted_at=None, by=None)
 
 
 def submit(partner: Partner, given: Mapping[str, str], by: User, now: datetime) -> IntakeAnswers:
@@ -57,12 +52,7 @@ def submit(partner: Partner, given: Mapping[str, str], by: User, now: datetime) 
 
     ``by``: the partner's own login, or the counsellor entering them for the partner.
     """
-    found = _open_answers(partner)
-    form = form_in_use()
-    answers, problems = check_answers(form.question_list, given, complete=True)
-    if problems:
-        raise AnswersProblem(problems)
-    return _write(partner, found, form, answers, submitted_at=now, by=by)
+    return _check_and_write(partner, given, submitted_at=now, by=by)
 
 
 def draft_on_form_in_use(partner: Partner) -> dict[str, str]:
@@ -80,6 +70,19 @@ def _open_answers(partner: Partner) -> IntakeAnswers | None:
     if found is not None and found.submitted:
         raise AlreadySent()
     return found
+
+
+def _check_and_write(
+    partner: Partner, given: Mapping[str, str], *, submitted_at: datetime | None, by: User | None
+) -> IntakeAnswers:
+    """Check ``given`` against the form in use, complete when sending (``submitted_at``),
+    then keep it; answers already sent are not touched."""
+    found = _open_answers(partner)
+    form = form_in_use()
+    answers, problems = check_answers(form.question_list, given, complete=submitted_at is not None)
+    if problems:
+        raise AnswersProblem(problems)
+    return _write(partner, found, form, answers, submitted_at=submitted_at, by=by)
 
 
 def _write(partner, found, form, answers, *, submitted_at, by) -> IntakeAnswers:

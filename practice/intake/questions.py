@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from practice.problems import FieldProblem
+
 #: What the owner can ask for. A heading is not a question: it groups those after it.
 KINDS = {
     "short": "Short text",
@@ -69,13 +71,8 @@ class Question:
         )
 
 
-class QuestionProblem(ValueError):
+class QuestionProblem(FieldProblem):
     """A question the owner wrote that breaks a rule, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def questions_from(data: Iterable[Mapping]) -> list[Question]:

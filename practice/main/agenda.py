@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from practice.auth.models import User
 from practice.calendar.models import OPEN_REQUEST, RequestKind, RequestStatus, SessionRequest
 from practice.cases.models import Case, CaseStatus, Partner, first_name
-from practice.dates import local, local_to_utc
+from practice.dates import local_to_utc, practice_zone
 from practice.extensions import db
 from practice.progress.models import CheckIn
 from practice.sessions import video
@@ -95,6 +95,7 @@ class Visit:
     video_link: str | None = None  # a video session's room
     join_open: bool = False  # within the time clients may join
     requests: list[Asked] = field(default_factory=list)  # clients' open requests
+    times: str = ""  # "14:00–14:50", on the practice's clocks
 
     @property
     def expected_positions(self) -> list[str]:
@@ -144,9 +145,10 @@ def agenda_and_requests(counsellor: User, now: datetime) -> tuple[list[Day], lis
     plain columns in one statement (the sessions limited first, then a row per
     partner and request): loading them as models cost several times as much.
     """
-    today = local(now).date()
-    start = local_to_utc(today, time(0))
-    end = local_to_utc(today + timedelta(days=DAYS_AHEAD), time(0))
+    zone = practice_zone()
+    today = now.astimezone(zone).date()
+    start = local_to_utc(today, time(0), zone)
+    end = local_to_utc(today + timedelta(days=DAYS_AHEAD), time(0), zone)
     booked = (
         sa.select(
             Session.id,
@@ -253,6 +255,8 @@ def agenda_and_requests(counsellor: User, now: datetime) -> tuple[list[Day], lis
         requests += about
         if session.starts_at >= end:
             continue  # read for its request alone
+        # Each time converted to the practice's zone once, here, not by a filter per use.
+        starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
         visit = Visit(
             session=session,
             case=AgendaCase(session.case_id, case["label"], case["safety"], case["paused"], people),
@@ -265,10 +269,11 @@ def agenda_and_requests(counsellor: User, now: datetime) -> tuple[list[Day], lis
             ),
             join_open=video.join_open(session.starts_at, session.ends_at, now),
             requests=about,
+            times=f"{starts:%H:%M}–{ends:%H:%M}",
         )
-        days.setdefault(
-            local(session.starts_at).date(), Day(local(session.starts_at).date())
-        ).visits.append(visit)
+        if starts.date() not in days:
+            days[starts.date()] = Day(starts.date())
+        days[starts.date()].visits.append(visit)
     return list(days.values()), requests
 
 

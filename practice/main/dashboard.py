@@ -4,6 +4,8 @@ A fixed number of queries however large the caseload: open cases with safety
 concerns or no screening, entries made recently, homework whose last period
 ended unmet, check-ins that need a look (by the rule in
 ``practice.progress.change``) and reviews due. Lists are capped; counts are exact.
+What would otherwise read each case's whole history (unsigned notes, CSI-4 totals,
+joint sessions) comes from the cases' summaries, ``practice.main.summary``.
 """
 
 from collections import defaultdict
@@ -11,15 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from practice.auth.models import User
 from practice.cases.models import Case, CaseStatus, Partner, first_name
+from practice.catalogue.models import ExerciseVersion
 from practice.extensions import db
 from practice.homework.adherence import last_ended_period
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
+from practice.main.summary import CaseSummary, csi_totals
 from practice.progress.change import Change, Course, course, drifting_apart
-from practice.progress.models import CheckIn, Review
+from practice.progress.models import Review
 from practice.progress.timeline import FIVE_SESSIONS
 from practice.sessions.models import Note, Session, SessionStatus
 
@@ -27,6 +31,16 @@ OPEN = (CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED)
 RECENT_DAYS = 7
 OVERDUE_WINDOW = 14
 SHOW = 10
+#: What the lists load but never show: encrypted, so decrypting it is most of its cost.
+UNREAD_SESSION = [
+    defer(column)
+    for column in (
+        Session.handout_summary,
+        Session.cancel_reason,
+        Session.joint_reason,
+        Session.consent_reason,
+    )
+]
 
 
 @dataclass
@@ -36,12 +50,25 @@ class Overdue:
     period_end: date
 
 
+@dataclass(frozen=True)
+class Standing:
+    """An open case as the dashboard lists it: read as plain columns with its summary."""
+
+    id: int
+    label: str
+    safety_concerns: bool
+    screened: bool
+    reviewed: bool  # has had a five-session review
+    unsigned_notes: int
+    joint_sessions: int
+
+
 @dataclass
 class Flag:
     """A partner's CSI-4 read by the stated rule (``practice.progress.change``): against
     their first check-in, and the one before their latest."""
 
-    case: Case
+    case: Standing
     partner: str
     course: Course
     drifting: bool  # the case's partners are drifting apart
@@ -73,8 +100,8 @@ class Flag:
 @dataclass
 class Attention:
     open_cases: int = 0
-    safety: list[Case] = field(default_factory=list)
-    unscreened: list[Case] = field(default_factory=list)
+    safety: list[Standing] = field(default_factory=list)
+    unscreened: list[Standing] = field(default_factory=list)
     new_entries: list[HomeworkEntry] = field(default_factory=list)
     new_entry_count: int = 0
     overdue: list[Overdue] = field(default_factory=list)
@@ -83,23 +110,13 @@ class Attention:
     unsigned_count: int = 0
     measures: list[Flag] = field(default_factory=list)
     improved: list[Flag] = field(default_factory=list)
-    reviews_due: list[Case] = field(default_factory=list)
+    reviews_due: list[Standing] = field(default_factory=list)
 
 
 def attention(counsellor: User, today: date) -> Attention:
     result = Attention()
     mine = sa.select(Case.id).where(Case.counsellor_id == counsellor.id, Case.status.in_(OPEN))
-    result.open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(mine.subquery()))
-    flagged = db.session.scalars(
-        sa.select(Case)
-        .where(
-            Case.id.in_(mine), sa.or_(Case.safety_concerns.is_(True), Case.screened_on.is_(None))
-        )
-        .order_by(Case.label)
-        .limit(2 * SHOW)
-    ).all()
-    result.safety = [c for c in flagged if c.safety_concerns]
-    result.unscreened = [c for c in flagged if c.screened_on is None]
+    cases = _standing(result, counsellor)
     since = today - timedelta(days=RECENT_DAYS)
     # The newest few picked by id first, so the sort runs over narrow rows; the
     # window counts every recent entry before the limit keeps the few.
@@ -114,78 +131,120 @@ def attention(counsellor: User, today: date) -> Attention:
         sa.select(HomeworkEntry, newest.c.total)
         .join(newest, newest.c.id == HomeworkEntry.id)
         .options(
-            joinedload(HomeworkEntry.partner).joinedload(Partner.case),
-            joinedload(HomeworkEntry.assignment).joinedload(Assignment.exercise),
+            defer(HomeworkEntry.answers),
+            joinedload(HomeworkEntry.partner).joinedload(Partner.case).load_only(Case.label),
+            joinedload(HomeworkEntry.assignment).options(
+                defer(Assignment.counsellor_note),
+                joinedload(Assignment.exercise).load_only(ExerciseVersion.title),
+            ),
         )
         .order_by(HomeworkEntry.created_at.desc(), HomeworkEntry.id.desc())
     ).all()
     result.new_entry_count = rows[0].total if rows else 0
     result.new_entries = [row.HomeworkEntry for row in rows]
     _overdue(result, mine, today)
-    _unsigned(result, mine)
-    _measures(result, mine)
-    _reviews_due(result, mine)
+    _unsigned(result, [c for c in cases.values() if c.unsigned_notes])
     return result
 
 
-def _unsigned(result: Attention, mine) -> None:
-    """Attended sessions whose note is missing or still a draft.
-
-    One statement finds the oldest few, with their cases and notes, and counts
-    them all (a window count over the same rows).
+def _standing(result: Attention, counsellor: User) -> dict[int, Standing]:
+    """The open cases with their partners and summaries (``practice.main.summary``), in
+    one statement: the count of open cases, the safety lists, the CSI-4 flags and the
+    reviews due are all read from it.
     """
+    reviewed = sa.exists().where(Review.case_id == Case.id)
     rows = db.session.execute(
-        sa.select(Session, sa.func.count().over().label("total"))
+        sa.select(
+            Case.id,
+            Case.label,
+            Case.safety_concerns,
+            Case.screened_on,
+            reviewed.label("reviewed"),
+            Partner.id.label("partner_id"),
+            Partner.position,
+            Partner.name,
+            *[c for c in CaseSummary.__table__.c if c.name != "case_id"],
+        )
+        .outerjoin(Partner, Partner.case_id == Case.id)
+        .outerjoin(CaseSummary, CaseSummary.case_id == Case.id)
+        .where(Case.counsellor_id == counsellor.id, Case.status.in_(OPEN))
+        .order_by(Case.id, Partner.position)
+    ).all()
+    cases: dict[int, Standing] = {}
+    partners = []
+    for row in rows:
+        if row.id not in cases:
+            cases[row.id] = Standing(
+                row.id,
+                row.label,
+                row.safety_concerns,
+                row.screened_on is not None,
+                row.reviewed,
+                row.unsigned_notes or 0,
+                row.joint_sessions or 0,
+            )
+        if row.partner_id is not None:
+            partners.append(row)
+    result.open_cases = len(cases)
+    flagged = sorted(
+        (c for c in cases.values() if c.safety_concerns or not c.screened), key=lambda c: c.label
+    )[: 2 * SHOW]
+    result.safety = [c for c in flagged if c.safety_concerns]
+    result.unscreened = [c for c in flagged if not c.screened]
+    _measures(result, cases, sorted(partners, key=lambda r: r.partner_id))
+    result.reviews_due = sorted(
+        (
+            case
+            for case in cases.values()
+            if case.joint_sessions >= FIVE_SESSIONS and not case.reviewed
+        ),
+        key=lambda c: c.label,
+    )[:SHOW]
+    return cases
+
+
+def _unsigned(result: Attention, cases: list[Standing]) -> None:
+    """Attended sessions whose note is missing or still a draft: counted by the cases'
+    summaries, the oldest few listed with their cases and notes."""
+    result.unsigned_count = sum(c.unsigned_notes for c in cases)
+    if not cases:
+        return
+    result.unsigned = db.session.scalars(
+        sa.select(Session)
         .outerjoin(Note)
         .where(
-            Session.case_id.in_(mine),
+            Session.case_id.in_([c.id for c in cases]),
             Session.status == SessionStatus.ATTENDED,
             Note.signed_at.is_(None),
         )
-        .options(joinedload(Session.case), joinedload(Session.note))
+        .options(
+            *UNREAD_SESSION,
+            joinedload(Session.case),
+            joinedload(Session.note).load_only(Note.id, Note.signed_at),
+        )
         .order_by(Session.starts_at, Session.id)
         .limit(SHOW)
     ).all()
-    result.unsigned_count = rows[0].total if rows else 0
-    result.unsigned = [row.Session for row in rows]
 
 
-def _measures(result: Attention, mine) -> None:
+def _measures(result: Attention, cases: dict[int, Standing], partners: list) -> None:
     """The check-ins that need a look, and the good news, by the stated rule.
 
     A partner's latest check-in needs a look when, against their first, it is a
     reliable fall; or when it is below 13.5 and the first or the one before it was
     not; or when the couple is drifting apart (one partner reliably better, the
-    other reliably worse). A reliable rise with none of those is good news. One
-    statement reads each partner's first, second-latest and latest totals however
-    large the caseload; one more loads the few partners listed.
+    other reliably worse). A reliable rise with none of those is good news. Each
+    partner's first, second-latest and latest totals come with the case's summary.
     """
-    order = (CheckIn.completed_at, CheckIn.id)
-    ranked = (
-        sa.select(
-            CheckIn.case_id,
-            CheckIn.partner_id,
-            CheckIn.csi_total,
-            sa.func.row_number()
-            .over(partition_by=CheckIn.partner_id, order_by=order)
-            .label("from_first"),
-            sa.func.row_number()
-            .over(partition_by=CheckIn.partner_id, order_by=[o.desc() for o in order])
-            .label("from_latest"),
-        )
-        .where(CheckIn.case_id.in_(mine))
-        .subquery()
-    )
-    totals: dict[int, list[int]] = defaultdict(list)
+    courses: dict[int, Course] = {}
     case_of: dict[int, int] = {}
-    for case_id, partner_id, total, _, _ in db.session.execute(
-        sa.select(ranked)
-        .where(sa.or_(ranked.c.from_first == 1, ranked.c.from_latest <= 2))
-        .order_by(ranked.c.partner_id, ranked.c.from_first)
-    ):
-        totals[partner_id].append(total)
-        case_of[partner_id] = case_id
-    courses = {pid: course(found) for pid, found in totals.items()}
+    names: dict[int, str] = {}
+    for row in partners:
+        totals = csi_totals(row, row.position)
+        if totals:
+            courses[row.partner_id] = course(totals)
+            case_of[row.partner_id] = row.id
+            names[row.partner_id] = first_name(row.name)
     partners_of: dict[int, list[int]] = defaultdict(list)
     for pid, case_id in case_of.items():
         partners_of[case_id].append(pid)
@@ -198,58 +257,15 @@ def _measures(result: Attention, mine) -> None:
     good = [pid for pid, c in courses.items() if c.good_news and case_of[pid] not in drifting][
         :SHOW
     ]
-    if not look and not good:
-        return
-    partners = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Partner).where(Partner.id.in_(look + good)).options(joinedload(Partner.case))
-        )
-    }
 
     def flags(found: list[int]) -> list[Flag]:
         return [
-            Flag(
-                partners[pid].case,
-                partners[pid].first_name,
-                courses[pid],
-                case_of[pid] in drifting,
-            )
+            Flag(cases[case_of[pid]], names[pid], courses[pid], case_of[pid] in drifting)
             for pid in found
         ]
 
     result.measures = flags(look)
     result.improved = flags(good)
-
-
-def _reviews_due(result: Attention, mine) -> None:
-    """Open cases past their fifth joint session (every partner came) with no review yet.
-
-    A session is joint when as many partners came as the case has: ``attendees`` only
-    ever names partners of the case, once each (``practice.calendar.booking``).
-    """
-    partners = (
-        sa.select(sa.func.count(Partner.id))
-        .where(Partner.case_id == Session.case_id)
-        .correlate(Session)
-        .scalar_subquery()
-    )
-    attended = (
-        sa.select(Session.case_id)
-        .where(
-            Session.case_id.in_(mine),
-            Session.status == SessionStatus.ATTENDED,
-            sa.func.json_array_length(Session.attendees) >= partners,
-        )
-        .group_by(Session.case_id)
-        .having(sa.func.count() >= FIVE_SESSIONS)
-    )
-    result.reviews_due = db.session.scalars(
-        sa.select(Case)
-        .where(Case.id.in_(attended), ~Case.id.in_(sa.select(Review.case_id)))
-        .order_by(Case.label)
-        .limit(SHOW)
-    ).all()
 
 
 def _overdue(result: Attention, mine, today: date) -> None:
@@ -285,7 +301,7 @@ def _overdue(result: Attention, mine, today: date) -> None:
     partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for aid, for_whom, cadence, per_week, starts, due, pid, position, name in rows:
         homework[aid] = (for_whom, cadence, per_week, starts, due)
-        partners[aid].append((pid, position, first_name(name)))
+        partners[aid].append((pid, position, name))
     done: dict[tuple[int, int], set[date]] = defaultdict(set)
     for assignment_id, partner_id, day in db.session.execute(
         sa.select(
@@ -293,22 +309,22 @@ def _overdue(result: Attention, mine, today: date) -> None:
         ).where(HomeworkEntry.case_id.in_(mine), HomeworkEntry.done_on >= window)
     ):
         done[(assignment_id, partner_id)].add(day)
-    found: list[tuple[date, int, str]] = []
+    found: list[tuple[date, int, str | None]] = []
     for aid, (for_whom, cadence, per_week, starts, due) in homework.items():
         period = last_ended_period(cadence, per_week, starts, due, today)
         if period is None or (today - period.end).days > OVERDUE_WINDOW:
             continue
         people = partners[aid]
         if for_whom is ForWhom.TOGETHER:
-            groups = [("Together", [pid for pid, _, _ in people])]
+            groups = [(None, [pid for pid, _, _ in people])]
         elif for_whom is ForWhom.EACH:
-            groups = [(first, [pid]) for pid, _, first in people]
+            groups = [(name, [pid]) for pid, _, name in people]
         else:
-            groups = [(first, [pid]) for pid, pos, first in people if pos == for_whom.value]
-        for who, ids in groups:
+            groups = [(name, [pid]) for pid, pos, name in people if pos == for_whom.value]
+        for name, ids in groups:  # a partner's full name; None: together
             days = {d for pid in ids for d in done.get((aid, pid), ()) if d in period}
             if len(days) < period.target:
-                found.append((period.end, aid, who))
+                found.append((period.end, aid, name))
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     result.overdue_count = len(found)
     shown = found[:SHOW]
@@ -317,7 +333,14 @@ def _overdue(result: Attention, mine, today: date) -> None:
         for a in db.session.scalars(
             sa.select(Assignment)
             .where(Assignment.id.in_([aid for _, aid, _ in shown]))
-            .options(joinedload(Assignment.exercise), joinedload(Assignment.case))
+            .options(
+                defer(Assignment.counsellor_note),
+                joinedload(Assignment.exercise).load_only(ExerciseVersion.title),
+                joinedload(Assignment.case).load_only(Case.label),
+            )
         )
     }
-    result.overdue = [Overdue(loaded[aid], who, end) for end, aid, who in shown]
+    result.overdue = [
+        Overdue(loaded[aid], "Together" if name is None else first_name(name), end)
+        for end, aid, name in shown
+    ]

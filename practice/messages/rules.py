@@ -6,6 +6,8 @@ message may hold, and when a thread is closed.
 
 from collections.abc import Iterable
 
+from practice.problems import FieldProblem
+
 #: Longer than any message between sessions needs to be, and still quick to read.
 MAX_LENGTH = 10_000
 JOINT = "joint"
@@ -21,13 +23,8 @@ CLOSED = (
 )
 
 
-class Problem(ValueError):
+class Problem(FieldProblem):
     """Input that breaks a rule, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def slots(positions: Iterable[str]) -> list[str]:

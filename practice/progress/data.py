@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from practice.cases.models import Case
 from practice.dates import local
 from practice.extensions import db
-from practice.homework.adherence import counted_periods
+from practice.homework.adherence import counted_periods, percent_kept
 from practice.homework.services import case_assignments, entry_days, people_for
 from practice.progress.change import (
     COUNSELLOR_WORDS,
@@ -164,7 +164,7 @@ class Interval:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.made / self.expected) if self.expected else None
+        return percent_kept(self.made, self.expected)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
+from practice.homework.adherence import percent_kept
 from practice.progress.data import CheckInPoint, Interval, Progress, SessionPoint
 from practice.progress.timeline import FIVE_SESSIONS
 from practice.vocabulary import BUILDING_BLOCKS, EFT_STEPS
@@ -54,7 +55,7 @@ class SessionPeriod:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.made / self.expected) if self.expected else None
+        return percent_kept(self.made, self.expected)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,12 @@ import sqlalchemy as sa
 
 from practice import audience
 from practice.admin.models import PracticeSettings
-from practice.cases.models import Case, CaseStatus, Partner
-from practice.dates import format_date, local
+from practice.cases.models import Case, Partner
 from practice.extensions import db
 from practice.homework.models import HomeworkEntry
 from practice.progress.csi import DISTRESS_CUTOFF
 from practice.progress.models import CheckIn
-from practice.reports.data import Helped, Letterhead, letterhead, what_helped
+from practice.reports.data import Course, Helped, Letterhead, course_of, letterhead, what_helped
 from practice.sessions.models import Session, SessionStatus
 
 
@@ -43,13 +42,8 @@ class ScoresFirstAndLast:
 @dataclass(frozen=True)
 class ClientClosingSummary:
     head: Letterhead
-    closed: bool
-    start: str
-    end: str
-    weeks: int
+    course: Course
     sessions: int
-    goals: str
-    closing_note: str
     scores: tuple[ScoresFirstAndLast, ...]
     cutoff: float
     helped: tuple[Helped, ...]
@@ -60,7 +54,6 @@ def client_closing_summary(
     case: Case, reader: Partner, settings: PracticeSettings, today: date
 ) -> ClientClosingSummary:
     """The closing summary written for ``reader``."""
-    ended = local(case.closed_at).date() if case.closed_at else today
     came = audience.handout_sessions(
         reader,
         db.session.scalars(
@@ -74,13 +67,8 @@ def client_closing_summary(
     )
     return ClientClosingSummary(
         head=letterhead(settings, "Closing summary", reader.name, today),
-        closed=case.status is CaseStatus.CLOSED,
-        start=format_date(case.start_date),
-        end=format_date(ended),
-        weeks=max(1, (ended - case.start_date).days // 7),
+        course=course_of(case, today),
         sessions=len(came),
-        goals=case.goals or "",
-        closing_note=case.closing_note or "",
         scores=tuple(_scores(reader)),
         cutoff=DISTRESS_CUTOFF,
         helped=helped,

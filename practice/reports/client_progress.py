@@ -24,6 +24,7 @@ from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, Partner
 from practice.dates import local
 from practice.extensions import db
+from practice.homework.adherence import percent_kept
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import progress_for
 from practice.plans.printed import ClientGoal, client_sheet
@@ -124,7 +125,7 @@ class HomeworkKept:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.made / self.expected) if self.expected else None
+        return percent_kept(self.made, self.expected)
 
 
 @dataclass(frozen=True)

@@ -218,32 +218,46 @@ class Helped:
 
 
 @dataclass(frozen=True)
-class ClosingSummary:
-    head: Letterhead
+class Course:
+    """A case's course of treatment as a closing summary opens with it, the counsellor's
+    copy and each partner's alike."""
+
     closed: bool
     start: str
     end: str
     weeks: int
     goals: str
     closing_note: str
-    p: Progress
-    helped: tuple[Helped, ...] = field(default_factory=tuple)
-    entries: int = 0
 
 
-def closing_summary(case: Case, settings: PracticeSettings, today: date) -> ClosingSummary:
-    progress = progress_for_case(case, today)
+def course_of(case: Case, today: date) -> Course:
+    """From the case's start to the day it closed (to ``today`` while it is open)."""
     ended = local(case.closed_at).date() if case.closed_at else today
-    helped, entries = what_helped(sa.select(Assignment).where(Assignment.case_id == case.id))
-    return ClosingSummary(
-        head=letterhead(settings, "Closing summary", case.label, today),
+    return Course(
         closed=case.status is CaseStatus.CLOSED,
         start=format_date(case.start_date),
         end=format_date(ended),
         weeks=max(1, (ended - case.start_date).days // 7),
         goals=case.goals or "",
         closing_note=case.closing_note or "",
-        p=progress,
+    )
+
+
+@dataclass(frozen=True)
+class ClosingSummary:
+    head: Letterhead
+    course: Course
+    p: Progress
+    helped: tuple[Helped, ...] = field(default_factory=tuple)
+    entries: int = 0
+
+
+def closing_summary(case: Case, settings: PracticeSettings, today: date) -> ClosingSummary:
+    helped, entries = what_helped(sa.select(Assignment).where(Assignment.case_id == case.id))
+    return ClosingSummary(
+        head=letterhead(settings, "Closing summary", case.label, today),
+        course=course_of(case, today),
+        p=progress_for_case(case, today),
         helped=helped,
         entries=entries,
     )

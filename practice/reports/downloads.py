@@ -22,22 +22,29 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
     return response
 
 
+def as_download(
+    template: str, sheet, filename: str, subject, *, spare_a_page: bool = False, **recorded
+) -> Response:
+    """``sheet`` (a report as plain data, with its letterhead) rendered by ``template`` and
+    answered as the file ``filename``; the download is recorded on the audit trail against
+    ``subject`` with what ``recorded`` says (which report, for which reader, whose download)."""
+    pdf = render_pdf(template, page_size=sheet.head.page_size, spare_a_page=spare_a_page, r=sheet)
+    audit.record("report.download", subject, **recorded)
+    return pdf_response(pdf, filename)
+
+
 def handout_pdf(session, reader, record_as: str) -> Response:
     """One partner's handout of a session, for the counsellor's preview or the partner's own."""
-    report = data.handout(session, reader, practice_settings(), now_utc())
-    pdf = render_pdf(
-        "reports/handout.html", page_size=report.head.page_size, spare_a_page=True, r=report
-    )
-    audit.record(
-        "report.download",
+    return as_download(
+        "reports/handout.html",
+        data.handout(session, reader, practice_settings(), now_utc()),
+        data.download_name("handout", file_label(reader), session_day(session)),
         session,
+        spare_a_page=True,
         case_id=session.case_id,
         report="handout",
         reader=reader.position,
         by=record_as,
-    )
-    return pdf_response(
-        pdf, data.download_name("handout", file_label(reader), session_day(session))
     )
 
 
@@ -53,21 +60,22 @@ def session_day(session) -> str:
 
 def worksheet_pdf(case, assignment, record_as: str, reader=None) -> Response:
     """A worksheet of a case's homework, headed with the name of whoever will fill it in."""
-    settings = practice_settings()
+    today = practice_today()
     report = data.Worksheet(
         data.letterhead(
-            settings, "Worksheet", worksheet_for(case, assignment, reader), practice_today()
+            practice_settings(), "Worksheet", worksheet_for(case, assignment, reader), today
         ),
         data.exercise_sheet(assignment.exercise, assignment, case),
         personal=True,
     )
-    pdf = render_pdf(
-        "reports/worksheet.html", page_size=settings.page_size, spare_a_page=True, r=report
-    )
-    audit.record("report.download", assignment, report="worksheet", by=record_as)
-    return pdf_response(
-        pdf,
-        data.download_name("worksheet", assignment.exercise.title, practice_today().isoformat()),
+    return as_download(
+        "reports/worksheet.html",
+        report,
+        data.download_name("worksheet", assignment.exercise.title, today.isoformat()),
+        assignment,
+        spare_a_page=True,
+        report="worksheet",
+        by=record_as,
     )
 
 
@@ -83,38 +91,40 @@ def worksheet_for(case, assignment, reader=None) -> str:
 
 
 def progress_pdf(case, record_as: str) -> Response:
-    report = data.progress_report(case, practice_settings(), practice_today())
-    pdf = render_pdf("reports/progress.html", page_size=report.head.page_size, r=report)
-    audit.record("report.download", case, report="progress", by=record_as)
-    return pdf_response(
-        pdf, data.download_name("progress", file_label(case), practice_today().isoformat())
+    today = practice_today()
+    return as_download(
+        "reports/progress.html",
+        data.progress_report(case, practice_settings(), today),
+        data.download_name("progress", file_label(case), today.isoformat()),
+        case,
+        report="progress",
+        by=record_as,
     )
 
 
 def client_progress_pdf(case, reader, record_as: str) -> Response:
     """Shared by the counsellor's preview and the partner's own download of their copy."""
     today = practice_today()
-    report = client_progress_report(case, reader, practice_settings(), today)
-    pdf = render_pdf("reports/progress_client.html", page_size=report.head.page_size, r=report)
-    audit.record(
-        "report.download",
+    return as_download(
+        "reports/progress_client.html",
+        client_progress_report(case, reader, practice_settings(), today),
+        data.download_name("progress", reader.name, today.isoformat()),
         case,
         report="progress-client",
         reader=reader.position,
         by=record_as,
     )
-    return pdf_response(pdf, data.download_name("progress", reader.name, today.isoformat()))
 
 
 def client_closing_pdf(reader, record_as: str) -> Response:
     """A partner's closing summary, for the counsellor's preview or the partner's own."""
-    case = reader.case
-    report = client_closing.client_closing_summary(
-        case, reader, practice_settings(), practice_today()
-    )
-    pdf = render_pdf("reports/closing_client.html", page_size=report.head.page_size, r=report)
-    audit.record("report.download", case, report="closing", reader=reader.position, by=record_as)
-    return pdf_response(
-        pdf,
-        data.download_name("closing-summary", file_label(reader), practice_today().isoformat()),
+    today = practice_today()
+    return as_download(
+        "reports/closing_client.html",
+        client_closing.client_closing_summary(reader.case, reader, practice_settings(), today),
+        data.download_name("closing-summary", file_label(reader), today.isoformat()),
+        reader.case,
+        report="closing",
+        reader=reader.position,
+        by=record_as,
     )

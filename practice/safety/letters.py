@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 from flask import Response
 
-from practice import audit
 from practice.admin.models import PracticeSettings
 from practice.cases.models import Case
 from practice.dates import format_date, local
 from practice.reports.data import Letterhead, download_name, letterhead, support_lines
-from practice.reports.downloads import pdf_response
-from practice.reports.pdf import render_pdf
+from practice.reports.downloads import as_download
 from practice.safety.models import PLAN_PARTS, Referral, SafetyPlan
 from practice.settings import practice_settings
 
@@ -69,24 +67,26 @@ def referral_letter(referral: Referral, case: Case, settings: PracticeSettings) 
 
 def plan_pdf(plan: SafetyPlan, *, by: str) -> Response:
     """The plan's PDF, recorded on the audit trail; a file name that says nothing."""
-    sheet = plan_sheet(plan, practice_settings())
-    pdf = render_pdf("safety/plan_print.html", page_size=sheet.head.page_size, r=sheet)
-    audit.record(
-        "report.download",
+    return as_download(
+        "safety/plan_print.html",
+        plan_sheet(plan, practice_settings()),
+        f"my-plan-{local(plan.written_at).date().isoformat()}.pdf",
         plan,
         report="safety-plan",
         reader=plan.partner.position,
         version=plan.version,
         by=by,
     )
-    return pdf_response(pdf, f"my-plan-{local(plan.written_at).date().isoformat()}.pdf")
 
 
 def letter_pdf(referral: Referral, case: Case, *, by: str) -> Response:
-    """The referral letter's PDF, recorded on the audit trail."""
+    """The referral letter's PDF, recorded on the audit trail; the client's copy has a file
+    name that says nothing, the counsellor's names the client."""
     letter = referral_letter(referral, case, practice_settings())
-    pdf = render_pdf("safety/referral_letter.html", page_size=letter.head.page_size, r=letter)
-    audit.record("report.download", referral, report="referral", by=by)
     if by == "client":
-        return pdf_response(pdf, f"letter-{referral.referred_on.isoformat()}.pdf")
-    return pdf_response(pdf, download_name("referral", letter.about, referral.referred_on))
+        filename = f"letter-{referral.referred_on.isoformat()}.pdf"
+    else:
+        filename = download_name("referral", letter.about, referral.referred_on)
+    return as_download(
+        "safety/referral_letter.html", letter, filename, referral, report="referral", by=by
+    )

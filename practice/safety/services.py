@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
 from practice.extensions import db
+from practice.problems import FieldProblem
 from practice.safety.models import (
     PLAN_PARTS,
     Referral,
@@ -18,13 +19,8 @@ from practice.safety.models import (
 )
 
 
-class Problem(ValueError):
+class Problem(FieldProblem):
     """Input that breaks a rule, said for the field it belongs to."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def latest_plan(partner: Partner) -> SafetyPlan | None:
