@@ -2,7 +2,6 @@
 
 import enum
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -131,30 +130,3 @@ def begin_writing_audit() -> None:
 
 def _may_write() -> bool:
     return request.method not in SAFE_METHODS or bool(g.get("writing_audit"))
-
-
-@contextmanager
-def triggers_lifted(connection: sa.Connection, *, sqlite: dict[str, str], postgres: list[str]):
-    """Within the caller's transaction, switch guarding triggers off; restore on the way out.
-
-    ``sqlite`` maps trigger names to their CREATE statements (SQLite cannot disable
-    a trigger, so it is dropped and made again); ``postgres`` names triggers as
-    ``"trigger ON table"``. The few writers allowed past a lock use this.
-    """
-    if connection.dialect.name == "postgresql":
-        pairs = [trigger.split(" ON ") for trigger in postgres]
-        for name, table in pairs:
-            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
-        try:
-            yield
-        finally:
-            for name, table in pairs:
-                connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
-    else:
-        for name in sqlite:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        try:
-            yield
-        finally:
-            for sql in sqlite.values():
-                connection.exec_driver_sql(sql)

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from practice.columns import intpk
 from practice.extensions import db
 from practice.vocabulary import Labelled
 
@@ -30,7 +31,7 @@ class PracticeSettings(db.Model):
 
     __tablename__ = "practice_settings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     name: Mapped[str] = mapped_column(sa.String(120), default="Mend Counselling")
     address: Mapped[str] = mapped_column(sa.Text, default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")

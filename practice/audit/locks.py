@@ -10,19 +10,18 @@ through, inside one transaction (:func:`audit_lock_lifted`).
 
 import sqlalchemy as sa
 
-from practice.database import triggers_lifted
+from practice.locks import Lock, triggers_lifted
 
-SQLITE_TRIGGERS = {
-    "audit_events_no_update": """
-        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-    "audit_events_no_delete": """
-        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-}
-POSTGRES_TRIGGER = "audit_events_append_only ON audit_events"
+APPEND_ONLY = Lock(
+    "audit_events",
+    changed="audit events are append-only",
+    kept="audit events are append-only",
+    postgres_name="audit_events_append_only",
+)
+SQLITE_TRIGGERS = APPEND_ONLY.sqlite_triggers()
+POSTGRES_TRIGGER = APPEND_ONLY.postgres_trigger
 
 
 def audit_lock_lifted(connection: sa.Connection):
     """Within the caller's transaction, let audit rows be changed; restore on the way out."""
-    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=[POSTGRES_TRIGGER])
+    return triggers_lifted(connection, [APPEND_ONLY])

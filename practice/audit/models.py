@@ -1,6 +1,5 @@
 """The audit trail: who did what to which record, when, from where."""
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -8,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.audit.values import shown
 from practice.auth.models import User
-from practice.database import now_utc
+from practice.columns import intpk, timestamp, user_fk
 from practice.extensions import db
 
 
@@ -18,9 +17,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (sa.Index("ix_audit_events_case_at", "case_id", "at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    id: Mapped[intpk]
+    at: Mapped[timestamp] = mapped_column(index=True)
+    actor_id: Mapped[user_fk | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     object_type: Mapped[str | None] = mapped_column(sa.String(40))
     object_id: Mapped[int | None]

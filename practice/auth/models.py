@@ -13,6 +13,7 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from practice.columns import intpk, timestamp, user_fk
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
@@ -40,13 +41,13 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
     password_changed_at: Mapped[datetime | None]
     # Two-factor sign-in (TOTP): the secret, set when set-up starts, counts once
     # enabled; the last time step used, so a code is never accepted twice; and
@@ -136,10 +137,10 @@ class LoginSession(db.Model):
 
     __tablename__ = "login_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    user_id: Mapped[user_fk] = mapped_column(index=True)
+    created_at: Mapped[timestamp]
     ended_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(255))

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from practice.billing.ledger import AMOUNTS, PERCENT, SPLIT, THIRD
-from practice.billing.models import PAYMENT_METHODS, DefaultFor
+from practice.billing.models import DefaultFor, PaymentMethod
 from practice.billing.money import (
     BASIS,
     CURRENCIES,
@@ -279,7 +279,7 @@ class PaymentForm(MoneyForm):
     amount = StringField(
         "Amount", validators=[InputRequired("Enter the amount.")], render_kw=AMOUNT
     )
-    method = SelectField("How", choices=choices(PAYMENT_METHODS), default="card")
+    method = SelectField("How", choices=choices(PaymentMethod.labels()), default="card")
     received_on = past_date(
         "Date", "Enter the date.", "Record money once it has come in, not before."
     )

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from practice.auth.models import User
 from practice.billing.ledger import AMOUNTS, PERCENT, Arrangement
 from practice.cases.models import Case, Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.vocabulary import Labelled
 
@@ -29,7 +30,7 @@ class Service(db.Model):
 
     __tablename__ = "billing_services"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     code: Mapped[str] = mapped_column(sa.String(20))
     description: Mapped[str] = mapped_column(sa.String(200))
     minutes: Mapped[int]
@@ -53,7 +54,7 @@ class CaseBilling(db.Model):
 
     __tablename__ = "case_billing"
 
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    case_id: Mapped[case_fk] = mapped_column(primary_key=True)
     payer: Mapped[str] = mapped_column(sa.String(5), default="a")
     split_mode: Mapped[str] = mapped_column(sa.String(10), default=PERCENT)
     share_a: Mapped[int] = mapped_column(default=5000)
@@ -65,7 +66,7 @@ class CaseBilling(db.Model):
     sliding_fee: Mapped[int | None]
     # [{"code": "Z63.0", "description": "..."}], chosen by the counsellor; clinical.
     diagnoses: Mapped[list] = mapped_column(EncryptedJSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[timestamp]
 
     case: Mapped[Case] = relationship()
 
@@ -90,8 +91,8 @@ class Charge(db.Model):
 
     __tablename__ = "billing_charges"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id"), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("billing_services.id"))
@@ -106,8 +107,8 @@ class Charge(db.Model):
     percent: Mapped[int] = mapped_column(default=100)
     amount: Mapped[int]
     tax_rate: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
 
     case: Mapped[Case] = relationship()
     shares: Mapped[list["ChargeShare"]] = relationship(
@@ -131,7 +132,7 @@ class ChargeShare(db.Model):
     __tablename__ = "billing_charge_shares"
     __table_args__ = (sa.UniqueConstraint("charge_id", "payer"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     charge_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_charges.id"))
     payer: Mapped[str] = mapped_column(sa.String(5))
     amount: Mapped[int]
@@ -145,15 +146,15 @@ class ChargeAdjustment(db.Model):
 
     __tablename__ = "billing_charge_adjustments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     charge_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_charges.id"), index=True)
     amount_before: Mapped[int]
     amount_after: Mapped[int]
     code_before: Mapped[str] = mapped_column(sa.String(20))
     code_after: Mapped[str] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(EncryptedText)
-    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    made_at: Mapped[datetime] = mapped_column(default=now_utc)
+    made_by_id: Mapped[user_fk]
+    made_at: Mapped[timestamp]
 
     made_by: Mapped[User] = relationship()
 
@@ -173,12 +174,12 @@ class Invoice(db.Model):
     __tablename__ = "billing_invoices"
     __table_args__ = (sa.Index("ix_billing_invoices_case_payer", "case_id", "payer"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     number: Mapped[int] = mapped_column(unique=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
-    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    case_id: Mapped[case_fk]
+    counsellor_id: Mapped[user_fk]
     payer: Mapped[str] = mapped_column(sa.String(5))
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[partner_fk | None]
     billed_to: Mapped[str] = mapped_column(sa.String(200))
     billed_to_address: Mapped[str] = mapped_column(sa.Text, default="")
     currency: Mapped[str] = mapped_column(sa.String(3))
@@ -186,15 +187,15 @@ class Invoice(db.Model):
     subtotal: Mapped[int]
     tax: Mapped[int]
     total: Mapped[int]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
     voided_at: Mapped[datetime | None]
-    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    voided_by_id: Mapped[user_fk | None]
     void_reason: Mapped[str | None] = mapped_column(EncryptedText)
 
     case: Mapped[Case] = relationship()
     partner: Mapped[Partner | None] = relationship()
-    counsellor: Mapped[User] = relationship(foreign_keys=[counsellor_id])
+    counsellor: Mapped[User] = relationship(foreign_keys="Invoice.counsellor_id")
     lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="(InvoiceLine.service_date, InvoiceLine.id)"
     )
@@ -221,7 +222,7 @@ class InvoiceLine(db.Model):
 
     __tablename__ = "billing_invoice_lines"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_invoices.id"), index=True)
     charge_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_charges.id"), index=True)
     service_date: Mapped[date]
@@ -244,32 +245,29 @@ class PaymentMethod(Labelled):
     CHEQUE = "cheque", "Cheque"
 
 
-PAYMENT_METHODS = PaymentMethod.labels()
-
-
 class Payment(db.Model):
     """Money received from a payer, or given back to them (a refund), recorded by hand."""
 
     __tablename__ = "billing_payments"
     __table_args__ = (sa.Index("ix_billing_payments_case_payer", "case_id", "payer"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
     payer: Mapped[str] = mapped_column(sa.String(5))
     refund: Mapped[bool] = mapped_column(default=False)
     method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod, "payment_method"))
     amount: Mapped[int]
     received_on: Mapped[date]
     reference: Mapped[str] = mapped_column(sa.String(80), default="")
-    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    recorded_by_id: Mapped[user_fk]
+    recorded_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
 
     case: Mapped[Case] = relationship()
 
     @property
     def method_label(self) -> str:
-        return PAYMENT_METHODS[self.method]
+        return self.method.label
 
     @property
     def signed(self) -> int:
@@ -282,7 +280,7 @@ class Credentials(db.Model):
 
     __tablename__ = "billing_credentials"
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    user_id: Mapped[user_fk] = mapped_column(primary_key=True)
     licence: Mapped[str] = mapped_column(sa.String(200), default="")
     npi: Mapped[str] = mapped_column(sa.String(10), default="")
     tax_id: Mapped[str] = mapped_column(sa.String(20), default="")

@@ -28,7 +28,7 @@ from practice.forms import (
     stripped,
 )
 from practice.idempotency import form_token_field
-from practice.sessions.models import SESSION_STATUSES, SessionMode, SessionStatus
+from practice.sessions.models import SessionMode, SessionStatus
 
 DATE_HINT = "Give the date as YYYY-MM-DD, for example 2026-03-02."
 REPEAT_CHOICES = {"0": "Does not repeat", "1": "Every week", "2": "Every other week"}
@@ -130,7 +130,7 @@ class BookingForm(TimesForm):
         validators=[Optional(), NumberRange(min=2, max=52, message="Between 2 and 52.")],
         render_kw={"inputmode": "numeric", "min": 2, "max": 52},
     )
-    status = SelectField("Status", choices=choices(SESSION_STATUSES), default="scheduled")
+    status = SelectField("Status", choices=choices(SessionStatus.labels()), default="scheduled")
     attendees = MultiCheckboxField("Who came", description="For attended sessions.")
     handout_summary = optional_text(
         "For the couple’s handout",

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.sessions.models import Session
 from practice.vocabulary import Labelled
@@ -33,9 +34,9 @@ class SessionSeries(db.Model):
         sa.CheckConstraint("until IS NOT NULL OR count IS NOT NULL", name="has_end"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    counsellor_id: Mapped[user_fk]
     every_weeks: Mapped[int]
     first_day: Mapped[date]
     # The wall-clock time in ``timezone`` that every occurrence keeps, across DST.
@@ -44,14 +45,14 @@ class SessionSeries(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     until: Mapped[date | None]
     count: Mapped[int | None]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
     # Set when the counsellor stops the series before its planned end.
     ended_on: Mapped[date | None]
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     case: Mapped[Case] = relationship()
-    counsellor: Mapped[User] = relationship(foreign_keys=[counsellor_id])
+    counsellor: Mapped[User] = relationship(foreign_keys="SessionSeries.counsellor_id")
 
     @property
     def repeat_label(self) -> str:
@@ -88,14 +89,14 @@ class CalendarFeed(db.Model):
         sa.CheckConstraint("(user_id IS NULL) <> (partner_id IS NULL)", name="one_holder"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # A counsellor's feed names its user; a client's feed names the partner.
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    user_id: Mapped[user_fk | None] = mapped_column(index=True)
+    partner_id: Mapped[partner_fk | None] = mapped_column(index=True)
     # The counsellor's choice to show couples' names to whoever can read the calendar.
     show_names: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship()
@@ -136,10 +137,10 @@ class SessionRequest(db.Model):
 
     __tablename__ = "session_requests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[partner_fk]
     kind: Mapped[RequestKind] = mapped_column(enum_type(RequestKind, "request_kind"))
     status: Mapped[RequestStatus] = mapped_column(
         enum_type(RequestStatus, "request_status"), default=RequestStatus.PENDING
@@ -150,16 +151,16 @@ class SessionRequest(db.Model):
     preferred: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # Sent inside the practice's notice period (PracticeSettings.cancellation_notice_hours).
     late: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
     answered_at: Mapped[datetime | None]
-    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    answered_by_id: Mapped[user_fk | None]
     # The counsellor's words to the partner who asked, with a refusal or a suggestion.
     reply: Mapped[str | None] = mapped_column(EncryptedText)
     # The start the counsellor suggested instead; kept if the partner turns it down.
     suggested_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     open_key: Mapped[str | None] = mapped_column(sa.String(40), unique=True)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     session: Mapped[Session] = relationship()
     partner: Mapped[Partner] = relationship()

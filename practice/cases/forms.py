@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from practice.cases.models import CASE_STATUSES, SCREENING_OUTCOMES
+from practice.cases.models import SCREENING_OUTCOMES, CaseStatus
 from practice.dates import practice_today
 from practice.forms import (
     DateField,
@@ -55,7 +55,7 @@ class CaseForm(Form):
     )
     concerns = MultiCheckboxField("Presenting concerns", choices=choices(CONCERNS))
     goals = optional_text("Goals", "What the couple hope to change, in their words.", rows=4)
-    status = SelectField("Status", choices=choices(CASE_STATUSES), default="intake")
+    status = SelectField("Status", choices=choices(CaseStatus.labels()), default="intake")
     closing_note = optional_text(
         "Closing words for the partners",
         "Printed in the closing summary you give them when the case closes.",
@@ -117,7 +117,7 @@ class CaseSearchForm(Form):
     q = search_field("Name or email")
     status = SelectField(
         "Status",
-        choices=choices({"open": "Open cases", "": "All", **CASE_STATUSES}),
+        choices=choices({"open": "Open cases", "": "All", **CaseStatus.labels()}),
         default="open",
         validators=[Optional()],
     )

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.vocabulary import CONCERNS, Labelled
 
@@ -20,25 +21,22 @@ class CaseStatus(Labelled):
     CLOSED = "closed", "Closed"
 
 
-CASE_STATUSES = CaseStatus.labels()
-
-
 class Case(db.Model):
     """A couple (or one person) in treatment with one counsellor."""
 
     __tablename__ = "cases"
     __table_args__ = (sa.Index("ix_cases_counsellor_status", "counsellor_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    id: Mapped[intpk]
+    counsellor_id: Mapped[user_fk]
     label: Mapped[str] = mapped_column(sa.String(200))
     status: Mapped[CaseStatus] = mapped_column(
         enum_type(CaseStatus, "case_status"), default=CaseStatus.INTAKE
     )
     start_date: Mapped[date]
     goals: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     closed_at: Mapped[datetime | None]
     # Set once the latest safety screening records concerns; kept in step by
     # practice.cases.services.record_screening so lists need no extra query.
@@ -50,7 +48,7 @@ class Case(db.Model):
     progress_shared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The counsellor's closing words for the partners, printed in the closing summary.
     closing_note: Mapped[str | None] = mapped_column(EncryptedText)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     counsellor: Mapped[User] = relationship()
     partners: Mapped[list["Partner"]] = relationship(
@@ -88,7 +86,7 @@ class Case(db.Model):
 
     @property
     def status_label(self) -> str:
-        return CASE_STATUSES[self.status]
+        return self.status.label
 
     @property
     def is_couple(self) -> bool:
@@ -103,7 +101,7 @@ class CaseConcern(db.Model):
 
     __tablename__ = "case_concerns"
 
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    case_id: Mapped[case_fk] = mapped_column(primary_key=True)
     concern: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
 
 
@@ -113,12 +111,12 @@ class Partner(db.Model):
     __tablename__ = "partners"
     __table_args__ = (sa.UniqueConstraint("case_id", "position"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     position: Mapped[str] = mapped_column(sa.String(1))  # "a" or "b"
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str | None] = mapped_column(sa.String(254))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    user_id: Mapped[user_fk | None] = mapped_column(unique=True)
     # Whether this partner lets the other see their check-in scores in shared reports.
     shares_scores: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Printed on the partner's superbills (practice.billing), which insurers ask for.
@@ -168,13 +166,13 @@ class SafetyScreening(db.Model):
 
     __tablename__ = "safety_screenings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     screened_on: Mapped[date]
     outcome: Mapped[ScreeningOutcome] = mapped_column(enum_type(ScreeningOutcome, "outcome"))
     note: Mapped[str] = mapped_column(EncryptedText, default="")
-    screened_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    screened_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
 
     case: Mapped[Case] = relationship(back_populates="screenings")
     screened_by: Mapped[User] = relationship()
@@ -189,8 +187,8 @@ class Invitation(db.Model):
 
     __tablename__ = "invitations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    id: Mapped[intpk]
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # The login the partner will have, fixed when the link is made: whoever holds
     # the link cannot choose another. Empty only on links made before it was kept.
@@ -198,11 +196,11 @@ class Invitation(db.Model):
     # The message that carries the link, whose readable copy goes once the link is
     # used or replaced (see practice.mail).
     email_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbound_emails.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[user_fk]
 
     partner: Mapped[Partner] = relationship()
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from practice import audit
 from practice.auth.models import User
 from practice.cases.models import Case
+from practice.columns import case_fk, intpk, timestamp, user_fk
 from practice.crypto import EncryptedText
 from practice.database import enum_type, now_utc
 from practice.extensions import db
@@ -32,28 +33,25 @@ class PauseReason(Labelled):
     OTHER = "other", "Another reason"
 
 
-PAUSE_REASONS = PauseReason.labels()
-
-
 class JointWorkPause(db.Model):
     """A stretch of time in which the couple's work together is paused."""
 
     __tablename__ = "joint_work_pauses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     reason: Mapped[PauseReason] = mapped_column(enum_type(PauseReason, "pause_reason"))
     # The counsellor's own words: counsellor-only, like a note.
     note: Mapped[str | None] = mapped_column(EncryptedText)
-    started_at: Mapped[datetime] = mapped_column(default=now_utc)
-    started_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    started_at: Mapped[timestamp]
+    started_by_id: Mapped[user_fk]
     lifted_at: Mapped[datetime | None]
-    lifted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    lifted_by_id: Mapped[user_fk | None]
     lift_note: Mapped[str | None] = mapped_column(EncryptedText)
 
     @property
     def reason_label(self) -> str:
-        return PAUSE_REASONS[self.reason]
+        return self.reason.label
 
 
 def standing_pause(case: Case) -> JointWorkPause | None:

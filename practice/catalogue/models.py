@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from practice.auth.models import User
-from practice.database import enum_type, now_utc
+from practice.columns import intpk, timestamp, user_fk
+from practice.database import enum_type
 from practice.extensions import db
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
@@ -30,7 +31,7 @@ class Strategy(db.Model):
 
     __tablename__ = "strategies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     theme: Mapped[str] = mapped_column(sa.String(40), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -44,7 +45,7 @@ class Strategy(db.Model):
     blocks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     version: Mapped[int] = mapped_column(default=1)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[timestamp]
     retired_at: Mapped[datetime | None]
 
     concern_links: Mapped[list["StrategyConcern"]] = relationship(
@@ -94,12 +95,12 @@ class StrategyVersion(db.Model):
     __tablename__ = "strategy_versions"
     __table_args__ = (sa.UniqueConstraint("strategy_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     strategy_id: Mapped[int] = mapped_column(sa.ForeignKey("strategies.id"))
     version: Mapped[int]
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
 
 
 class ExerciseContent:
@@ -152,21 +153,21 @@ class Exercise(ExerciseContent, db.Model):
 
     __tablename__ = "exercises"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
     origin: Mapped[Origin] = mapped_column(enum_type(Origin, "origin"))
     strategy_id: Mapped[int] = mapped_column(sa.ForeignKey("strategies.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
     # Practice exercises: who wrote it, and the catalogue exercise it was adapted from.
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    author_id: Mapped[user_fk | None]
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[timestamp]
     retired_at: Mapped[datetime | None]
 
     strategy: Mapped[Strategy] = relationship(back_populates="exercises")
     author: Mapped[User | None] = relationship()
-    based_on: Mapped["Exercise | None"] = relationship(remote_side=[id])
+    based_on: Mapped["Exercise | None"] = relationship(remote_side="Exercise.id")
     current_version: Mapped["ExerciseVersion"] = relationship(
         primaryjoin="and_(ExerciseVersion.exercise_id == Exercise.id, "
         "ExerciseVersion.version == Exercise.version)",
@@ -188,10 +189,10 @@ class ExerciseVersion(ExerciseContent, db.Model):
     __tablename__ = "exercise_versions"
     __table_args__ = (sa.UniqueConstraint("exercise_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercises.id"))
     version: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
 
     exercise: Mapped[Exercise] = relationship()
 
@@ -202,7 +203,7 @@ class SearchTerm(db.Model):
     __tablename__ = "catalogue_search_terms"
     __table_args__ = (sa.Index("ix_catalogue_search_terms_term", "term", "strategy_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     term: Mapped[str] = mapped_column(sa.String(40))
     strategy_id: Mapped[int] = mapped_column(sa.ForeignKey("strategies.id"), index=True)
     exercise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exercises.id"), index=True)

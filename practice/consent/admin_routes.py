@@ -10,7 +10,6 @@ from practice.consent import access
 from practice.consent import documents as docs
 from practice.consent.forms import DocumentForm
 from practice.consent.models import (
-    CONFIDENTIALITY_POLICIES,
     DOCUMENT_KINDS,
     ConfidentialityPolicy,
     DocumentKind,
@@ -89,7 +88,7 @@ def edit(kind: str):
         label=DOCUMENT_KINDS[kind],
         draft=draft,
         current=current,
-        policies=CONFIDENTIALITY_POLICIES,
+        policies=ConfidentialityPolicy.labels(),
         discard=EmptyForm(),
     )
 

@@ -3,7 +3,7 @@
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from practice.consent.models import CONFIDENTIALITY_POLICIES
+from practice.consent.models import ConfidentialityPolicy
 from practice.consent.rules import BODY_MAX, NAME_MAX, TITLE_MAX
 from practice.forms import Form, choices
 
@@ -17,7 +17,7 @@ class DocumentForm(Form):
     )
     policy = RadioField(
         "The policy it states",
-        choices=choices(CONFIDENTIALITY_POLICIES),
+        choices=choices(ConfidentialityPolicy.labels()),
         validate_choice=False,
         description="What the counsellor does with what one partner shares without the other.",
     )

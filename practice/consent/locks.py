@@ -8,30 +8,21 @@ needs to.
 
 import sqlalchemy as sa
 
-from practice.database import triggers_lifted
+from practice.locks import Lock, postgres_triggers, sqlite_triggers, triggers_lifted
 
-SQLITE_TRIGGERS = {
-    "consent_documents_published_no_update": """
-        CREATE TRIGGER consent_documents_published_no_update BEFORE UPDATE ON consent_documents
-        WHEN OLD.published_at IS NOT NULL
-        BEGIN SELECT RAISE(ABORT, 'a published consent document cannot be changed'); END""",
-    "consent_documents_published_no_delete": """
-        CREATE TRIGGER consent_documents_published_no_delete BEFORE DELETE ON consent_documents
-        WHEN OLD.published_at IS NOT NULL
-        BEGIN SELECT RAISE(ABORT, 'a published consent document is kept for good'); END""",
-    "consent_signatures_no_update": """
-        CREATE TRIGGER consent_signatures_no_update BEFORE UPDATE ON consent_signatures
-        BEGIN SELECT RAISE(ABORT, 'signatures cannot be changed'); END""",
-    "consent_signatures_no_delete": """
-        CREATE TRIGGER consent_signatures_no_delete BEFORE DELETE ON consent_signatures
-        BEGIN SELECT RAISE(ABORT, 'signatures are kept for good'); END""",
-}
-POSTGRES_TRIGGERS = (
-    "consent_documents_lock ON consent_documents",
-    "consent_signatures_lock ON consent_signatures",
+LOCKS = (
+    Lock(
+        "consent_documents",
+        "a published consent document",
+        once="published_at",
+        name="consent_documents_published",
+    ),
+    Lock("consent_signatures", "signatures"),
 )
+SQLITE_TRIGGERS = sqlite_triggers(LOCKS)
+POSTGRES_TRIGGERS = postgres_triggers(LOCKS)
 
 
 def consent_locks_lifted(connection: sa.Connection):
     """Within the caller's transaction, let fixed rows be written; restore on the way out."""
-    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=list(POSTGRES_TRIGGERS))
+    return triggers_lifted(connection, LOCKS)

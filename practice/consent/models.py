@@ -15,9 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.consent.rules import text_digest
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
+from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
+from practice.vocabulary import Labelled
 
 
 class DocumentKind(enum.StrEnum):
@@ -36,15 +39,9 @@ DOCUMENT_KINDS = {
 }
 
 
-class ConfidentialityPolicy(enum.StrEnum):
-    NO_SECRETS = "no-secrets"
-    LIMITED_SECRETS = "limited-secrets"
-
-
-CONFIDENTIALITY_POLICIES = {
-    ConfidentialityPolicy.NO_SECRETS: "No secrets",
-    ConfidentialityPolicy.LIMITED_SECRETS: "Limited secrets",
-}
+class ConfidentialityPolicy(Labelled):
+    NO_SECRETS = "no-secrets", "No secrets"
+    LIMITED_SECRETS = "limited-secrets", "Limited secrets"
 
 
 class ConsentDocument(db.Model):
@@ -53,7 +50,7 @@ class ConsentDocument(db.Model):
     __tablename__ = "consent_documents"
     __table_args__ = (sa.UniqueConstraint("kind", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, "document_kind"))
     version: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -64,13 +61,13 @@ class ConsentDocument(db.Model):
     )
     # SHA-256 of the title and body, taken when it is published.
     text_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    written_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    published_by_id: Mapped[user_fk | None]
 
-    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys="ConsentDocument.published_by_id")
 
     def __repr__(self) -> str:
         return f"<ConsentDocument {self.kind.value} v{self.version}>"
@@ -85,7 +82,7 @@ class ConsentDocument(db.Model):
 
     @property
     def policy_label(self) -> str:
-        return CONFIDENTIALITY_POLICIES[self.policy] if self.policy else ""
+        return self.policy.label if self.policy else ""
 
     def digest(self) -> str:
         """SHA-256 of the text as it is stored now."""
@@ -103,19 +100,19 @@ class ConsentSignature(db.Model):
     __tablename__ = "consent_signatures"
     __table_args__ = (sa.UniqueConstraint("partner_id", "document_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     document_id: Mapped[int] = mapped_column(sa.ForeignKey("consent_documents.id"))
     # The full name the partner typed to sign.
     typed_name: Mapped[str] = mapped_column(sa.String(200))
-    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_at: Mapped[timestamp]
     # SHA-256 of the exact text shown to them, as they signed.
     text_sha256: Mapped[str] = mapped_column(sa.String(64))
     # The address the signature came from, as Mend saw it (see MEND_TRUSTED_PROXIES).
     signed_from: Mapped[str] = mapped_column(sa.String(64))
     # The login that signed: the partner's own.
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    user_id: Mapped[user_fk]
 
     document: Mapped[ConsentDocument] = relationship()
     partner: Mapped[Partner] = relationship()
@@ -129,20 +126,9 @@ class ConsentSignature(db.Model):
         return self.document.digest() == self.text_sha256
 
 
-class FixedRecordError(Exception):
-    """A published document or a signature was about to be changed."""
-
-
-@sa.event.listens_for(ConsentDocument, "before_update")
-@sa.event.listens_for(ConsentDocument, "before_delete")
-def _refuse_published_change(mapper, connection, target: ConsentDocument):
-    table = ConsentDocument.__table__
-    published = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
-    if published is not None:
-        raise FixedRecordError("a published document cannot be changed; publish a new version")
-
-
-@sa.event.listens_for(ConsentSignature, "before_update")
-@sa.event.listens_for(ConsentSignature, "before_delete")
-def _refuse_signature_change(mapper, connection, target):
-    raise FixedRecordError("signatures are kept as signed and cannot be changed")
+refuse_changes(
+    ConsentDocument,
+    once="published_at",
+    words="a published document cannot be changed; publish a new version",
+)
+refuse_changes(ConsentSignature, words="signatures are kept as signed and cannot be changed")

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
 from practice.catalogue.models import ExerciseVersion, cadence_label
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 
 
@@ -33,8 +34,8 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
     __table_args__ = (sa.Index("ix_assignments_case_status", "case_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
     exercise_version_id: Mapped[int] = mapped_column(sa.ForeignKey("exercise_versions.id"))
     for_whom: Mapped[ForWhom] = mapped_column(enum_type(ForWhom, "for_whom"))
     cadence: Mapped[str] = mapped_column(sa.String(20))
@@ -45,11 +46,11 @@ class Assignment(db.Model):
     status: Mapped[AssignmentStatus] = mapped_column(
         enum_type(AssignmentStatus, "assignment_status"), default=AssignmentStatus.ACTIVE
     )
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     withdrawn_at: Mapped[datetime | None]
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
     # The session it was given at, if any: that session's handouts list it.
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id"), index=True)
 
@@ -103,19 +104,19 @@ class HomeworkEntry(db.Model):
         sa.CheckConstraint("difficulty BETWEEN 1 AND 5", name="difficulty_1_5"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     # Denormalised from the assignment so a case's entries are one indexed read.
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    case_id: Mapped[case_fk]
     done_on: Mapped[date]
     # [{"prompt": ..., "answer": ...}, ...], encrypted at rest.
     answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
     helpful: Mapped[int]
     difficulty: Mapped[int]
     shared: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
     # When its writer last corrected it (see EntryRevision); None if never.
     edited_at: Mapped[datetime | None]
 
@@ -136,7 +137,7 @@ class EntryRevision(db.Model):
 
     __tablename__ = "homework_entry_revisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("homework_entries.id"), index=True)
     answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
     done_on: Mapped[date]
@@ -145,7 +146,7 @@ class EntryRevision(db.Model):
     # When this text was saved (the entry's first save, or an earlier correction) ...
     written_at: Mapped[datetime]
     # ... and when the writer replaced it.
-    replaced_at: Mapped[datetime] = mapped_column(default=now_utc)
+    replaced_at: Mapped[timestamp]
 
     entry: Mapped[HomeworkEntry] = relationship(back_populates="revisions")
 
@@ -163,13 +164,13 @@ class EntryDraft(db.Model):
     __tablename__ = "entry_drafts"
     __table_args__ = (sa.UniqueConstraint("assignment_id", "partner_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     # [{"prompt": ..., "answer": ...}, ...] as typed, encrypted at rest like an entry's.
     answers: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON)
     done_on: Mapped[date | None]
     helpful: Mapped[int | None]
     difficulty: Mapped[int | None]
     shared: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[timestamp]

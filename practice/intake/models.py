@@ -13,10 +13,11 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.crypto import EncryptedJSON
-from practice.database import now_utc
 from practice.extensions import db
 from practice.intake.questions import Question, answer_rows, questions_from
+from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
 
 
 class IntakeForm(db.Model):
@@ -24,15 +25,15 @@ class IntakeForm(db.Model):
 
     __tablename__ = "intake_forms"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     version: Mapped[int] = mapped_column(unique=True)
     # [Question.to_json(), ...], in the order they are asked.
     questions: Mapped[list[dict]] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     published_at: Mapped[datetime | None]
     # Who published it; none for Mend's own form, published the first time it was needed.
-    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    published_by_id: Mapped[user_fk | None]
 
     published_by: Mapped[User | None] = relationship()
 
@@ -54,17 +55,17 @@ class IntakeAnswers(db.Model):
 
     __tablename__ = "intake_answers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), unique=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    partner_id: Mapped[partner_fk] = mapped_column(unique=True)
     form_id: Mapped[int] = mapped_column(sa.ForeignKey("intake_forms.id"))
     # {question key: answer as text}, encrypted at rest like note bodies.
     answers: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)
-    started_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    started_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     submitted_at: Mapped[datetime | None]
     # The partner's own login, or the counsellor who entered the answers for them.
-    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_by_id: Mapped[user_fk | None]
 
     form: Mapped[IntakeForm] = relationship()
     # ``Partner.intake``: so that the case page reads each partner's intake with them.
@@ -90,23 +91,9 @@ class IntakeAnswers(db.Model):
         return self.submitted and self.submitted_by_id != self.partner.user_id
 
 
-class FixedRecordError(Exception):
-    """A published form or sent answers were about to be changed."""
-
-
-@sa.event.listens_for(IntakeForm, "before_update")
-@sa.event.listens_for(IntakeForm, "before_delete")
-def _refuse_published_change(mapper, connection, target: IntakeForm):
-    table = IntakeForm.__table__
-    published = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
-    if published is not None:
-        raise FixedRecordError("a published intake form cannot be changed; publish a new version")
-
-
-@sa.event.listens_for(IntakeAnswers, "before_update")
-@sa.event.listens_for(IntakeAnswers, "before_delete")
-def _refuse_sent_change(mapper, connection, target: IntakeAnswers):
-    table = IntakeAnswers.__table__
-    sent = connection.scalar(sa.select(table.c.submitted_at).where(table.c.id == target.id))
-    if sent is not None:
-        raise FixedRecordError("sent intake answers cannot be changed")
+refuse_changes(
+    IntakeForm,
+    once="published_at",
+    words="a published intake form cannot be changed; publish a new version",
+)
+refuse_changes(IntakeAnswers, once="submitted_at", words="sent intake answers cannot be changed")

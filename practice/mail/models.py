@@ -5,8 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from practice.columns import intpk, timestamp
 from practice.crypto import EncryptedText
-from practice.database import now_utc
 from practice.extensions import db
 
 
@@ -15,7 +15,7 @@ class OutboundEmail(db.Model):
 
     __tablename__ = "outbound_emails"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)
     to: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
@@ -25,6 +25,6 @@ class OutboundEmail(db.Model):
     # delivered; blanked once it is sent, or once its link is used or replaced.
     kept_body: Mapped[str | None] = mapped_column(EncryptedText)
     case_id: Mapped[int | None] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    created_at: Mapped[timestamp] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(sa.String(500))

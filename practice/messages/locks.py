@@ -11,25 +11,27 @@ the test suite's clean-up.
 
 import sqlalchemy as sa
 
-from practice.database import triggers_lifted
+from practice.locks import Lock, triggers_lifted
 
-SQLITE_TRIGGERS = {
-    "messages_no_update": """
-        CREATE TRIGGER messages_no_update BEFORE UPDATE ON messages
-        WHEN NEW.id IS NOT OLD.id OR NEW.thread_id IS NOT OLD.thread_id
+#: The changes a sent message refuses: anything it was sent with, and its place in
+#: the case record once it has one.
+CHANGES_TO_A_SENT_MESSAGE = """NEW.id IS NOT OLD.id OR NEW.thread_id IS NOT OLD.thread_id
           OR NEW.case_id IS NOT OLD.case_id OR NEW.author_id IS NOT OLD.author_id
           OR NEW.partner_id IS NOT OLD.partner_id OR NEW.body IS NOT OLD.body
           OR NEW.sent_at IS NOT OLD.sent_at OR NEW.form_token IS NOT OLD.form_token
           OR (OLD.recorded_at IS NOT NULL AND (NEW.recorded_at IS NOT OLD.recorded_at
-              OR NEW.recorded_by_id IS NOT OLD.recorded_by_id))
-        BEGIN SELECT RAISE(ABORT, 'a sent message cannot be changed'); END""",
-    "messages_no_delete": """
-        CREATE TRIGGER messages_no_delete BEFORE DELETE ON messages
-        BEGIN SELECT RAISE(ABORT, 'messages are kept for good'); END""",
-}
-POSTGRES_TRIGGER = "messages_lock ON messages"
+              OR NEW.recorded_by_id IS NOT OLD.recorded_by_id))"""
+
+MESSAGES = Lock(
+    "messages",
+    changing=CHANGES_TO_A_SENT_MESSAGE,
+    changed="a sent message cannot be changed",
+    kept="messages are kept for good",
+)
+SQLITE_TRIGGERS = MESSAGES.sqlite_triggers()
+POSTGRES_TRIGGER = MESSAGES.postgres_trigger
 
 
 def message_locks_lifted(connection: sa.Connection):
     """Within the caller's transaction, let messages be rewritten; restore on the way out."""
-    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=[POSTGRES_TRIGGER])
+    return triggers_lifted(connection, [MESSAGES])

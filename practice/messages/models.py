@@ -18,8 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedText
-from practice.database import now_utc
 from practice.extensions import db
 from practice.messages.rules import JOINT
 
@@ -32,14 +32,14 @@ class MessageThread(db.Model):
     __tablename__ = "message_threads"
     __table_args__ = (sa.UniqueConstraint("case_id", "slot"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
     # "a" or "b": that partner's private thread; "joint": both partners'.
     slot: Mapped[str] = mapped_column(sa.String(5))
     # The partner of a private thread (none for the joint one): while it has a thread,
     # a partner cannot be taken off the case and replaced by someone who would read it.
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    partner_id: Mapped[partner_fk | None]
+    created_at: Mapped[timestamp]
     last_message_at: Mapped[datetime | None] = mapped_column(index=True)
 
     case: Mapped[Case] = relationship()
@@ -62,21 +62,21 @@ class Message(db.Model):
     __tablename__ = "messages"
     __table_args__ = (sa.Index("ix_messages_thread_id_id", "thread_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("message_threads.id"))
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    author_id: Mapped[user_fk]
     # The partner who wrote it; None: the counsellor.
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[partner_fk | None]
     body: Mapped[str] = mapped_column(EncryptedText)
-    sent_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    sent_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
     # Added to the case record by the counsellor (once, for good); shown with the notes.
     recorded_at: Mapped[datetime | None]
-    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_by_id: Mapped[user_fk | None]
 
     thread: Mapped[MessageThread] = relationship()
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    author: Mapped[User] = relationship(foreign_keys="Message.author_id")
     partner: Mapped[Partner | None] = relationship()
 
     def __repr__(self) -> str:
@@ -97,6 +97,6 @@ class ThreadRead(db.Model):
     __tablename__ = "message_reads"
 
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("message_threads.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
+    user_id: Mapped[user_fk] = mapped_column(primary_key=True, index=True)
     last_read_id: Mapped[int] = mapped_column(default=0)
-    read_at: Mapped[datetime] = mapped_column(default=now_utc)
+    read_at: Mapped[timestamp]

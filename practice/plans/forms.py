@@ -31,7 +31,7 @@ from practice.plans.content import (
     Problem,
     target_problem,
 )
-from practice.plans.models import DECISIONS
+from practice.plans.models import Decision
 from practice.plans.printed import number
 from practice.plans.status import ORDER
 from practice.vocabulary import EFT_STEPS
@@ -283,7 +283,7 @@ class ReviewForm(Form):
     findings = FieldList(FormField(ReviewRow), max_entries=MAX_ROWS * MAX_OBJECTIVES)
     decision = RadioField(
         "What next",
-        choices=choices(DECISIONS),
+        choices=choices(Decision.labels()),
         validators=[InputRequired("Say whether the plan continues or is revised.")],
     )
     summary = _text("Summary", 5000, rows=4)

@@ -10,7 +10,6 @@ listeners below refuse one, and database triggers (``practice/plans/locks.py``)
 refuse it in SQL.
 """
 
-import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,11 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
+from practice.columns import case_fk, intpk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.plans.content import PlanContent
 from practice.sessions.models import content_digest
+from practice.vocabulary import Labelled
 
 
 class SignedPlanError(Exception):
@@ -35,22 +36,22 @@ class TreatmentPlan(db.Model):
     __tablename__ = "treatment_plans"
     __table_args__ = (sa.UniqueConstraint("case_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     version: Mapped[int]
     # PlanContent.to_json(), encrypted at rest like note bodies.
     content: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     # When the counsellor means to review this version (a review may set the next date).
     review_by: Mapped[date | None]
-    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    written_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     signed_at: Mapped[datetime | None]
-    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    signed_by_id: Mapped[user_fk | None]
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
-    written_by: Mapped[User] = relationship(foreign_keys=[written_by_id])
-    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    written_by: Mapped[User] = relationship(foreign_keys="TreatmentPlan.written_by_id")
+    signed_by: Mapped[User | None] = relationship(foreign_keys="TreatmentPlan.signed_by_id")
 
     def __repr__(self) -> str:
         return f"<TreatmentPlan {self.id} v{self.version} of case {self.case_id}>"
@@ -88,14 +89,14 @@ class PlanAddendum(db.Model):
 
     __tablename__ = "treatment_plan_addenda"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("treatment_plans.id"), index=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    case_id: Mapped[case_fk]
     body: Mapped[str] = mapped_column(EncryptedText)
-    signed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_by_id: Mapped[user_fk]
+    signed_at: Mapped[timestamp]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     signed_by: Mapped[User] = relationship()
 
@@ -114,15 +115,9 @@ class PlanAddendum(db.Model):
         return self.compute_hash() == self.content_hash
 
 
-class Decision(enum.StrEnum):
-    CONTINUE = "continue"
-    REVISE = "revise"
-
-
-DECISIONS = {
-    Decision.CONTINUE: "Continue with the plan as it is",
-    Decision.REVISE: "Revise the plan",
-}
+class Decision(Labelled):
+    CONTINUE = "continue", "Continue with the plan as it is"
+    REVISE = "revise", "Revise the plan"
 
 
 class PlanReview(db.Model):
@@ -135,9 +130,9 @@ class PlanReview(db.Model):
 
     __tablename__ = "treatment_plan_reviews"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("treatment_plans.id"), index=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    case_id: Mapped[case_fk]
     reviewed_on: Mapped[date]
     # Held as (or with) the review at the fifth attended session.
     five_session: Mapped[bool] = mapped_column(default=False)
@@ -146,17 +141,17 @@ class PlanReview(db.Model):
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "plan_decision"))
     summary: Mapped[str] = mapped_column(EncryptedText, default="")
     next_review_on: Mapped[date | None]
-    reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    reviewed_by_id: Mapped[user_fk]
+    signed_at: Mapped[timestamp]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     plan: Mapped[TreatmentPlan] = relationship()
     reviewed_by: Mapped[User] = relationship()
 
     @property
     def decision_label(self) -> str:
-        return DECISIONS[self.decision]
+        return self.decision.label
 
     def compute_hash(self) -> str:
         return content_digest(

@@ -21,7 +21,7 @@ from practice.database import now_utc
 from practice.extensions import db
 from practice.forms import Form
 from practice.portal.access import current_partner
-from practice.reminders.models import REMINDER_KINDS, ReminderKind
+from practice.reminders.models import ReminderKind
 from practice.reminders.preferences import set_wanted_kinds, turned_off
 from practice.sessions import video
 from practice.sessions.models import Session, SessionStatus
@@ -113,10 +113,10 @@ def _own_requests(partner: Partner, session_ids: list[int]) -> dict[int, Session
 
 
 class ReminderForm(Form):
-    appointment = BooleanField(REMINDER_KINDS[ReminderKind.APPOINTMENT])
-    homework = BooleanField(REMINDER_KINDS[ReminderKind.HOMEWORK])
-    check_in = BooleanField(REMINDER_KINDS[ReminderKind.CHECK_IN])
-    message = BooleanField(REMINDER_KINDS[ReminderKind.MESSAGE])
+    appointment = BooleanField(ReminderKind.APPOINTMENT.label)
+    homework = BooleanField(ReminderKind.HOMEWORK.label)
+    check_in = BooleanField(ReminderKind.CHECK_IN.label)
+    message = BooleanField(ReminderKind.MESSAGE.label)
 
     def wanted(self) -> set[ReminderKind]:
         return {kind for kind in ReminderKind if self[kind.name.lower()].data}

@@ -17,12 +17,12 @@ significant change, the line standing in for the cut-off between distressed and 
 See docs/measures.md for where the figures come from and how far they are confirmed.
 """
 
-import enum
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from practice.progress.csi import DISTRESS_CUTOFF
+from practice.vocabulary import Labelled
 
 #: Reliability of the CSI-4 total: internal consistency (Cronbach's alpha) .94, the figure
 #: Funk & Rogge (2007) give for the four-item form, as the brief and published summaries
@@ -70,22 +70,18 @@ def smallest_reliable_change(s_diff: float = S_DIFF) -> int:
     return math.floor(CRITICAL * s_diff) + 1
 
 
-class Change(enum.StrEnum):
-    """How a partner's CSI-4 has changed since their first check-in."""
+class Change(Labelled):
+    """How a partner's CSI-4 has changed since their first check-in.
 
-    RECOVERED = "recovered"
-    IMPROVED = "improved"
-    UNCHANGED = "unchanged"
-    DETERIORATED = "deteriorated"
+    The labels are short, for tables and badges; ``MEANINGS`` says what each class means.
+    """
+
+    RECOVERED = "recovered", "Recovered"
+    IMPROVED = "improved", "Improved"
+    UNCHANGED = "unchanged", "No reliable change"
+    DETERIORATED = "deteriorated", "Deteriorated"
 
 
-#: Short labels for tables and badges.
-LABELS = {
-    Change.RECOVERED: "Recovered",
-    Change.IMPROVED: "Improved",
-    Change.UNCHANGED: "No reliable change",
-    Change.DETERIORATED: "Deteriorated",
-}
 #: What each class means, as a counsellor reads it beside its label.
 MEANINGS = {
     Change.RECOVERED: "a reliable rise, from below 13.5 to 13.5 or above",
@@ -94,7 +90,7 @@ MEANINGS = {
     Change.DETERIORATED: "a reliable fall",
 }
 #: Label and meaning together ("Improved: a reliable rise"), for lists and print.
-COUNSELLOR_WORDS = {change: f"{LABELS[change]}: {MEANINGS[change]}" for change in Change}
+COUNSELLOR_WORDS = {change: f"{change.label}: {MEANINGS[change]}" for change in Change}
 
 
 def classify(baseline: int | None, latest: int | None, s_diff: float = S_DIFF) -> Change | None:

@@ -20,7 +20,6 @@ from practice.homework.adherence import counted_periods, percent_kept
 from practice.homework.services import case_assignments, entry_days, people_for
 from practice.progress.change import (
     COUNSELLOR_WORDS,
-    LABELS,
     MEANINGS,
     RELIABLE_POINTS,
     Change,
@@ -30,7 +29,7 @@ from practice.progress.change import (
     smallest_reliable_change,
 )
 from practice.progress.csi import DISTRESS_CUTOFF, distressed
-from practice.progress.models import MARKERS, ChangeMarker, CheckIn, NegativeCycle
+from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle
 from practice.progress.reviews import ReviewSummary, reviews_of
 from practice.progress.stage import latest_step
 from practice.progress.timeline import (
@@ -127,7 +126,7 @@ class PartnerMeasures:
     @property
     def change_short(self) -> str:
         if self.change_class is not None:
-            return LABELS[self.change_class]
+            return self.change_class.label
         return "–"
 
     @property
@@ -287,7 +286,7 @@ def progress_for_case(case: Case, today: date) -> Progress:
         m.marker: m
         for m in db.session.scalars(sa.select(ChangeMarker).where(ChangeMarker.case_id == case.id))
     }
-    for marker, label in MARKERS.items():
+    for marker, label in Marker.labels().items():
         seen = found.get(marker)
         point = ordinal_of.get(seen.session_id) if seen else None
         markers.append((label, point.ordinal if point else None, point.on if point else None))

@@ -1,15 +1,16 @@
 """Measures and markers of change: check-ins and how often they are asked, the negative
 cycle, and reviews (the five-session review and any later one), each kept as it stood."""
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.progress.change import Change
 from practice.sessions.models import Session
@@ -29,10 +30,10 @@ class CheckIn(db.Model):
         sa.CheckConstraint("csi_total BETWEEN 0 AND 21", name="csi_total_0_21"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
-    completed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
+    completed_at: Mapped[timestamp]
     csi_happiness: Mapped[int]
     csi_warm: Mapped[int]
     csi_rewarding: Mapped[int]
@@ -41,8 +42,8 @@ class CheckIn(db.Model):
     # {building block: 0-10}, as the partner rates the relationship.
     blocks: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
     # Who typed it in: the partner in the portal, or the counsellor in session.
-    entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    entered_by_id: Mapped[user_fk]
+    form_token: Mapped[unique_token | None]
 
     partner: Mapped[Partner] = relationship()
     entered_by: Mapped[User] = relationship()
@@ -57,11 +58,11 @@ class NegativeCycle(db.Model):
 
     __tablename__ = "negative_cycles"
 
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    case_id: Mapped[case_fk] = mapped_column(primary_key=True)
     position_a: Mapped[str] = mapped_column(sa.String(40), default="")
     position_b: Mapped[str] = mapped_column(sa.String(40), default="")
     description: Mapped[str] = mapped_column(EncryptedText, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[timestamp]
 
     case: Mapped[Case] = relationship()
 
@@ -72,17 +73,14 @@ class Marker(Labelled):
     BLAMER_SOFTENING = "blamer-softening", "Blamer softening"
 
 
-MARKERS = Marker.labels()
-
-
 class ChangeMarker(db.Model):
     """An EFT marker of change and the session it was first seen in."""
 
     __tablename__ = "change_markers"
     __table_args__ = (sa.UniqueConstraint("case_id", "marker"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
     marker: Mapped[Marker] = mapped_column(enum_type(Marker, "marker", length=40))
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"))
     note: Mapped[str] = mapped_column(EncryptedText, default="")
@@ -91,7 +89,7 @@ class ChangeMarker(db.Model):
 
     @property
     def label(self) -> str:
-        return MARKERS[self.marker]
+        return self.marker.label
 
 
 class Review(db.Model):
@@ -106,18 +104,18 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (sa.Index("ix_reviews_case_reviewed", "case_id", "reviewed_on"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
     reviewed_on: Mapped[date]
     summary: Mapped[str] = mapped_column(EncryptedText)
-    reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    reviewed_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
     # Joint and individual sessions attended up to the review's date.
     joint_sessions: Mapped[int] = mapped_column(default=0, server_default="0")
     individual_sessions: Mapped[int] = mapped_column(default=0, server_default="0")
     # The counsellor's building-block ratings then: {block: [first rating, latest rating]}.
     blocks: Mapped[dict[str, list[int]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
 
     reviewed_by: Mapped[User] = relationship()
     measures: Mapped[list["ReviewMeasure"]] = relationship(
@@ -132,9 +130,9 @@ class ReviewMeasure(db.Model):
     __tablename__ = "review_measures"
     __table_args__ = (sa.UniqueConstraint("review_id", "partner_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[partner_fk]
     position: Mapped[str] = mapped_column(sa.String(1))
     baseline: Mapped[int | None]
     baseline_on: Mapped[date | None]
@@ -168,7 +166,7 @@ class CheckInSchedule(db.Model):
         sa.CheckConstraint(f"every BETWEEN 0 AND {MOST_SESSIONS_APART}", name="every_0_6"),
     )
 
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    case_id: Mapped[case_fk] = mapped_column(primary_key=True)
     every: Mapped[int] = mapped_column(default=EVERY_SESSION)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[timestamp]
+    updated_by_id: Mapped[user_fk]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from practice.cases.models import Case
 from practice.dates import local, local_to_utc
 from practice.extensions import db
-from practice.progress.change import LABELS, Change, classify, drifting_apart
+from practice.progress.change import Change, classify, drifting_apart
 from practice.progress.models import CheckIn, Review, ReviewMeasure
 from practice.progress.timeline import joint
 from practice.sessions.models import Session, SessionStatus
@@ -172,7 +172,7 @@ class MeasureAtReview:
     @property
     def label(self) -> str:
         if self.change is not None:
-            return LABELS[self.change]
+            return self.change.label
         return "No check-in yet" if self.baseline is None else "One check-in: nothing to compare"
 
 

@@ -27,7 +27,7 @@ from practice.progress.forms import (
     CycleForm,
     ReviewForm,
 )
-from practice.progress.models import MARKERS, ChangeMarker, CheckIn, Marker, NegativeCycle, Review
+from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle, Review
 from practice.progress.reviews import record_review, summary_of
 from practice.progress.services import check_in_schedule, new_check_in, set_check_in_schedule
 from practice.sessions.models import Session, SessionStatus
@@ -125,7 +125,7 @@ def cycle(case_id: int):
     }
     form = CycleForm(obj=current, sessions=_session_labels(case))
     if request.method == "GET" and not restoring():
-        for marker, field in zip(MARKERS, form.marker_fields(), strict=True):
+        for marker, field in zip(Marker, form.marker_fields(), strict=True):
             field.data = str(markers[marker].session_id) if marker in markers else ""
     if form.validate_on_submit():
         if current is None:
@@ -135,7 +135,7 @@ def cycle(case_id: int):
         current.position_b = form.position_b.data
         current.description = (form.description.data or "").strip()
         current.updated_at = now_utc()
-        for marker, field in zip(MARKERS, form.marker_fields(), strict=True):
+        for marker, field in zip(Marker, form.marker_fields(), strict=True):
             _set_marker(case, markers.get(marker), marker, field.data)
         audit.record("cycle.change", case)
         flash("Cycle and markers of change saved.", "success")

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from practice.dates import practice_today
 from practice.forms import DateField, Form, StartedFromField, choices, optional_text, required_text
 from practice.idempotency import form_token_field
-from practice.safety.models import PLAN_PARTS, REFERRAL_KINDS, REFERRAL_STATUSES
+from practice.safety.models import PLAN_PARTS, ReferralKind, ReferralStatus
 
 COUPLE = "couple"
 
@@ -54,7 +54,7 @@ class SafetyPlanForm(Form):
 class ReferralForm(Form):
     form_token = form_token_field()
     for_whom = RadioField("Who is referred", validators=[InputRequired("Choose who is referred.")])
-    kind = SelectField("Kind of service", choices=choices(REFERRAL_KINDS))
+    kind = SelectField("Kind of service", choices=choices(ReferralKind.labels()))
     service = required_text(
         "Referred to",
         "Name the service or practitioner.",
@@ -78,7 +78,7 @@ class ReferralForm(Form):
         rows=6,
     )
     referred_on = DateField("Date", validators=[InputRequired("Enter the date of the referral.")])
-    status = SelectField("Status", choices=choices(REFERRAL_STATUSES), default="suggested")
+    status = SelectField("Status", choices=choices(ReferralStatus.labels()), default="suggested")
     given = BooleanField(
         "Letter given to the client it concerns",
         description="They can then download it from the Documents page of their portal.",

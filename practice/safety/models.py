@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.vocabulary import Labelled
 
@@ -31,9 +32,9 @@ class SafetyPlan(db.Model):
     __tablename__ = "safety_plans"
     __table_args__ = (sa.UniqueConstraint("partner_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
+    partner_id: Mapped[partner_fk]
     version: Mapped[int]
     warning_signs: Mapped[str] = mapped_column(EncryptedText, default="")
     staying_safe: Mapped[str] = mapped_column(EncryptedText, default="")
@@ -41,8 +42,8 @@ class SafetyPlan(db.Model):
     other: Mapped[str] = mapped_column(EncryptedText, default="")
     # Whether the partner reads it in their portal; otherwise it is printed for them only.
     in_portal: Mapped[bool] = mapped_column(default=True)
-    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    written_at: Mapped[datetime] = mapped_column(default=now_utc)
+    written_by_id: Mapped[user_fk]
+    written_at: Mapped[timestamp]
 
     partner: Mapped[Partner] = relationship()
     written_by: Mapped[User] = relationship()
@@ -61,17 +62,11 @@ class ReferralKind(Labelled):
     OTHER = "other", "Other"
 
 
-REFERRAL_KINDS = ReferralKind.labels()
-
-
 class ReferralStatus(Labelled):
     SUGGESTED = "suggested", "Suggested"
     MADE = "made", "Made"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
-
-
-REFERRAL_STATUSES = ReferralStatus.labels()
 
 
 class Referral(db.Model):
@@ -83,10 +78,10 @@ class Referral(db.Model):
 
     __tablename__ = "referrals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     # The partner referred; none: the couple.
-    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"))
+    partner_id: Mapped[partner_fk | None]
     kind: Mapped[ReferralKind] = mapped_column(enum_type(ReferralKind, "referral_kind"))
     service: Mapped[str] = mapped_column(EncryptedText)
     service_address: Mapped[str] = mapped_column(EncryptedText, default="")
@@ -97,10 +92,10 @@ class Referral(db.Model):
     )
     # When the counsellor gave the letter to the client(s) it concerns; None: not given.
     given_at: Mapped[datetime | None]
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
 
     case: Mapped[Case] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -111,11 +106,11 @@ class Referral(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return REFERRAL_KINDS[self.kind]
+        return self.kind.label
 
     @property
     def status_label(self) -> str:
-        return REFERRAL_STATUSES[self.status]
+        return self.status.label
 
     @property
     def given(self) -> bool:

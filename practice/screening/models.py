@@ -1,14 +1,15 @@
 """A partner's private safety screen, as taken: by whom, when, and the answers (encrypted)."""
 
 import enum
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.cases.models import Partner
+from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.screening.items import ANSWERS, ITEMS, flagged
 
@@ -24,17 +25,17 @@ class PartnerScreen(db.Model):
     __tablename__ = "partner_screens"
     __table_args__ = (sa.Index("ix_partner_screens_case_taken", "case_id", "taken_on"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
+    partner_id: Mapped[partner_fk] = mapped_column(index=True)
     taken_on: Mapped[date]
     taken_by: Mapped[TakenBy] = mapped_column(enum_type(TakenBy, "taken_by"))
     # {item key: "yes" | "no" | "unsure" | "skipped"}, encrypted at rest.
     answers: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)
     note: Mapped[str] = mapped_column(EncryptedText, default="")
-    entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    entered_by_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
 
     partner: Mapped[Partner] = relationship()
 

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length
 from practice import audit
 from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404, partner_at_or_404
-from practice.cases.pauses import PAUSE_REASONS, PauseReason, lift_pause, pause_joint_work
+from practice.cases.pauses import PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
 from practice.forms import Form, choices, form_page, optional_text, restoring
 from practice.idempotency import create_once
@@ -24,7 +24,7 @@ bp = Blueprint("screening", __name__)
 
 class PauseForm(Form):
     reason = RadioField(
-        "Why", choices=choices(PAUSE_REASONS), validators=[InputRequired("Say why.")]
+        "Why", choices=choices(PauseReason.labels()), validators=[InputRequired("Say why.")]
     )
     note = optional_text(
         "Your note",

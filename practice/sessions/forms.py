@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from practice.cases.forms import MultiCheckboxField
 from practice.forms import DateField, Form, bookable, choices
 from practice.idempotency import form_token_field
-from practice.sessions.models import SESSION_STATUSES, NoteTemplate
+from practice.sessions.models import NoteTemplate, SessionStatus
 from practice.sessions.notes import EFT_INTERVENTIONS, TEMPLATES
 from practice.vocabulary import BUILDING_BLOCKS, EFT_STAGES, EFT_STEPS
 
@@ -119,7 +119,7 @@ class AddendumForm(Form):
         ],
     )
     # Checked only when the addendum corrects (see ``validate_status``).
-    status = SelectField("Status", choices=choices(SESSION_STATUSES), validate_choice=False)
+    status = SelectField("Status", choices=choices(SessionStatus.labels()), validate_choice=False)
     attendees = MultiCheckboxField("Who came", validate_choice=False)
 
     def __init__(self, *args, partners=(), **kwargs):
@@ -127,7 +127,7 @@ class AddendumForm(Form):
         self.attendees.choices = choices({p.position: p.name for p in partners})
 
     def validate_status(self, field):
-        if self.correct.data and field.data not in {s.value for s in SESSION_STATUSES}:
+        if self.correct.data and field.data not in {s.value for s in SessionStatus}:
             raise ValidationError("Choose the status.")
 
     def validate_attendees(self, field):

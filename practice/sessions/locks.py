@@ -8,27 +8,16 @@ key (``flask --app wsgi rotate-keys``) and the test suite's clean-up.
 
 import sqlalchemy as sa
 
-from practice.database import triggers_lifted
+from practice.locks import Lock, postgres_triggers, sqlite_triggers, triggers_lifted
 
-SQLITE_TRIGGERS = {
-    "notes_signed_no_update": """
-        CREATE TRIGGER notes_signed_no_update BEFORE UPDATE ON notes
-        WHEN OLD.signed_at IS NOT NULL
-        BEGIN SELECT RAISE(ABORT, 'signed notes cannot be changed'); END""",
-    "notes_signed_no_delete": """
-        CREATE TRIGGER notes_signed_no_delete BEFORE DELETE ON notes
-        WHEN OLD.signed_at IS NOT NULL
-        BEGIN SELECT RAISE(ABORT, 'signed notes are kept for good'); END""",
-    "addenda_no_update": """
-        CREATE TRIGGER addenda_no_update BEFORE UPDATE ON addenda
-        BEGIN SELECT RAISE(ABORT, 'addenda cannot be changed'); END""",
-    "addenda_no_delete": """
-        CREATE TRIGGER addenda_no_delete BEFORE DELETE ON addenda
-        BEGIN SELECT RAISE(ABORT, 'addenda are kept for good'); END""",
-}
-POSTGRES_TRIGGERS = ("notes_lock ON notes", "addenda_lock ON addenda")
+LOCKS = (
+    Lock("notes", "signed notes", once="signed_at", name="notes_signed"),
+    Lock("addenda", "addenda"),
+)
+SQLITE_TRIGGERS = sqlite_triggers(LOCKS)
+POSTGRES_TRIGGERS = postgres_triggers(LOCKS)
 
 
 def locks_lifted(connection: sa.Connection):
     """Within the caller's transaction, let signed rows be written; restore on the way out."""
-    return triggers_lifted(connection, sqlite=SQLITE_TRIGGERS, postgres=list(POSTGRES_TRIGGERS))
+    return triggers_lifted(connection, LOCKS)

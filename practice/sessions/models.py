@@ -22,8 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
 from practice.cases.models import Case
+from practice.columns import case_fk, intpk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
-from practice.database import enum_type, now_utc
+from practice.database import enum_type
 from practice.extensions import db
 from practice.vocabulary import EFT_STAGES, EFT_STEPS, Labelled
 
@@ -34,8 +35,6 @@ class SessionStatus(Labelled):
     CANCELLED = "cancelled", "Cancelled"
     NO_SHOW = "no-show", "No-show"
 
-
-SESSION_STATUSES = SessionStatus.labels()
 
 #: Statuses that hold a place in the counsellor's diary.
 BOOKED = (SessionStatus.SCHEDULED, SessionStatus.ATTENDED)
@@ -57,9 +56,9 @@ class Session(db.Model):
         sa.Index("ix_sessions_counsellor_starts", "counsellor_id", "starts_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
-    counsellor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    id: Mapped[intpk]
+    case_id: Mapped[case_fk]
+    counsellor_id: Mapped[user_fk]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     status: Mapped[SessionStatus] = mapped_column(
@@ -73,9 +72,9 @@ class Session(db.Model):
     block_ratings: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
     # What the session worked on, in words fit for the couple's handout.
     handout_summary: Mapped[str] = mapped_column(EncryptedText, default="")
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+    form_token: Mapped[unique_token | None]
     # Scheduling (practice.calendar). The partners ("a", "b") it is with; empty: the whole case.
     invitees: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     cancel_reason: Mapped[str | None] = mapped_column(EncryptedText)
@@ -123,7 +122,7 @@ class Session(db.Model):
     def status_label(self) -> str:
         if self.status is SessionStatus.CANCELLED and self.late_cancel:
             return "Cancelled late"
-        return SESSION_STATUSES[self.status]
+        return self.status.label
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -178,24 +177,24 @@ class Note(db.Model):
 
     __tablename__ = "notes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id"), unique=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    case_id: Mapped[case_fk] = mapped_column(index=True)
     template: Mapped[NoteTemplate] = mapped_column(enum_type(NoteTemplate, "note_template"))
     # {section: text}, encrypted at rest.
     body: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    author_id: Mapped[user_fk]
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
     signed_at: Mapped[datetime | None]
-    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    signed_by_id: Mapped[user_fk | None]
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     # The session's facts as they were at signing (Session.facts), covered by the hash.
     # Empty for notes signed before the facts were locked: their hash never covered them.
     session_facts: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     session: Mapped[Session] = relationship(back_populates="note")
-    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys="Note.signed_by_id")
     addenda: Mapped[list["Addendum"]] = relationship(
         back_populates="note", order_by="Addendum.signed_at"
     )
@@ -236,14 +235,14 @@ class Addendum(db.Model):
 
     __tablename__ = "addenda"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("notes.id"), index=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    case_id: Mapped[case_fk]
     body: Mapped[str] = mapped_column(EncryptedText)
-    signed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    signed_by_id: Mapped[user_fk]
+    signed_at: Mapped[timestamp]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    form_token: Mapped[unique_token | None]
     # {fact: [before, after]} when the addendum corrects the session's facts.
     corrections: Mapped[dict[str, list] | None] = mapped_column(sa.JSON)
 

@@ -29,7 +29,6 @@ from practice.sessions import video
 from practice.sessions.access import get_session_or_404
 from practice.sessions.forms import MAX_SECTION, AddendumForm, TemplateChoiceForm, note_form_class
 from practice.sessions.models import (
-    SESSION_STATUSES,
     Addendum,
     Note,
     NoteTemplate,
@@ -191,7 +190,7 @@ def described_corrections(addendum: Addendum, case) -> list[str]:
         if fact in ("starts_at", "ends_at"):
             return format_datetime(datetime.fromisoformat(value))
         if fact == "status":
-            return SESSION_STATUSES[SessionStatus(value)].lower()
+            return SessionStatus(value).label.lower()
         return ", ".join(names.get(position, position) for position in value) or "nobody"
 
     return [
