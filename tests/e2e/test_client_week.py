@@ -72,6 +72,9 @@ def strictly(phone, step: str) -> None:
 
 
 def controls_fit_a_thumb(page, step: str) -> None:
+    # After a click the heading can show before the theme's stylesheet has loaded;
+    # measured then, the controls have Bootstrap's own 16 px boxes.
+    page.wait_for_load_state()
     rows = page.evaluate(MEASURE)
     assert rows, f"{step}: no radio buttons or checkboxes"
     for row in rows:
