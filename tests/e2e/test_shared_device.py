@@ -155,6 +155,8 @@ def test_a_counsellors_note_is_kept_in_the_tab_for_them_alone(person, couple, pr
     page.get_by_label("Status").select_option("attended")
     page.get_by_role("button", name="Save session").click()
     page.get_by_role("link", name="Write the note").click()
+    # Typing before the page's script has run would keep nothing: wait for it.
+    page.wait_for_load_state()
     session_id = re.search(r"/sessions/(\d+)/note", page.url).group(1)
     key = f"mend-draft:{current_user_id(page)}:note-{session_id}"
 
