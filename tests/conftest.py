@@ -28,8 +28,10 @@ from hypothesis import settings
 
 from config import TestingConfig, database_url
 from practice import create_app
+from practice.admin.models import PracticeSettings
 from practice.audit.locks import audit_lock_lifted
 from practice.auth.models import Role, User
+from practice.billing.standard import add_standard_services
 from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
 from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.cases.services import PAUSING
@@ -293,6 +295,21 @@ def make_user(app):
 @pytest.fixture
 def owner(make_user):
     return make_user(Role.OWNER, email="owner@example.org", name="Olive Owner")
+
+
+@pytest.fixture
+def london(app):
+    """The practice's settings, in London's time zone (GMT in winter, BST in summer)."""
+    db.session.add(PracticeSettings(name="Riverside", timezone="Europe/London"))
+    db.session.commit()
+
+
+@pytest.fixture
+def services(app):
+    """The practice's standard services and fees, by code (90847, 90834, ...)."""
+    added = add_standard_services()
+    db.session.commit()
+    return {s.code: s for s in added}
 
 
 @pytest.fixture

@@ -141,6 +141,21 @@ def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(practice_today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
 
 
+def book_session(case, starts_at, **values) -> Session:
+    """A 50-minute session of ``case`` starting at ``starts_at`` (aware), with any other
+    columns given."""
+    session = Session(
+        case_id=case.id,
+        counsellor_id=case.counsellor_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=50),
+        **values,
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
 def add_session(
     case, days, hour=10, *, status=SessionStatus.ATTENDED, attendees=("a", "b"), minutes=50
 ) -> Session:

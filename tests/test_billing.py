@@ -21,18 +21,10 @@ from practice.billing.models import (
     Payment,
     Service,
 )
-from practice.billing.standard import add_standard_services
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
 from tests.factories import add_session, add_session_with, count, sign_in
-
-
-@pytest.fixture
-def services(app):
-    added = add_standard_services()
-    db.session.commit()
-    return {s.code: s for s in added}
 
 
 @pytest.fixture

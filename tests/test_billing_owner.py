@@ -26,18 +26,10 @@ from practice.billing.models import (
     Service,
 )
 from practice.billing.services import ArrangementDetails, Terms, charge_sessions, save_arrangement
-from practice.billing.standard import add_standard_services
 from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from tests.factories import add_session, sign_in
-
-
-@pytest.fixture
-def services(app):
-    added = add_standard_services()
-    db.session.commit()
-    return {s.code: s for s in added}
 
 
 @pytest.fixture

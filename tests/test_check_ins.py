@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from practice.admin.models import PracticeSettings
 from practice.cases.models import Partner
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
@@ -23,7 +22,7 @@ from practice.reminders.due import due_reminders
 from practice.reminders.models import ReminderKind
 from practice.reminders.sending import send_reminders
 from practice.sessions.models import Session, SessionStatus
-from tests.factories import add_check_in, add_session
+from tests.factories import add_check_in, add_session, book_session
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)  # a Monday, noon in London (GMT)
 
@@ -82,31 +81,12 @@ def test_the_schedule_in_words():
 
 
 @pytest.fixture
-def london(app):
-    db.session.add(PracticeSettings(name="Riverside", timezone="Europe/London"))
-    db.session.commit()
-
-
-@pytest.fixture
 def case(make_case, counsellor, london):
     return make_case(counsellor)
 
 
-def book(case, starts_at, **values) -> Session:
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=50),
-        **values,
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
-
-
 def held(case, days_ago, came=("a", "b"), with_whom=()) -> Session:
-    return book(
+    return book_session(
         case,
         NOW - timedelta(days=days_ago),
         status=SessionStatus.ATTENDED,
@@ -152,7 +132,7 @@ def test_every_second_session_counts_each_partners_own(case, counsellor):
     checked_in(b, 16)
     held(case, 15)
     held(case, 6, came=("a",), with_whom=("a",))
-    book(case, NOW + timedelta(days=2))
+    book_session(case, NOW + timedelta(days=2))
     assert asked() == {"a", "b"}  # the default: before every session
     schedule(case, 2, counsellor)
     assert asked() == {"a"}
@@ -166,7 +146,7 @@ def test_a_partner_who_never_checked_in_is_asked_whatever_the_n(case, counsellor
     a, b = case.partners
     checked_in(a, 9)
     held(case, 8)
-    book(case, NOW + timedelta(days=1))
+    book_session(case, NOW + timedelta(days=1))
     schedule(case, 4, counsellor)
     assert asked() == {"b"}  # A came to one session since: not yet; B never checked in
     assert asked(NOW - timedelta(days=3)) == set()  # too early: more than 3 days ahead
@@ -179,7 +159,7 @@ def test_every_second_session_over_a_course(case, counsellor):
     asked_before = []
     for week in range(5):
         starts = NOW + timedelta(weeks=week, days=2)
-        session = book(case, starts)
+        session = book_session(case, starts)
         moment = starts - timedelta(days=1)
         if {d.partner_id for d in due_reminders(moment) if d.kind is ReminderKind.CHECK_IN}:
             asked_before.append(week + 1)
@@ -210,7 +190,7 @@ def test_the_reminder_names_the_schedule_and_nothing_clinical(case, counsellor):
     checked_in(b, 30)
     held(case, 20)
     held(case, 6)
-    book(case, NOW + timedelta(days=2))
+    book_session(case, NOW + timedelta(days=2))
     schedule(case, 2, counsellor)
     outcome = send_reminders(NOW)
     assert outcome.sent[ReminderKind.CHECK_IN] == 2

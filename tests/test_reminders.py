@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from practice.admin.models import PracticeSettings
 from practice.cases.models import CaseStatus
 from practice.extensions import db
 from practice.mail.models import OutboundEmail
@@ -17,34 +16,15 @@ from practice.progress.models import CheckIn
 from practice.reminders.due import due_reminders
 from practice.reminders.models import Reminder, ReminderKind, ReminderOptOut, ReminderStatus
 from practice.reminders.sending import LEASE, send_reminders
-from practice.sessions.models import Session, SessionStatus
-from tests.factories import sign_in
+from practice.sessions.models import SessionStatus
+from tests.factories import book_session, sign_in
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)  # a Monday, noon in London (GMT)
 
 
 @pytest.fixture
-def london(app):
-    db.session.add(PracticeSettings(name="Riverside", timezone="Europe/London"))
-    db.session.commit()
-
-
-@pytest.fixture
 def case(make_case, counsellor, london):
     return make_case(counsellor)
-
-
-def book(case, starts_at, **values) -> Session:
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=50),
-        **values,
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
 
 
 def keys(now=NOW, kind=None) -> list[str]:
@@ -60,7 +40,7 @@ def emails() -> list[OutboundEmail]:
 
 
 def test_an_appointment_reminder_is_due_a_day_before(case):
-    session = book(case, NOW + timedelta(hours=30))
+    session = book_session(case, NOW + timedelta(hours=30))
     a, b = case.partners
     assert keys(kind=ReminderKind.APPOINTMENT) == []
     later = NOW + timedelta(hours=7)  # 23 hours before
@@ -80,7 +60,7 @@ def test_an_appointment_reminder_is_due_a_day_before(case):
     ],
 )
 def test_appointment_reminders_go_to_whoever_is_expected(case, values, expected):
-    book(case, NOW + timedelta(hours=5), **values)
+    book_session(case, NOW + timedelta(hours=5), **values)
     by_partner = {p.id: p.position for p in case.partners}
     due = due_reminders(NOW)
     assert {by_partner[d.partner_id] for d in due if d.kind is ReminderKind.APPOINTMENT} == (
@@ -92,10 +72,10 @@ def test_no_reminder_without_an_address_a_login_that_works_or_an_open_case(
     case, make_case, counsellor
 ):
     no_email = make_case(counsellor, ("Pat Quiet", "Lou Quiet"), portal=False)
-    book(no_email, NOW + timedelta(hours=5))
+    book_session(no_email, NOW + timedelta(hours=5))
     closed = make_case(counsellor, ("Ed Done", "Flo Done"), status=CaseStatus.CLOSED)
-    book(closed, NOW + timedelta(hours=6))
-    book(case, NOW + timedelta(hours=7))
+    book_session(closed, NOW + timedelta(hours=6))
+    book_session(case, NOW + timedelta(hours=7))
     case.partners[1].user.active = False
     db.session.commit()
     due = [d for d in due_reminders(NOW) if d.kind is ReminderKind.APPOINTMENT]
@@ -103,7 +83,7 @@ def test_no_reminder_without_an_address_a_login_that_works_or_an_open_case(
 
 
 def test_a_moved_session_gets_a_new_reminder(case):
-    session = book(case, NOW + timedelta(hours=5))
+    session = book_session(case, NOW + timedelta(hours=5))
     first = set(keys(kind=ReminderKind.APPOINTMENT))
     session.starts_at += timedelta(hours=2)
     session.ends_at += timedelta(hours=2)
@@ -133,9 +113,11 @@ def test_homework_reminders_from_nine_the_day_before(case, make_assignment, make
 
 
 def test_a_check_in_request_follows_check_in_due(case):
-    last = book(case, NOW - timedelta(days=6), status=SessionStatus.ATTENDED, attendees=["a", "b"])
-    upcoming = book(case, NOW + timedelta(days=2))
-    book(case, NOW + timedelta(days=2, hours=3))  # only the nearest session asks
+    last = book_session(
+        case, NOW - timedelta(days=6), status=SessionStatus.ATTENDED, attendees=["a", "b"]
+    )
+    upcoming = book_session(case, NOW + timedelta(days=2))
+    book_session(case, NOW + timedelta(days=2, hours=3))  # only the nearest session asks
     a, b = case.partners
     assert keys(kind=ReminderKind.CHECK_IN) == sorted(
         [
@@ -163,7 +145,7 @@ def test_a_check_in_request_follows_check_in_due(case):
 
 
 def test_a_client_who_turned_a_kind_off_gets_none_of_it(case):
-    book(case, NOW + timedelta(hours=5))
+    book_session(case, NOW + timedelta(hours=5))
     a, b = case.partners
     db.session.add(ReminderOptOut(partner_id=a.id, kind=ReminderKind.APPOINTMENT))
     db.session.commit()
@@ -180,7 +162,7 @@ def test_a_client_who_turned_a_kind_off_gets_none_of_it(case):
 @pytest.fixture
 def due_now(case):
     """Two appointment reminders and two check-in requests due at NOW."""
-    book(case, NOW + timedelta(hours=5))
+    book_session(case, NOW + timedelta(hours=5))
     return case
 
 
