@@ -75,13 +75,17 @@ def portal_messages_link(partner) -> Markup:
 
 def register(app: Flask) -> None:
     """Give every template the date and text filters, the navigation and the settings."""
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["spoken"] = format_spoken
-    app.jinja_env.filters["clock"] = format_clock
-    app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.filters["plural"] = plural
-    app.jinja_env.filters["greeting_name"] = greeting_name
+    filters = {
+        "datetime": format_datetime,
+        "date": format_date,
+        "spoken": format_spoken,
+        "clock": format_clock,
+        "paragraphs": paragraphs,
+        "plural": plural,
+        "greeting_name": greeting_name,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
 
     def extra_nav():
         return [
@@ -93,11 +97,13 @@ def register(app: Flask) -> None:
     def admin_extra_nav():
         return [(e, label) for e, label in ADMIN_NAV if e in app.view_functions]
 
-    app.jinja_env.globals.update(
-        practice_settings=practice_settings,
-        nav_link=nav_link,
-        extra_nav=extra_nav,
-        admin_extra_nav=admin_extra_nav,
-        portal_messages_link=portal_messages_link,
-        waiting_messages=waiting_messages,
-    )
+    # Each is known to templates by its own name.
+    for function in (
+        practice_settings,
+        nav_link,
+        extra_nav,
+        admin_extra_nav,
+        portal_messages_link,
+        waiting_messages,
+    ):
+        app.add_template_global(function)
