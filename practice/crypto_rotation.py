@@ -15,10 +15,10 @@ import sqlalchemy as sa
 
 from practice.crypto import EncryptedJSON, EncryptedText, rotate
 from practice.extensions import db
-from practice.intake.locks import intake_locks_lifted
-from practice.messages.locks import message_locks_lifted
-from practice.plans.locks import locks_lifted as plan_locks_lifted
-from practice.sessions.locks import locks_lifted
+from practice.intake import locks as intake_locks
+from practice.messages import locks as message_locks
+from practice.plans import locks as plan_locks
+from practice.sessions import locks as session_locks
 
 BATCH = 500
 
@@ -37,10 +37,10 @@ def rotate_all() -> dict[str, int]:
     counts: dict[str, int] = {}
     connection = db.session.connection()
     with (
-        locks_lifted(connection),
-        plan_locks_lifted(connection),
-        message_locks_lifted(connection),
-        intake_locks_lifted(connection),
+        session_locks.LOCKS.lifted(connection),
+        plan_locks.LOCKS.lifted(connection),
+        message_locks.LOCKS.lifted(connection),
+        intake_locks.LOCKS.lifted(connection),
     ):
         for table, column in encrypted_columns():
             raw = sa.type_coerce(column, sa.Text)

@@ -4,13 +4,14 @@ A signed note, a published form, a sent message or an audit event is never
 changed or deleted: the views never offer it, the ORM refuses it (for forms and
 consent, through :func:`refuse_changes`), and triggers refuse it to hand-written
 SQL too. Each capability's ``locks.py`` declares its
-tables as :class:`Lock` values; the SQLite triggers, and the names of the
-PostgreSQL ones, are written here from them. The migrations that made the
+tables as :class:`Lock` values gathered in one :class:`Locks`; the SQLite
+triggers, the names of the PostgreSQL ones and the way past them
+(:meth:`Locks.lifted`) are written here from them. The migrations that made the
 triggers keep their own copies of the SQL, as migrations must; each capability's
 tests check that the two agree, to the letter.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -87,40 +88,47 @@ def _sqlite_trigger(name: str, event: str, table: str, when: str, words: str) ->
     )
 
 
-def sqlite_triggers(locks: Sequence[Lock]) -> dict[str, str]:
-    """Every SQLite trigger of ``locks``: {name: CREATE statement}."""
-    return {name: sql for lock in locks for name, sql in lock.sqlite_triggers().items()}
+class Locks:
+    """One capability's locked tables: their triggers, and the one way past them."""
 
+    def __init__(self, *locks: Lock) -> None:
+        self.locks = locks
 
-def postgres_triggers(locks: Sequence[Lock]) -> tuple[str, ...]:
-    """The PostgreSQL triggers of ``locks``, each as ``"trigger ON table"``."""
-    return tuple(lock.postgres_trigger for lock in locks)
+    @property
+    def sqlite_triggers(self) -> dict[str, str]:
+        """Every SQLite trigger: {name: CREATE statement}."""
+        return {name: sql for lock in self.locks for name, sql in lock.sqlite_triggers().items()}
 
+    @property
+    def postgres_triggers(self) -> tuple[str, ...]:
+        """The PostgreSQL triggers, each as ``"trigger ON table"``."""
+        return tuple(lock.postgres_trigger for lock in self.locks)
 
-@contextmanager
-def triggers_lifted(connection: sa.Connection, locks: Sequence[Lock]) -> Iterator[None]:
-    """Within the caller's transaction, switch the locks' triggers off; restore on the way out.
+    @contextmanager
+    def lifted(self, connection: sa.Connection) -> Iterator[None]:
+        """Within the caller's transaction, switch the triggers off; restore on the way out.
 
-    SQLite cannot disable a trigger, so it is dropped and made again; PostgreSQL's
-    are disabled and enabled. Only the few writers allowed past a lock use this.
-    """
-    if connection.dialect.name == "postgresql":
-        for lock in locks:
-            connection.exec_driver_sql(_alter(lock, "DISABLE"))
-        try:
-            yield
-        finally:
-            for lock in locks:
-                connection.exec_driver_sql(_alter(lock, "ENABLE"))
-    else:
-        triggers = sqlite_triggers(locks)
-        for name in triggers:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        try:
-            yield
-        finally:
-            for sql in triggers.values():
-                connection.exec_driver_sql(sql)
+        SQLite cannot disable a trigger, so it is dropped and made again; PostgreSQL's
+        are disabled and enabled. Only the few writers allowed past a lock use this:
+        re-encrypting under a new key, and the test suite's clean-up.
+        """
+        if connection.dialect.name == "postgresql":
+            for lock in self.locks:
+                connection.exec_driver_sql(_alter(lock, "DISABLE"))
+            try:
+                yield
+            finally:
+                for lock in self.locks:
+                    connection.exec_driver_sql(_alter(lock, "ENABLE"))
+        else:
+            triggers = self.sqlite_triggers
+            for name in triggers:
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+            try:
+                yield
+            finally:
+                for sql in triggers.values():
+                    connection.exec_driver_sql(sql)
 
 
 class FixedRecordError(Exception):

@@ -29,7 +29,7 @@ from hypothesis import settings
 from config import TestingConfig, database_url
 from practice import create_app
 from practice.admin.models import PracticeSettings
-from practice.audit.locks import audit_lock_lifted
+from practice.audit import locks as audit_locks
 from practice.auth.models import Role, User
 from practice.billing.standard import add_standard_services
 from practice.cases.models import Case, CaseStatus, Partner, SafetyScreening, ScreeningOutcome
@@ -37,15 +37,15 @@ from practice.cases.pauses import PauseReason, pause_joint_work
 from practice.cases.services import PAUSING
 from practice.catalogue.loader import load_catalogue
 from practice.catalogue.models import Exercise, Origin
-from practice.consent.locks import consent_locks_lifted
+from practice.consent import locks as consent_locks
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, new_entry
-from practice.intake.locks import intake_locks_lifted
-from practice.messages.locks import message_locks_lifted
-from practice.plans.locks import locks_lifted as plan_locks_lifted
-from practice.sessions.locks import locks_lifted
+from practice.intake import locks as intake_locks
+from practice.messages import locks as message_locks
+from practice.plans import locks as plan_locks
+from practice.sessions import locks as session_locks
 from tests.authorization_matrix import World, build_world
 from tests.factories import PASSWORD
 from tests.live import fresh_database
@@ -157,12 +157,12 @@ def _empty_tables(keep_catalogue: bool = True) -> None:
     practice_own = sa.select(Exercise.id).where(Exercise.origin == Origin.PRACTICE)
     with (
         db.engine.begin() as conn,
-        locks_lifted(conn),
-        plan_locks_lifted(conn),
-        audit_lock_lifted(conn),
-        intake_locks_lifted(conn),
-        consent_locks_lifted(conn),
-        message_locks_lifted(conn),
+        session_locks.LOCKS.lifted(conn),
+        plan_locks.LOCKS.lifted(conn),
+        audit_locks.LOCKS.lifted(conn),
+        intake_locks.LOCKS.lifted(conn),
+        consent_locks.LOCKS.lifted(conn),
+        message_locks.LOCKS.lifted(conn),
     ):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES or not keep_catalogue:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from practice.audit.models import AuditEvent
 from practice.consent.documents import TEMPLATE_NOTE, publish, save_draft
 from practice.consent.gate import missing_for
-from practice.consent.locks import consent_locks_lifted
+from practice.consent.locks import LOCKS as CONSENT_LOCKS
 from practice.consent.models import (
     ConsentDocument,
     ConsentSignature,
@@ -254,7 +254,7 @@ def test_text_changed_behind_the_apps_back_shows_as_not_matching(
     [signature] = sign_documents(alex, documents.values())
     as_counsellor = sign_in(app, counsellor)
     assert "matches" in as_counsellor.get(f"/cases/{case.id}/consent").text
-    with db.engine.begin() as conn, consent_locks_lifted(conn):
+    with db.engine.begin() as conn, CONSENT_LOCKS.lifted(conn):
         conn.exec_driver_sql("UPDATE consent_documents SET body = 'Quietly rewritten'")
     page = as_counsellor.get(f"/cases/{case.id}/consent").text
     assert "does not match" in page

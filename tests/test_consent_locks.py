@@ -24,9 +24,14 @@ def migration():
 
 def test_the_migration_and_the_modules_hold_the_same_sql():
     made = migration()
-    assert made.SQLITE_TRIGGERS == intake_locks.SQLITE_TRIGGERS | consent_locks.SQLITE_TRIGGERS
+    assert (
+        intake_locks.LOCKS.sqlite_triggers | consent_locks.LOCKS.sqlite_triggers
+        == made.SQLITE_TRIGGERS
+    )
     names = {f"{name} ON {table}" for name, (table, _) in made.POSTGRES_TRIGGERS.items()}
-    assert names == set(intake_locks.POSTGRES_TRIGGERS) | set(consent_locks.POSTGRES_TRIGGERS)
+    assert names == set(intake_locks.LOCKS.postgres_triggers) | set(
+        consent_locks.LOCKS.postgres_triggers
+    )
 
 
 def test_every_lock_is_in_the_database(app):
@@ -37,10 +42,14 @@ def test_every_lock_is_in_the_database(app):
                     sa.text("SELECT tgname || ' ON ' || tgrelid::regclass FROM pg_trigger")
                 )
             )
-            wanted = set(intake_locks.POSTGRES_TRIGGERS) | set(consent_locks.POSTGRES_TRIGGERS)
+            wanted = set(intake_locks.LOCKS.postgres_triggers) | set(
+                consent_locks.LOCKS.postgres_triggers
+            )
         else:
             found = set(
                 conn.scalars(sa.text("SELECT name FROM sqlite_master WHERE type='trigger'"))
             )
-            wanted = set(intake_locks.SQLITE_TRIGGERS) | set(consent_locks.SQLITE_TRIGGERS)
+            wanted = set(intake_locks.LOCKS.sqlite_triggers) | set(
+                consent_locks.LOCKS.sqlite_triggers
+            )
     assert wanted <= found

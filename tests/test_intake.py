@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 
 from practice.audit.models import AuditEvent
 from practice.extensions import db
-from practice.intake.locks import intake_locks_lifted
+from practice.intake.locks import LOCKS as INTAKE_LOCKS
 from practice.intake.models import FixedRecordError, IntakeAnswers, IntakeForm
 from tests.factories import sign_in
 
@@ -301,7 +301,7 @@ def test_rotating_the_key_rewrites_sent_answers(app, config_class, make_app, ale
 
 def test_the_clean_up_may_pass_the_locks(app, alex, jordan):
     _sent_and_draft(app, alex, jordan)
-    with db.engine.begin() as conn, intake_locks_lifted(conn):
+    with db.engine.begin() as conn, INTAKE_LOCKS.lifted(conn):
         conn.exec_driver_sql("DELETE FROM intake_answers")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IntakeAnswers)) == 0

@@ -519,8 +519,9 @@ def test_the_migration_and_the_module_hold_the_same_sql():
     spec = importlib.util.spec_from_file_location("migration", MIGRATION)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert migration.SQLITE_TRIGGERS == locks.SQLITE_TRIGGERS
-    name, table = locks.POSTGRES_TRIGGER.split(" ON ")
+    assert locks.LOCKS.sqlite_triggers == migration.SQLITE_TRIGGERS
+    (trigger,) = locks.LOCKS.postgres_triggers
+    name, table = trigger.split(" ON ")
     assert f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} " in MIGRATION.read_text()
 
 

@@ -14,7 +14,7 @@ from practice.database import now_utc
 from practice.dates import format_datetime, practice_today
 from practice.extensions import db
 from practice.parking import SESSION_KEY, ParkedForm
-from practice.sessions.locks import locks_lifted
+from practice.sessions.locks import LOCKS
 from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteError
 from practice.sessions.notes import switch_template
 from tests.conftest import PASSWORD
@@ -609,7 +609,7 @@ def test_the_hash_holds_whatever_zone_the_signing_time_was_given_in(session):
 
 def test_a_tampered_note_is_shown_as_not_matching_its_signature(client, as_counsellor, session):
     note = signed_note(session)
-    with db.engine.begin() as conn, locks_lifted(conn):
+    with db.engine.begin() as conn, LOCKS.lifted(conn):
         conn.execute(
             sa.update(Note).where(Note.id == note.id).values(body={"data": "Quietly rewritten"})
         )

@@ -464,8 +464,8 @@ def test_the_migration_and_the_module_hold_the_same_lock_sql():
     spec = importlib.util.spec_from_file_location("migration", migration_file)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    assert migration.SQLITE_TRIGGERS == locks.SQLITE_TRIGGERS
-    for trigger in locks.POSTGRES_TRIGGERS:
+    assert locks.LOCKS.sqlite_triggers == migration.SQLITE_TRIGGERS
+    for trigger in locks.LOCKS.postgres_triggers:
         name, table = trigger.split(" ON ")
         assert name == f"{table}_lock"
         assert table in migration.TABLES

@@ -17,7 +17,7 @@ from practice.auth.models import Role
 from practice.database import now_utc
 from practice.dates import local
 from practice.extensions import db
-from practice.sessions.locks import locks_lifted
+from practice.sessions.locks import LOCKS
 from practice.sessions.models import (
     Addendum,
     Note,
@@ -313,7 +313,7 @@ def test_the_signature_covers_the_sessions_facts_as_signed(app, case):
     note = signed(session)
     assert note.session_facts == session.facts
     assert note.intact
-    with db.engine.begin() as conn, locks_lifted(conn):
+    with db.engine.begin() as conn, LOCKS.lifted(conn):
         conn.execute(
             sa.text("UPDATE notes SET session_facts = :facts WHERE id = :id"),
             {

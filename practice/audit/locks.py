@@ -5,23 +5,16 @@ refuses it in the ORM); these triggers refuse it to hand-written SQL too, so
 that the trail of who read and changed a record cannot be quietly edited. The
 migration that made them keeps its own copy of this SQL, as migrations must; a
 test checks the two agree. The test suite's clean-up is the one writer let
-through, inside one transaction (:func:`audit_lock_lifted`).
+through, inside one transaction (``LOCKS.lifted``).
 """
 
-import sqlalchemy as sa
+from practice.locks import Lock, Locks
 
-from practice.locks import Lock, triggers_lifted
-
-APPEND_ONLY = Lock(
-    "audit_events",
-    changed="audit events are append-only",
-    kept="audit events are append-only",
-    postgres_name="audit_events_append_only",
+LOCKS = Locks(
+    Lock(
+        "audit_events",
+        changed="audit events are append-only",
+        kept="audit events are append-only",
+        postgres_name="audit_events_append_only",
+    )
 )
-SQLITE_TRIGGERS = APPEND_ONLY.sqlite_triggers()
-POSTGRES_TRIGGER = APPEND_ONLY.postgres_trigger
-
-
-def audit_lock_lifted(connection: sa.Connection):
-    """Within the caller's transaction, let audit rows be changed; restore on the way out."""
-    return triggers_lifted(connection, [APPEND_ONLY])

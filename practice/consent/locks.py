@@ -6,11 +6,9 @@ inside one transaction: nothing in them is encrypted, so key rotation never
 needs to.
 """
 
-import sqlalchemy as sa
+from practice.locks import Lock, Locks
 
-from practice.locks import Lock, postgres_triggers, sqlite_triggers, triggers_lifted
-
-LOCKS = (
+LOCKS = Locks(
     Lock(
         "consent_documents",
         "a published consent document",
@@ -19,10 +17,3 @@ LOCKS = (
     ),
     Lock("consent_signatures", "signatures"),
 )
-SQLITE_TRIGGERS = sqlite_triggers(LOCKS)
-POSTGRES_TRIGGERS = postgres_triggers(LOCKS)
-
-
-def consent_locks_lifted(connection: sa.Connection):
-    """Within the caller's transaction, let fixed rows be written; restore on the way out."""
-    return triggers_lifted(connection, LOCKS)

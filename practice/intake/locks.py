@@ -6,11 +6,9 @@ transaction: re-encrypting under a new key (``flask --app wsgi rotate-keys``) an
 the test suite's clean-up.
 """
 
-import sqlalchemy as sa
+from practice.locks import Lock, Locks
 
-from practice.locks import Lock, postgres_triggers, sqlite_triggers, triggers_lifted
-
-LOCKS = (
+LOCKS = Locks(
     Lock(
         "intake_forms",
         "a published intake form",
@@ -19,10 +17,3 @@ LOCKS = (
     ),
     Lock("intake_answers", "sent intake answers", once="submitted_at", name="intake_answers_sent"),
 )
-SQLITE_TRIGGERS = sqlite_triggers(LOCKS)
-POSTGRES_TRIGGERS = postgres_triggers(LOCKS)
-
-
-def intake_locks_lifted(connection: sa.Connection):
-    """Within the caller's transaction, let fixed rows be written; restore on the way out."""
-    return triggers_lifted(connection, LOCKS)

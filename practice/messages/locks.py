@@ -9,9 +9,7 @@ transaction: re-encrypting under a new key (``flask --app wsgi rotate-keys``) an
 the test suite's clean-up.
 """
 
-import sqlalchemy as sa
-
-from practice.locks import Lock, triggers_lifted
+from practice.locks import Lock, Locks
 
 #: The changes a sent message refuses: anything it was sent with, and its place in
 #: the case record once it has one.
@@ -22,16 +20,11 @@ CHANGES_TO_A_SENT_MESSAGE = """NEW.id IS NOT OLD.id OR NEW.thread_id IS NOT OLD.
           OR (OLD.recorded_at IS NOT NULL AND (NEW.recorded_at IS NOT OLD.recorded_at
               OR NEW.recorded_by_id IS NOT OLD.recorded_by_id))"""
 
-MESSAGES = Lock(
-    "messages",
-    changing=CHANGES_TO_A_SENT_MESSAGE,
-    changed="a sent message cannot be changed",
-    kept="messages are kept for good",
+LOCKS = Locks(
+    Lock(
+        "messages",
+        changing=CHANGES_TO_A_SENT_MESSAGE,
+        changed="a sent message cannot be changed",
+        kept="messages are kept for good",
+    )
 )
-SQLITE_TRIGGERS = MESSAGES.sqlite_triggers()
-POSTGRES_TRIGGER = MESSAGES.postgres_trigger
-
-
-def message_locks_lifted(connection: sa.Connection):
-    """Within the caller's transaction, let messages be rewritten; restore on the way out."""
-    return triggers_lifted(connection, [MESSAGES])

@@ -6,11 +6,9 @@ two writers as for notes may pass them, each inside one transaction:
 re-encrypting under a new key and the test suite's clean-up.
 """
 
-import sqlalchemy as sa
+from practice.locks import Lock, Locks
 
-from practice.locks import Lock, postgres_triggers, sqlite_triggers, triggers_lifted
-
-LOCKS = (
+LOCKS = Locks(
     Lock(
         "treatment_plans",
         "signed treatment plans",
@@ -20,10 +18,3 @@ LOCKS = (
     Lock("treatment_plan_addenda", "plan addenda"),
     Lock("treatment_plan_reviews", "plan reviews"),
 )
-SQLITE_TRIGGERS = sqlite_triggers(LOCKS)
-POSTGRES_TRIGGERS = postgres_triggers(LOCKS)
-
-
-def locks_lifted(connection: sa.Connection):
-    """Within the caller's transaction, let signed rows be written; restore on the way out."""
-    return triggers_lifted(connection, LOCKS)
