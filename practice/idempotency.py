@@ -35,6 +35,24 @@ def already_made(model: type[T], token: str | None) -> T | None:
     return db.session.scalar(sa.select(model).where(model.form_token == token))
 
 
+def add_once(record: T, find: Callable[[], T | None]) -> tuple[T, bool]:
+    """Add ``record``, unless a unique key shows its twin was added a moment ago (a double
+    click, two tabs, two workers racing): then the twin, as ``find()`` finds it.
+
+    Returns the record kept and whether it is ``record``. Only a savepoint is rolled back,
+    so the rest of the request's work stands.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found, False
+    return record, True
+
+
 def create_once(model: type[T], token: str | None, make: Callable[[], T]) -> tuple[T, bool]:
     """The record made with ``token``, making it with ``make()`` if there is none yet.
 

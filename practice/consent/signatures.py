@@ -8,7 +8,6 @@ or taken back: a newer version of the document is signed anew.
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from practice.auth.models import User
@@ -16,6 +15,7 @@ from practice.cases.models import Case, Partner
 from practice.consent.models import ConsentDocument, ConsentSignature
 from practice.consent.rules import NAME_MAX, same_name
 from practice.extensions import db
+from practice.idempotency import add_once
 from practice.problems import FieldProblem
 
 NEWER = (
@@ -65,22 +65,18 @@ def sign(
     found = signature_of(partner, document)
     if found is not None:
         return found, False
-    try:
-        with db.session.begin_nested():
-            signature = ConsentSignature(
-                case_id=partner.case_id,
-                partner_id=partner.id,
-                document_id=document.id,
-                typed_name=typed,
-                signed_at=now,
-                text_sha256=document.digest(),
-                signed_from=(address or "unknown")[:64],
-                user_id=user.id,
-            )
-            db.session.add(signature)
-    except IntegrityError:  # the same signature sent twice at once
-        return signature_of(partner, document), False
-    return signature, True
+    signature = ConsentSignature(
+        case_id=partner.case_id,
+        partner_id=partner.id,
+        document_id=document.id,
+        typed_name=typed,
+        signed_at=now,
+        text_sha256=document.digest(),
+        signed_from=(address or "unknown")[:64],
+        user_id=user.id,
+    )
+    # The same signature sent twice at once is kept once.
+    return add_once(signature, lambda: signature_of(partner, document))
 
 
 def signature_of(partner: Partner, document: ConsentDocument) -> ConsentSignature | None:

@@ -8,12 +8,12 @@ by its writer (the portal's homework page) and goes when the entry is saved.
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.extensions import db
 from practice.homework.models import Assignment, EntryDraft
+from practice.idempotency import add_once
 
 
 def draft_for(assignment: Assignment, partner: Partner) -> EntryDraft | None:
@@ -46,14 +46,11 @@ def keep_draft(
     }
     draft = draft_for(assignment, partner)
     if draft is None:
-        try:
-            # Two saves of a first draft can race (two tabs, a retry): one row wins.
-            with db.session.begin_nested():
-                draft = EntryDraft(assignment_id=assignment.id, partner_id=partner.id, **values)
-                db.session.add(draft)
+        first = EntryDraft(assignment_id=assignment.id, partner_id=partner.id, **values)
+        # Two saves of a first draft can race (two tabs, a retry): one row wins.
+        draft, added = add_once(first, lambda: draft_for(assignment, partner))
+        if added:
             return draft
-        except IntegrityError:
-            draft = draft_for(assignment, partner)
     for name, value in values.items():
         setattr(draft, name, value)
     db.session.flush()

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from practice.auth.models import User
 from practice.cases.models import Partner
 from practice.database import now_utc
 from practice.extensions import db
+from practice.idempotency import add_once
 from practice.intake.forms_in_use import form_in_use, questions_in_use
 from practice.intake.models import IntakeAnswers
 from practice.intake.questions import carried_over, check_answers
@@ -88,23 +88,20 @@ def _check_and_write(
 def _write(partner, found, form, answers, *, submitted_at, by) -> IntakeAnswers:
     now = now_utc()
     if found is None:
-        try:
-            # Two first saves can race (two tabs, a retry): one row wins.
-            with db.session.begin_nested():
-                found = IntakeAnswers(
-                    case_id=partner.case_id,
-                    partner_id=partner.id,
-                    form_id=form.id,
-                    answers=answers,
-                    started_at=min(now, submitted_at or now),
-                    updated_at=now,
-                    submitted_at=submitted_at,
-                    submitted_by_id=by.id if by else None,
-                )
-                db.session.add(found)
+        first = IntakeAnswers(
+            case_id=partner.case_id,
+            partner_id=partner.id,
+            form_id=form.id,
+            answers=answers,
+            started_at=min(now, submitted_at or now),
+            updated_at=now,
+            submitted_at=submitted_at,
+            submitted_by_id=by.id if by else None,
+        )
+        # Two first saves can race (two tabs, a retry): one row wins, the other updates it.
+        found, added = add_once(first, lambda: _open_answers(partner))
+        if added:
             return found
-        except IntegrityError:
-            found = _open_answers(partner)
     found.form_id = form.id
     found.answers = answers
     found.updated_at = now

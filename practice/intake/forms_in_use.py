@@ -13,11 +13,11 @@ stay as they were, with the answers given to them.
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from practice.auth.models import User
 from practice.database import now_utc
 from practice.extensions import db
+from practice.idempotency import add_once
 from practice.intake.default_form import DEFAULT_QUESTIONS
 from practice.intake.models import IntakeForm
 from practice.intake.questions import (
@@ -58,18 +58,13 @@ def form_in_use() -> IntakeForm:
     form = current_form()
     if form is not None:
         return form
-    try:
-        with db.session.begin_nested():
-            form = IntakeForm(
-                version=1,
-                questions=[q.to_json() for q in DEFAULT_QUESTIONS],
-                published_at=now_utc(),
-            )
-            db.session.add(form)
-    except IntegrityError:  # another request wrote it just now
-        form = current_form()
-        if form is None:
-            raise
+    first = IntakeForm(
+        version=1,
+        questions=[q.to_json() for q in DEFAULT_QUESTIONS],
+        published_at=now_utc(),
+    )
+    # Another request may have written it just now.
+    form, _ = add_once(first, current_form)
     return form
 
 

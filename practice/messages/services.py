@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from practice.auth.models import User
 from practice.cases.models import Case, Partner
 from practice.extensions import db
-from practice.idempotency import create_once
+from practice.idempotency import add_once, create_once
 from practice.messages import notices, rules
 from practice.messages.models import JOINT, Message, MessageThread, ThreadRead
 from practice.messages.rules import Problem
@@ -82,14 +82,8 @@ def _thread(case: Case, slot: str, now: datetime) -> MessageThread:
     thread = MessageThread(
         case_id=case.id, slot=slot, partner_id=partner.id if partner else None, created_at=now
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(thread)
-            db.session.flush()
-    except IntegrityError:  # its first message sent by someone else a moment ago
-        thread = thread_of(case, slot)
-        if thread is None:
-            raise
+    # Its first message may have been sent by someone else a moment ago.
+    thread, _ = add_once(thread, lambda: thread_of(case, slot))
     return thread
 
 
