@@ -524,10 +524,6 @@ def my_record_pdf():
     record = partner_record(partner)
     practice = practice_settings()
     head = letterhead(practice, "Your record", partner.name, practice_today(), partner.name)
-    pdf = render_pdf(
-        "reports/record.html",
-        page_size=practice.page_size,
-        r=SimpleNamespace(head=head, record=record, items=ITEMS),
-    )
+    pdf = render_pdf("reports/record.html", SimpleNamespace(head=head, record=record, items=ITEMS))
     audit.record("record.export", partner, case_id=partner.case_id, format="pdf")
     return pdf_response(pdf, f"my-record-{practice_today().isoformat()}.pdf")

@@ -28,7 +28,7 @@ def as_download(
     """``sheet`` (a report as plain data, with its letterhead) rendered by ``template`` and
     answered as the file ``filename``; the download is recorded on the audit trail against
     ``subject`` with what ``recorded`` says (which report, for which reader, whose download)."""
-    pdf = render_pdf(template, page_size=sheet.head.page_size, spare_a_page=spare_a_page, r=sheet)
+    pdf = render_pdf(template, sheet, spare_a_page=spare_a_page)
     audit.record("report.download", subject, **recorded)
     return pdf_response(pdf, filename)
 

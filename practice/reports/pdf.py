@@ -149,21 +149,11 @@ def warm_up(app: Flask | None = None) -> None:
     write_pdf(html, page_size="A4")
 
 
-def render_pdf(
-    template: str,
-    *,
-    page_size: str,
-    fetcher: StaticOnlyFetcher | None = None,
-    spare_a_page: bool = False,
-    **context,
-) -> bytes:
-    """The PDF of ``template`` rendered with ``context`` (plain data only)."""
-    return write_pdf(
-        render_template(template, **context),
-        page_size=page_size,
-        fetcher=fetcher,
-        spare_a_page=spare_a_page,
-    )
+def render_pdf(template: str, sheet, *, spare_a_page: bool = False) -> bytes:
+    """The PDF of ``template`` showing ``sheet`` (plain data with its letterhead, which
+    templates know as ``r``), on the page size its letterhead names."""
+    html = render_template(template, r=sheet)
+    return write_pdf(html, page_size=sheet.head.page_size, spare_a_page=spare_a_page)
 
 
 def write_pdf(

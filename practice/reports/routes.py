@@ -17,16 +17,16 @@ from practice.homework.access import get_assignment_or_404
 from practice.reports import data
 from practice.reports.client_progress import client_progress_report
 from practice.reports.downloads import (
+    as_download,
     client_closing_pdf,
     client_progress_pdf,
     file_label,
     handout_pdf,
-    pdf_response,
     progress_pdf,
     worksheet_pdf,
 )
 from practice.reports.forms import ShareProgressForm
-from practice.reports.pdf import chart_image, render_pdf
+from practice.reports.pdf import chart_image
 from practice.screening.holds import joint_work_held
 from practice.sessions.access import get_session_or_404
 from practice.settings import practice_settings
@@ -120,12 +120,13 @@ def worksheet(slug: str):
         data.exercise_sheet(exercise),
         personal=False,
     )
-    pdf = render_pdf(
-        "reports/worksheet.html", page_size=settings.page_size, spare_a_page=True, r=report
-    )
-    audit.record("report.download", exercise, report="worksheet")
-    return pdf_response(
-        pdf, data.download_name("worksheet", exercise.slug, practice_today().isoformat())
+    return as_download(
+        "reports/worksheet.html",
+        report,
+        data.download_name("worksheet", exercise.slug, practice_today().isoformat()),
+        exercise,
+        spare_a_page=True,
+        report="worksheet",
     )
 
 
@@ -135,10 +136,12 @@ def closing_summary(case_id: int):
     """The counsellor's copy: the course of treatment, both partners' measures, what helped."""
     case = get_case_or_404(case_id)
     report = data.closing_summary(case, practice_settings(), practice_today())
-    pdf = render_pdf("reports/closing.html", page_size=report.head.page_size, r=report)
-    audit.record("report.download", case, report="closing")
-    return pdf_response(
-        pdf, data.download_name("closing-summary", file_label(case), practice_today().isoformat())
+    return as_download(
+        "reports/closing.html",
+        report,
+        data.download_name("closing-summary", file_label(case), practice_today().isoformat()),
+        case,
+        report="closing",
     )
 
 
