@@ -154,17 +154,24 @@ def _cycle(cycle: NegativeCycle | None) -> CycleSummary | None:
     )
 
 
-@dataclass(frozen=True)
-class Interval:
-    label: str
-    start: date
-    end: date
+class KeptUp:
+    """Homework kept up over a span of time: ``made`` of the ``expected`` entries."""
+
     made: int
     expected: int
 
     @property
     def percent(self) -> int | None:
         return percent_kept(self.made, self.expected)
+
+
+@dataclass(frozen=True)
+class Interval(KeptUp):
+    label: str
+    start: date
+    end: date
+    made: int
+    expected: int
 
 
 @dataclass
