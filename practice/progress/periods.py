@@ -16,8 +16,9 @@ from datetime import date
 from statistics import fmean
 
 from practice.progress.data import CheckInPoint, Interval, KeptUp, Progress, SessionPoint
+from practice.progress.stage import stage_of
 from practice.progress.timeline import FIVE_SESSIONS
-from practice.vocabulary import BUILDING_BLOCKS, EFT_STEPS
+from practice.vocabulary import BUILDING_BLOCKS
 
 PERIOD = FIVE_SESSIONS
 GROUPED_PAST = 15  # attended sessions; at or below this, every session gets its own row
@@ -50,7 +51,7 @@ class SessionPeriod(KeptUp):
 
     @property
     def stage(self) -> int | None:
-        return EFT_STEPS[self.step][0] if self.step else None
+        return stage_of(self.step)
 
 
 @dataclass(frozen=True)
