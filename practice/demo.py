@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from practice import audience
 from practice.admin.models import (
     DEFAULT_NOTICE_HOURS,
-    DEFAULT_SUPPORT_RESOURCES,
     PracticeSettings,
     VideoRooms,
 )
@@ -268,14 +267,13 @@ def _entries(
 def seed(password: str) -> list[tuple[str, str]]:
     """Add whatever of the demo practice is missing; return (role, email) logins."""
     if db.session.scalar(sa.select(PracticeSettings.id)) is None:
+        # The rest (support resources, currency, tax...) as any new practice has them.
         db.session.add(
             PracticeSettings(
                 name="Riverside Couples Counselling",
                 address="12 Mill Lane\nSpringfield, IL 62701",
                 timezone="America/Chicago",
                 page_size="Letter",
-                support_resources=DEFAULT_SUPPORT_RESOURCES,
-                currency="USD",
                 late_cancel_percent=50,
                 no_show_percent=100,
                 tax_id="36-1234567",

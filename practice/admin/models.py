@@ -71,19 +71,6 @@ class PracticeSettings(db.Model):
         The app reads it through ``practice.settings.practice_settings``, once a request.
         """
         settings = db.session.scalar(sa.select(cls).order_by(cls.id).limit(1))
-        return settings or cls(
-            name="Mend Counselling",
-            address="",
-            timezone="UTC",
-            page_size="A4",
-            support_resources=DEFAULT_SUPPORT_RESOURCES,
-            currency="USD",
-            tax_rate=0,
-            late_cancel_percent=0,
-            no_show_percent=0,
-            tax_id="",
-            npi="",
-            invoice_note="",
-            cancellation_notice_hours=DEFAULT_NOTICE_HOURS,
-            video_rooms=VideoRooms.COUNSELLOR.value,
-        )
+        # Unsaved, a row has no column defaults yet: give it them, as saving would.
+        defaults = {c.key: c.default.arg for c in cls.__table__.columns if c.default is not None}
+        return settings or cls(**defaults)

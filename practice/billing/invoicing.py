@@ -7,7 +7,7 @@ one partner only ever goes to that partner (see ``ledger.payers_of``), so no
 invoice of one partner can carry the other's individual sessions.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -244,16 +244,8 @@ def record_payment(case: Case, details: PaymentDetails, by: User, now: datetime)
             "A refund gives back what is held in credit, and "
             f"{payers[details.payer].name} has {'none' if not credit else 'less than that'}.",
         )
-    payment = Payment(
-        case_id=case.id,
-        payer=details.payer,
-        refund=details.refund,
-        method=details.method,
-        amount=details.amount,
-        received_on=details.received_on,
-        reference=details.reference.strip(),
-        recorded_by_id=by.id,
-        recorded_at=now,
-    )
+    # Each of the details is a column of the payment; the reference is kept trimmed.
+    details = replace(details, reference=details.reference.strip())
+    payment = Payment(case_id=case.id, **asdict(details), recorded_by_id=by.id, recorded_at=now)
     db.session.add(payment)
     return payment

@@ -8,18 +8,17 @@ ORM (below) and by database triggers (``practice.consent.locks``).
 """
 
 import enum
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from practice.auth.models import User
 from practice.cases.models import Partner
 from practice.columns import case_fk, intpk, partner_fk, timestamp, user_fk
 from practice.consent.rules import text_digest
 from practice.database import enum_type
 from practice.extensions import db
 from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
+from practice.publishing import PublishedVersion
 from practice.vocabulary import Labelled
 
 
@@ -44,7 +43,7 @@ class ConfidentialityPolicy(Labelled):
     LIMITED_SECRETS = "limited-secrets", "Limited secrets"
 
 
-class ConsentDocument(db.Model):
+class ConsentDocument(PublishedVersion, db.Model):
     """One version of one of the practice's consent documents."""
 
     __tablename__ = "consent_documents"
@@ -62,19 +61,9 @@ class ConsentDocument(db.Model):
     # SHA-256 of the title and body, taken when it is published.
     text_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     written_by_id: Mapped[user_fk]
-    created_at: Mapped[timestamp]
-    updated_at: Mapped[timestamp]
-    published_at: Mapped[datetime | None]
-    published_by_id: Mapped[user_fk | None]
-
-    published_by: Mapped[User | None] = relationship(foreign_keys="ConsentDocument.published_by_id")
 
     def __repr__(self) -> str:
         return f"<ConsentDocument {self.kind.value} v{self.version}>"
-
-    @property
-    def published(self) -> bool:
-        return self.published_at is not None
 
     @property
     def kind_label(self) -> str:

@@ -18,9 +18,10 @@ from practice.crypto import EncryptedJSON
 from practice.extensions import db
 from practice.intake.questions import Question, answer_rows, questions_from
 from practice.locks import FixedRecordError, refuse_changes  # noqa: F401 - what it raises
+from practice.publishing import PublishedVersion
 
 
-class IntakeForm(db.Model):
+class IntakeForm(PublishedVersion, db.Model):
     """One version of the practice's intake questions."""
 
     __tablename__ = "intake_forms"
@@ -29,21 +30,10 @@ class IntakeForm(db.Model):
     version: Mapped[int] = mapped_column(unique=True)
     # [Question.to_json(), ...], in the order they are asked.
     questions: Mapped[list[dict]] = mapped_column(sa.JSON)
-    created_at: Mapped[timestamp]
-    updated_at: Mapped[timestamp]
-    published_at: Mapped[datetime | None]
-    # Who published it; none for Mend's own form, published the first time it was needed.
-    published_by_id: Mapped[user_fk | None]
-
-    published_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         state = "published" if self.published else "draft"
         return f"<IntakeForm v{self.version} {state}>"
-
-    @property
-    def published(self) -> bool:
-        return self.published_at is not None
 
     @property
     def question_list(self) -> list[Question]:

@@ -10,7 +10,7 @@ partner (``"a"``, ``"b"``): see ``practice.audience.of_plan_item``. An objective
 under one partner's goal is that partner's too.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from practice.vocabulary import BUILDING_BLOCKS, EFT_STEPS
@@ -103,7 +103,7 @@ class PlanContent:
 
     def to_json(self) -> dict:
         return {
-            "problems": [{"text": p.text, "whose": p.whose} for p in self.problems],
+            "problems": [asdict(p) for p in self.problems],
             "goals": [
                 {
                     "text": g.text,
@@ -112,9 +112,7 @@ class PlanContent:
                 }
                 for g in self.goals
             ],
-            "interventions": [
-                {"step": i.step, "strategy": i.strategy, "note": i.note} for i in self.interventions
-            ],
+            "interventions": [asdict(i) for i in self.interventions],
         }
 
     @classmethod
@@ -138,14 +136,7 @@ class PlanContent:
 
 
 def _objective_json(o: Objective) -> dict:
-    return {
-        "text": o.text,
-        "whose": o.whose,
-        "measure": o.measure,
-        "target": o.target,
-        "by": o.by.isoformat() if o.by else None,
-        "rater": o.rater,
-    }
+    return asdict(o) | {"by": o.by.isoformat() if o.by else None}
 
 
 def _objective(data: dict) -> Objective:

@@ -10,19 +10,25 @@ listeners below refuse one, and database triggers (``practice/plans/locks.py``)
 refuse it in SQL.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from practice.auth.models import User
-from practice.columns import case_fk, intpk, timestamp, unique_token, user_fk
+from practice.columns import case_fk, intpk, timestamp, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type
 from practice.extensions import db
 from practice.plans.content import PlanContent
-from practice.sessions.models import content_digest
+from practice.signing import (
+    AddendumColumns,
+    SignedAsWritten,
+    SignedDraft,
+    content_digest,
+    utc_text,
+)
 from practice.vocabulary import Labelled
 
 
@@ -30,7 +36,7 @@ class SignedPlanError(Exception):
     """A signed plan, an addendum to one, or a review was about to be changed."""
 
 
-class TreatmentPlan(db.Model):
+class TreatmentPlan(SignedDraft, db.Model):
     """One version of a case's treatment plan; a draft until signed, then locked."""
 
     __tablename__ = "treatment_plans"
@@ -46,19 +52,11 @@ class TreatmentPlan(db.Model):
     written_by_id: Mapped[user_fk]
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
-    signed_at: Mapped[datetime | None]
-    signed_by_id: Mapped[user_fk | None]
-    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     written_by: Mapped[User] = relationship(foreign_keys="TreatmentPlan.written_by_id")
-    signed_by: Mapped[User | None] = relationship(foreign_keys="TreatmentPlan.signed_by_id")
 
     def __repr__(self) -> str:
         return f"<TreatmentPlan {self.id} v{self.version} of case {self.case_id}>"
-
-    @property
-    def signed(self) -> bool:
-        return self.signed_at is not None
 
     @property
     def plan(self) -> PlanContent:
@@ -74,31 +72,18 @@ class TreatmentPlan(db.Model):
                 "content": self.content,
                 "review_by": self.review_by.isoformat() if self.review_by else None,
                 "signed_by": self.signed_by_id,
-                "signed_at": _utc_text(self.signed_at),
+                "signed_at": utc_text(self.signed_at),
             }
         )
 
-    @property
-    def intact(self) -> bool:
-        """Whether the stored plan still matches the hash taken when it was signed."""
-        return self.signed and self.compute_hash() == self.content_hash
 
-
-class PlanAddendum(db.Model):
+class PlanAddendum(AddendumColumns, db.Model):
     """A correction or addition to a signed plan version, signed and time-stamped as written."""
 
     __tablename__ = "treatment_plan_addenda"
 
     id: Mapped[intpk]
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("treatment_plans.id"), index=True)
-    case_id: Mapped[case_fk]
-    body: Mapped[str] = mapped_column(EncryptedText)
-    signed_by_id: Mapped[user_fk]
-    signed_at: Mapped[timestamp]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[unique_token | None]
-
-    signed_by: Mapped[User] = relationship()
 
     def compute_hash(self) -> str:
         return content_digest(
@@ -106,13 +91,9 @@ class PlanAddendum(db.Model):
                 "addendum_to_plan": self.plan_id,
                 "body": self.body,
                 "signed_by": self.signed_by_id,
-                "signed_at": _utc_text(self.signed_at),
+                "signed_at": utc_text(self.signed_at),
             }
         )
-
-    @property
-    def intact(self) -> bool:
-        return self.compute_hash() == self.content_hash
 
 
 class Decision(Labelled):
@@ -120,7 +101,7 @@ class Decision(Labelled):
     REVISE = "revise", "Revise the plan"
 
 
-class PlanReview(db.Model):
+class PlanReview(SignedAsWritten, db.Model):
     """A review of a signed plan version: what was found for each objective, and what next.
 
     ``findings`` keeps, for each objective of the version in its order, the objective
@@ -142,9 +123,6 @@ class PlanReview(db.Model):
     summary: Mapped[str] = mapped_column(EncryptedText, default="")
     next_review_on: Mapped[date | None]
     reviewed_by_id: Mapped[user_fk]
-    signed_at: Mapped[timestamp]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[unique_token | None]
 
     plan: Mapped[TreatmentPlan] = relationship()
     reviewed_by: Mapped[User] = relationship()
@@ -164,17 +142,9 @@ class PlanReview(db.Model):
                 "summary": self.summary,
                 "next_review_on": self.next_review_on.isoformat() if self.next_review_on else None,
                 "signed_by": self.reviewed_by_id,
-                "signed_at": _utc_text(self.signed_at),
+                "signed_at": utc_text(self.signed_at),
             }
         )
-
-    @property
-    def intact(self) -> bool:
-        return self.compute_hash() == self.content_hash
-
-
-def _utc_text(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 @sa.event.listens_for(TreatmentPlan, "before_update")

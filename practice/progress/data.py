@@ -31,7 +31,7 @@ from practice.progress.change import (
 from practice.progress.csi import DISTRESS_CUTOFF, distressed
 from practice.progress.models import ChangeMarker, CheckIn, Marker, NegativeCycle
 from practice.progress.reviews import ReviewSummary, reviews_of
-from practice.progress.stage import latest_step
+from practice.progress.stage import latest_step, stage_of
 from practice.progress.timeline import (
     TIMELINE,
     FiveSessionMark,
@@ -55,7 +55,7 @@ class SessionPoint:
 
     @property
     def stage(self) -> int | None:
-        return EFT_STEPS[self.step][0] if self.step else None
+        return stage_of(self.step)
 
 
 @dataclass(frozen=True)
@@ -154,17 +154,24 @@ def _cycle(cycle: NegativeCycle | None) -> CycleSummary | None:
     )
 
 
-@dataclass(frozen=True)
-class Interval:
-    label: str
-    start: date
-    end: date
+class KeptUp:
+    """Homework kept up over a span of time: ``made`` of the ``expected`` entries."""
+
     made: int
     expected: int
 
     @property
     def percent(self) -> int | None:
         return percent_kept(self.made, self.expected)
+
+
+@dataclass(frozen=True)
+class Interval(KeptUp):
+    label: str
+    start: date
+    end: date
+    made: int
+    expected: int
 
 
 @dataclass

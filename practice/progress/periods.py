@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from practice.homework.adherence import percent_kept
-from practice.progress.data import CheckInPoint, Interval, Progress, SessionPoint
+from practice.progress.data import CheckInPoint, Interval, KeptUp, Progress, SessionPoint
+from practice.progress.stage import stage_of
 from practice.progress.timeline import FIVE_SESSIONS
-from practice.vocabulary import BUILDING_BLOCKS, EFT_STEPS
+from practice.vocabulary import BUILDING_BLOCKS
 
 PERIOD = FIVE_SESSIONS
 GROUPED_PAST = 15  # attended sessions; at or below this, every session gets its own row
 
 
 @dataclass(frozen=True)
-class SessionPeriod:
+class SessionPeriod(KeptUp):
     """A run of sessions (five, or what is left) as one row of the printed report."""
 
     first: int  # ordinal of the first and the last session in it
@@ -51,11 +51,7 @@ class SessionPeriod:
 
     @property
     def stage(self) -> int | None:
-        return EFT_STEPS[self.step][0] if self.step else None
-
-    @property
-    def percent(self) -> int | None:
-        return percent_kept(self.made, self.expected)
+        return stage_of(self.step)
 
 
 @dataclass(frozen=True)

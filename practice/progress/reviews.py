@@ -11,7 +11,7 @@ would reclassify a change the counsellor already wrote about.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
@@ -135,18 +135,8 @@ def record_review(case: Case, reviewed_on: date, summary: str, by_id: int) -> Re
         joint_sessions=figures.joint,
         individual_sessions=figures.individual,
         blocks=figures.blocks,
-        measures=[
-            ReviewMeasure(
-                partner_id=p.partner_id,
-                position=p.position,
-                baseline=p.baseline,
-                baseline_on=p.baseline_on,
-                latest=p.latest,
-                latest_on=p.latest_on,
-                change=p.change,
-            )
-            for p in figures.partners
-        ],
+        # Each of a partner's figures is a column of the measure, kept with its change.
+        measures=[ReviewMeasure(**asdict(p), change=p.change) for p in figures.partners],
     )
     db.session.add(review)
     db.session.flush()

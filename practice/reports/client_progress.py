@@ -24,13 +24,12 @@ from practice.admin.models import PracticeSettings
 from practice.cases.models import Case, Partner
 from practice.dates import local
 from practice.extensions import db
-from practice.homework.adherence import percent_kept
 from practice.homework.models import Assignment, ForWhom, HomeworkEntry
 from practice.homework.services import progress_for
 from practice.plans.printed import ClientGoal, client_sheet
 from practice.progress.change import Change
 from practice.progress.csi import DISTRESS_CUTOFF, MAXIMUM
-from practice.progress.data import CheckInPoint, PartnerMeasures, check_in_point
+from practice.progress.data import CheckInPoint, KeptUp, PartnerMeasures, check_in_point
 from practice.progress.figures import satisfaction_chart, self_ratings_chart
 from practice.progress.models import CheckIn
 from practice.progress.timeline import (
@@ -117,15 +116,11 @@ MONTHLY_PAST = 12
 
 
 @dataclass(frozen=True)
-class HomeworkKept:
+class HomeworkKept(KeptUp):
     title: str
     how: str  # "On your own", "Together", "Each of you"
     made: int
     expected: int
-
-    @property
-    def percent(self) -> int | None:
-        return percent_kept(self.made, self.expected)
 
 
 @dataclass(frozen=True)

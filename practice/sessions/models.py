@@ -12,9 +12,7 @@ facts keeps the old and new values, and the session names it as its
 """
 
 import enum
-import hashlib
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +24,7 @@ from practice.columns import case_fk, intpk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type
 from practice.extensions import db
+from practice.signing import AddendumColumns, SignedDraft, content_digest, utc_text
 from practice.vocabulary import EFT_STAGES, EFT_STEPS, Labelled
 
 
@@ -128,8 +127,8 @@ class Session(db.Model):
     def facts(self) -> dict[str, Any]:
         """What a signed note vouches for about its session, as plain values."""
         return {
-            "starts_at": _utc_text(self.starts_at),
-            "ends_at": _utc_text(self.ends_at),
+            "starts_at": utc_text(self.starts_at),
+            "ends_at": utc_text(self.ends_at),
             "status": SessionStatus(self.status).value,
             "attendees": sorted(self.attendees or []),
             "invitees": sorted(self.invitees or []),
@@ -172,7 +171,7 @@ class SignedNoteError(Exception):
     """A signed note, or an addendum, was about to be changed."""
 
 
-class Note(db.Model):
+class Note(SignedDraft, db.Model):
     """The counsellor's note of a session, written from a template; locked once signed."""
 
     __tablename__ = "notes"
@@ -186,22 +185,14 @@ class Note(db.Model):
     author_id: Mapped[user_fk]
     created_at: Mapped[timestamp]
     updated_at: Mapped[timestamp]
-    signed_at: Mapped[datetime | None]
-    signed_by_id: Mapped[user_fk | None]
-    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     # The session's facts as they were at signing (Session.facts), covered by the hash.
     # Empty for notes signed before the facts were locked: their hash never covered them.
     session_facts: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     session: Mapped[Session] = relationship(back_populates="note")
-    signed_by: Mapped[User | None] = relationship(foreign_keys="Note.signed_by_id")
     addenda: Mapped[list["Addendum"]] = relationship(
         back_populates="note", order_by="Addendum.signed_at"
     )
-
-    @property
-    def signed(self) -> bool:
-        return self.signed_at is not None
 
     def compute_hash(self) -> str:
         """SHA-256 of what was signed: the text, its template, session, signer and time,
@@ -213,7 +204,7 @@ class Note(db.Model):
             "template": self.template.value,
             "body": self.body,
             "signed_by": self.signed_by_id,
-            "signed_at": _utc_text(self.signed_at),
+            "signed_at": utc_text(self.signed_at),
         }
         if self.session_facts is not None:
             signed["session_facts"] = self.session_facts
@@ -224,55 +215,29 @@ class Note(db.Model):
         """Whether the session's facts now differ from those signed (by an addendum)."""
         return self.session_facts is not None and self.session.facts != self.session_facts
 
-    @property
-    def intact(self) -> bool:
-        """Whether the stored text still matches the hash taken when it was signed."""
-        return self.signed and self.compute_hash() == self.content_hash
 
-
-class Addendum(db.Model):
+class Addendum(AddendumColumns, db.Model):
     """A correction or addition to a signed note, signed and time-stamped as written."""
 
     __tablename__ = "addenda"
 
     id: Mapped[intpk]
     note_id: Mapped[int] = mapped_column(sa.ForeignKey("notes.id"), index=True)
-    case_id: Mapped[case_fk]
-    body: Mapped[str] = mapped_column(EncryptedText)
-    signed_by_id: Mapped[user_fk]
-    signed_at: Mapped[timestamp]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    form_token: Mapped[unique_token | None]
     # {fact: [before, after]} when the addendum corrects the session's facts.
     corrections: Mapped[dict[str, list] | None] = mapped_column(sa.JSON)
 
     note: Mapped[Note] = relationship(back_populates="addenda")
-    signed_by: Mapped[User] = relationship()
 
     def compute_hash(self) -> str:
         signed = {
             "addendum_to": self.note_id,
             "body": self.body,
             "signed_by": self.signed_by_id,
-            "signed_at": _utc_text(self.signed_at),
+            "signed_at": utc_text(self.signed_at),
         }
         if self.corrections is not None:
             signed["corrections"] = self.corrections
         return content_digest(signed)
-
-    @property
-    def intact(self) -> bool:
-        return self.compute_hash() == self.content_hash
-
-
-def _utc_text(moment: datetime | None) -> str | None:
-    """A moment as it reads in UTC, however it was handed in, so the hash is stable."""
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
-def content_digest(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @sa.event.listens_for(Note, "before_update")
