@@ -1,6 +1,7 @@
 """Pieces shared by the forms of every blueprint."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import wtforms
 from flask import g, has_request_context, render_template
@@ -21,6 +22,7 @@ from wtforms.validators import (
 
 from practice.bounds import RECORD_RANGE, bookable_window, in_record_range
 from practice.dates import practice_today
+from practice.problems import FieldProblem
 
 
 def restoring() -> bool:
@@ -98,6 +100,26 @@ def past_date(label: str, required: str, in_future: str) -> DateField:
 def stripped(value: str | None) -> str | None:
     """A filter: typed text without the spaces around it."""
     return value.strip() if value else value
+
+
+def place_problem(form, problem: FieldProblem) -> None:
+    """Put a service's problem beside the field it names, or above the form when it names
+    none of the form's fields (``"form"``: the form as a whole)."""
+    if problem.field in form:
+        field = form[problem.field]
+        field.errors = [*field.errors, problem.message]
+    else:
+        form.form_errors.append(problem.message)
+
+
+@contextmanager
+def problems_beside_fields(form, kind: type[FieldProblem]) -> Iterator[None]:
+    """Run the block; when a service in it refuses with a ``kind`` problem, the rest of the
+    block is skipped and the problem is placed on ``form`` (see :func:`place_problem`)."""
+    try:
+        yield
+    except kind as problem:
+        place_problem(form, problem)
 
 
 def form_page(template: str, form, **context):
