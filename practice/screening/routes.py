@@ -11,13 +11,12 @@ from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
 from practice.forms import Form, choices, form_page, optional_text, restoring
-from practice.idempotency import create_once
 from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
 from practice.screening.items import ITEMS
-from practice.screening.models import PartnerScreen, TakenBy
-from practice.screening.services import new_screen
+from practice.screening.models import TakenBy
+from practice.screening.saving import save_screen
 
 bp = Blueprint("screening", __name__)
 
@@ -54,20 +53,7 @@ def screen(case_id: int, position: str):
     if request.method == "GET" and not restoring():
         form.taken_on.data = practice_today()
     if form.validate_on_submit():
-        made, created = create_once(
-            PartnerScreen,
-            form.form_token.data,
-            lambda: new_screen(
-                partner,
-                form.answers(),
-                form.note.data or "",
-                taken_by=TakenBy.COUNSELLOR,
-                taken_on=form.taken_on.data,
-                entered_by_id=current_user.id,
-            ),
-        )
-        if created:
-            audit.record("screen.record", made, by="counsellor")
+        save_screen(form, partner, taken_by=TakenBy.COUNSELLOR, taken_on=form.taken_on.data)
         flash(f"{partner.first_name}’s answers are saved, for you alone.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))
     return form_page("screening/screen_form.html", form, case=case, partner=partner)
