@@ -158,6 +158,7 @@ def optional_text(
     rows: int = 3,
     limit: int = 5000,
     too_long: str | None = None,
+    **options,
 ) -> wtforms.TextAreaField:
     """A piece of writing that may be left empty: at most ``limit`` characters (``too_long``
     says so), a box ``rows`` lines tall, with ``description`` saying who will read it."""
@@ -166,6 +167,7 @@ def optional_text(
         validators=[Length(max=limit, message=too_long)],
         description=description,
         render_kw={"rows": rows},
+        **options,
     )
 
 

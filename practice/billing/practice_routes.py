@@ -83,9 +83,9 @@ def settings():
             current.tax_rate = form.tax_rate_basis_points
             current.late_cancel_percent = form.late_cancel_percent.data
             current.no_show_percent = form.no_show_percent.data
-            current.tax_id = (form.tax_id.data or "").strip()
-            current.npi = (form.npi.data or "").strip()
-            current.invoice_note = (form.invoice_note.data or "").strip()
+            current.tax_id = form.tax_id.data
+            current.npi = form.npi.data
+            current.invoice_note = form.invoice_note.data
             audit.record("billing.settings", current)
             flash("Billing settings saved.", "success")
             return redirect(url_for("billing_practice.settings"))
@@ -156,9 +156,7 @@ def credentials():
         if held is None:
             held = Credentials(user_id=current_user.id)
             db.session.add(held)
-        held.licence = (form.licence.data or "").strip()
-        held.npi = (form.npi.data or "").strip()
-        held.tax_id = (form.tax_id.data or "").strip()
+        form.populate_obj(held)
         audit.record("credentials.change", held)
         flash("Your billing details are saved.", "success")
         return redirect(url_for("billing_practice.credentials"))
