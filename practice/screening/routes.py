@@ -10,7 +10,7 @@ from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
-from practice.forms import Form, choices, form_page, optional_text, restoring
+from practice.forms import Form, choices, form_page, optional_text, restoring, stripped
 from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
@@ -29,6 +29,8 @@ class PauseForm(Form):
         "Your note",
         "Seen only by you. The partners see the same “paused by your counsellor” "
         "whatever the reason.",
+        default="",
+        filters=[stripped],
     )
 
 
@@ -40,6 +42,7 @@ class LiftForm(Form):
             Length(max=5000),
         ],
         render_kw={"rows": 3},
+        filters=[stripped],
     )
 
 
@@ -76,9 +79,7 @@ def pause(case_id: int):
     case = get_case_or_404(case_id)
     form = PauseForm()
     if form.validate_on_submit():
-        pause_joint_work(
-            case, PauseReason(form.reason.data), (form.note.data or "").strip(), current_user
-        )
+        pause_joint_work(case, PauseReason(form.reason.data), form.note.data, current_user)
         flash(
             "Work together is paused. The partners see the exercises that involve their "
             "partner set aside by their counsellor for now, the same for any reason.",
@@ -95,8 +96,8 @@ def lift(case_id: int):
     case = get_case_or_404(case_id)
     form = LiftForm()
     if form.validate_on_submit():
-        lift_pause(case, form.note.data.strip(), current_user)
-        resolve_all(case, current_user, form.note.data.strip())
+        lift_pause(case, form.note.data, current_user)
+        resolve_all(case, current_user, form.note.data)
         flash("Work together can go on again.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page("screening/pause.html", form, case=case, mode="lift")
@@ -113,7 +114,7 @@ def alert_seen(case_id: int):
     form = LiftForm()
     form.note.label.text = "What you did about it"
     if form.validate_on_submit():
-        for resolved in resolve_all(case, current_user, form.note.data.strip()):
+        for resolved in resolve_all(case, current_user, form.note.data):
             audit.record("alert.resolve", resolved)
         flash("Marked as dealt with.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))
