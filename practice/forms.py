@@ -1,6 +1,7 @@
 """Pieces shared by the forms of every blueprint."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import wtforms
 from flask import g, has_request_context, render_template
@@ -21,6 +22,7 @@ from wtforms.validators import (
 
 from practice.bounds import RECORD_RANGE, bookable_window, in_record_range
 from practice.dates import practice_today
+from practice.problems import FieldProblem
 
 
 def restoring() -> bool:
@@ -100,6 +102,26 @@ def stripped(value: str | None) -> str | None:
     return value.strip() if value else value
 
 
+def place_problem(form, problem: FieldProblem) -> None:
+    """Put a service's problem beside the field it names, or above the form when it names
+    none of the form's fields (``"form"``: the form as a whole)."""
+    if problem.field in form:
+        field = form[problem.field]
+        field.errors = [*field.errors, problem.message]
+    else:
+        form.form_errors.append(problem.message)
+
+
+@contextmanager
+def problems_beside_fields(form, kind: type[FieldProblem]) -> Iterator[None]:
+    """Run the block; when a service in it refuses with a ``kind`` problem, the rest of the
+    block is skipped and the problem is placed on ``form`` (see :func:`place_problem`)."""
+    try:
+        yield
+    except kind as problem:
+        place_problem(form, problem)
+
+
 def form_page(template: str, form, **context):
     """Render a form page: 400 when a submitted form has errors, 200 otherwise."""
     status = 400 if form.errors else 200
@@ -136,6 +158,7 @@ def optional_text(
     rows: int = 3,
     limit: int = 5000,
     too_long: str | None = None,
+    **options,
 ) -> wtforms.TextAreaField:
     """A piece of writing that may be left empty: at most ``limit`` characters (``too_long``
     says so), a box ``rows`` lines tall, with ``description`` saying who will read it."""
@@ -144,6 +167,7 @@ def optional_text(
         validators=[Length(max=limit, message=too_long)],
         description=description,
         render_kw={"rows": rows},
+        **options,
     )
 
 

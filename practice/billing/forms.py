@@ -64,6 +64,17 @@ def _reason(label: str, description: str) -> TextAreaField:
     )
 
 
+def _printed(label: str, description: str, *, limit: int) -> StringField:
+    """A line superbills print as typed (without the spaces around it); may be left empty."""
+    return StringField(
+        label,
+        validators=[Length(max=limit, message=f"Keep it under {limit} characters.")],
+        description=description,
+        default="",
+        filters=[stripped],
+    )
+
+
 def _npi_field(label: str, description: str = "") -> StringField:
     """An NPI, which may be left empty: ten digits that pass its check digit."""
     return StringField(
@@ -74,6 +85,8 @@ def _npi_field(label: str, description: str = "") -> StringField:
             _valid_npi,
         ],
         description=description,
+        default="",
+        filters=[stripped],
     )
 
 
@@ -385,16 +398,14 @@ class BillingSettingsForm(Form):
     no_show_percent = _percent_field(
         "No-show fee, % of the session's fee", "For a session missed without notice. 0: no fee."
     )
-    tax_id = StringField(
-        "The practice's tax id (EIN)",
-        validators=[Length(max=20, message="Keep it under 20 characters.")],
-        description="Printed on superbills.",
-    )
+    tax_id = _printed("The practice's tax id (EIN)", "Printed on superbills.", limit=20)
     npi = _npi_field("The practice's NPI (type 2)", "Optional; printed on superbills.")
     invoice_note = optional_text(
         "At the foot of every invoice",
         "How to pay: bank details, who cheques are made out to, when payment is due.",
         limit=1000,
+        default="",
+        filters=[stripped],
     )
 
     #: The tax rate typed, in basis points, once validated.
@@ -408,16 +419,16 @@ class BillingSettingsForm(Form):
 
 
 class CredentialsForm(Form):
-    licence = StringField(
+    licence = _printed(
         "Licence",
-        validators=[Length(max=200, message="Keep it under 200 characters.")],
-        description="Your licence as superbills print it, e.g. “LMFT 54321, Illinois”.",
+        "Your licence as superbills print it, e.g. “LMFT 54321, Illinois”.",
+        limit=200,
     )
     npi = _npi_field("NPI (type 1)")
-    tax_id = StringField(
+    tax_id = _printed(
         "Your own tax id",
-        validators=[Length(max=20, message="Keep it under 20 characters.")],
-        description="Only if you bill under your own; otherwise the practice's is printed.",
+        "Only if you bill under your own; otherwise the practice's is printed.",
+        limit=20,
     )
 
 

@@ -15,7 +15,7 @@ from practice.billing.money import amount_text, percent_text
 from practice.billing.services import Problem, save_service, terms_of
 from practice.dates import practice_today
 from practice.extensions import db
-from practice.forms import form_page
+from practice.forms import form_page, problems_beside_fields
 from practice.settings import practice_settings
 
 bp = Blueprint("billing_practice", __name__)
@@ -52,11 +52,8 @@ def service_page(service: Service | None):
         form.fee.data = amount_text(service.fee, form.currency)
         form.default_for.data = service.default_for.value if service.default_for else ""
     elif form.validate_on_submit() and (details := form.details()) is not None:
-        try:
+        with problems_beside_fields(form, Problem):
             saved = save_service(service, details)
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             audit.record("service.create" if service is None else "service.change", saved)
             flash(f"{saved.code} saved.", "success")
             return redirect(url_for("billing_practice.services"))
@@ -86,9 +83,9 @@ def settings():
             current.tax_rate = form.tax_rate_basis_points
             current.late_cancel_percent = form.late_cancel_percent.data
             current.no_show_percent = form.no_show_percent.data
-            current.tax_id = (form.tax_id.data or "").strip()
-            current.npi = (form.npi.data or "").strip()
-            current.invoice_note = (form.invoice_note.data or "").strip()
+            current.tax_id = form.tax_id.data
+            current.npi = form.npi.data
+            current.invoice_note = form.invoice_note.data
             audit.record("billing.settings", current)
             flash("Billing settings saved.", "success")
             return redirect(url_for("billing_practice.settings"))
@@ -159,9 +156,7 @@ def credentials():
         if held is None:
             held = Credentials(user_id=current_user.id)
             db.session.add(held)
-        held.licence = (form.licence.data or "").strip()
-        held.npi = (form.npi.data or "").strip()
-        held.tax_id = (form.tax_id.data or "").strip()
+        form.populate_obj(held)
         audit.record("credentials.change", held)
         flash("Your billing details are saved.", "success")
         return redirect(url_for("billing_practice.credentials"))

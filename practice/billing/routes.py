@@ -51,7 +51,7 @@ from practice.cases.models import Case
 from practice.database import now_utc
 from practice.dates import local, practice_today
 from practice.extensions import db
-from practice.forms import choices, form_page
+from practice.forms import choices, form_page, problems_beside_fields
 from practice.idempotency import create_once
 from practice.settings import practice_settings
 
@@ -167,11 +167,8 @@ def arrangement(case_id: int):
         form.fill(billing_of(case), case)
         audit.record("billing.view", case)
     elif form.validate_on_submit() and (details := form.details()) is not None:
-        try:
+        with problems_beside_fields(form, Problem):
             changed = save_arrangement(case, details, now_utc())
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             if changed:
                 audit.record("billing.arrangement", case, changed=changed)
             flash("Saved." if changed else "Nothing had changed.", "success")
@@ -187,11 +184,8 @@ def charge(case_id: int):
     form = ChargeForm()
     if form.validate():
         terms = terms_of(practice_settings())
-        try:
+        with problems_beside_fields(form, Problem):
             made = charge_sessions(case, set(form.sessions.data), terms, current_user, now_utc())
-        except Problem as problem:
-            form.sessions.errors = [problem.message]
-        else:
             flash(
                 f"{len(made)} {'session' if len(made) == 1 else 'sessions'} charged."
                 if made
@@ -216,7 +210,7 @@ def adjust(case_id: int, charge_id: int):
         form.amount.data = amount_text(charge.amount, form.currency)
     elif form.validate_on_submit() and (amount := form.amount_of(form.amount)) is not None:
         service = next((s for s in services if str(s.id) == form.service.data), None)
-        try:
+        with problems_beside_fields(form, Problem):
             adjusted = adjust_charge(
                 charge,
                 amount=amount,
@@ -225,9 +219,6 @@ def adjust(case_id: int, charge_id: int):
                 by=current_user,
                 now=now_utc(),
             )
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             flash("Charge adjusted." if adjusted else "Nothing had changed.", "success")
             return redirect(url_for("billing.index", case_id=case.id))
     return form_page("billing/adjust.html", form, case=case, charge=charge)
@@ -255,11 +246,8 @@ def void(case_id: int, invoice_id: int):
     invoice = access.get_invoice_or_404(case, invoice_id)
     form = VoidForm()
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, Problem):
             void_invoice(invoice, form.reason.data or "", current_user, now_utc())
-        except Problem as problem:
-            form.reason.errors.append(problem.message)
-        else:
             flash(f"Invoice {invoice.label} is void.", "success")
             return redirect(url_for("billing.index", case_id=case.id))
     return form_page("billing/void.html", form, case=case, invoice=invoice)
@@ -287,15 +275,12 @@ def new_payment(case_id: int):
             refund=form.kind.data == "refund",
             reference=form.reference.data or "",
         )
-        try:
+        with problems_beside_fields(form, Problem):
             payment, created = create_once(
                 Payment,
                 form.form_token.data,
                 lambda: record_payment(case, details, current_user, now_utc()),
             )
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             if created:
                 audit.record(
                     "refund.record" if payment.refund else "payment.record",

@@ -10,7 +10,7 @@ from practice.calendar.access import get_series_or_404
 from practice.calendar.blueprint import bp
 from practice.calendar.booking import local_day, slot_at
 from practice.calendar.client_requests import open_requests_of
-from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm, place_error
+from practice.calendar.forms import CancelForm, EndSeriesForm, TimesForm
 from practice.calendar.models import SeriesOccurrence
 from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.calendar.services import (
@@ -25,7 +25,7 @@ from practice.cases.access import get_case_or_404
 from practice.database import now_utc
 from practice.dates import local
 from practice.extensions import db
-from practice.forms import form_page, restoring
+from practice.forms import form_page, problems_beside_fields, restoring
 from practice.sessions import video
 from practice.sessions.access import get_session_or_404
 from practice.sessions.models import Session
@@ -89,12 +89,9 @@ def move_session(case_id: int, session_id: int):
         form.day.data, form.time.data = starts.date(), starts.time()
         form.duration.data = found.duration_minutes
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, ScheduleError):
             zone = zone_named(practice_settings().timezone)
             move(found, slot_at(form.day.data, form.time.data, form.duration.data, zone))
-        except ScheduleError as exc:
-            place_error(form, exc)
-        else:
             flash(f"Session with {case.label} moved.", "success")
             return redirect(week_of(found))
     return form_page("calendar/move.html", form, **_page(case, found))

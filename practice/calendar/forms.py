@@ -15,7 +15,6 @@ from practice.billing.models import DefaultFor, Service
 from practice.billing.services import active_services
 from practice.bounds import MAX_ID
 from practice.calendar.booking import LENGTH_RANGE, MAX_MINUTES, MIN_MINUTES, Booking
-from practice.calendar.recurrence import ScheduleError
 from practice.cases.forms import MultiCheckboxField
 from practice.extensions import db
 from practice.forms import (
@@ -205,10 +204,6 @@ class BookingForm(TimesForm):
             ignore=ignore,
         )
 
-    def place(self, error: ScheduleError) -> None:
-        """Put a refusal beside the field it is about, or above the form."""
-        place_error(self, error)
-
 
 def service_choices() -> dict[str, str]:
     """The services a session can be charged as, after "by who comes" (the defaults)."""
@@ -227,15 +222,6 @@ def expected_choices(partners) -> dict[str, str]:
     if len(names) < 2:
         return {"all": names[0] if names else "Everyone in the case"}
     return {"all": " and ".join(names)} | {p.position: f"{p.first_name} only" for p in partners}
-
-
-def place_error(form, error: ScheduleError) -> None:
-    """Put a refusal beside the field it names, or above the form."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is None:
-        form.form_errors.append(str(error))
-    else:
-        field.errors = [*field.errors, str(error)]
 
 
 class CancelForm(Form):

@@ -11,20 +11,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from practice.dates import LocalTimeError, local_to_utc
+from practice.problems import FieldProblem
 
 #: The most sessions one series may hold, about a year of weekly sessions.
 MAX_OCCURRENCES = 52
 
 
-class ScheduleError(ValueError):
+class ScheduleError(FieldProblem):
     """A schedule that cannot be kept, with the reason in the counsellor's words.
 
-    ``field`` names the form field the reason belongs beside, if any.
+    ``field`` names the form field the reason belongs beside; by default, none
+    (``"form"``: the form as a whole).
     """
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, field: str = "form"):
+        super().__init__(field, message)
 
 
 def zone_named(name: str) -> ZoneInfo:

@@ -13,13 +13,13 @@ from practice.calendar import policy
 from practice.calendar.access import get_request_or_404
 from practice.calendar.blueprint import bp
 from practice.calendar.client_requests import accept, decline, suggest
-from practice.calendar.forms import AcceptMoveForm, DeclineForm, SuggestForm, place_error
+from practice.calendar.forms import AcceptMoveForm, DeclineForm, SuggestForm
 from practice.calendar.models import RequestKind, SessionRequest
 from practice.calendar.recurrence import ScheduleError
 from practice.cases.access import get_case_or_404
 from practice.database import now_utc
 from practice.dates import LocalTimeError, format_datetime, format_spoken, local_to_utc
-from practice.forms import form_page
+from practice.forms import form_page, place_problem, problems_beside_fields
 from practice.settings import practice_settings
 
 
@@ -77,11 +77,8 @@ def accept_request(case_id: int, request_id: int):
     form = _accept_form(found)
     if form.validate_on_submit():
         chosen = datetime.fromisoformat(form.chosen.data) if hasattr(form, "chosen") else None
-        try:
+        with problems_beside_fields(form, ScheduleError):
             accept(found, current_user, now_utc(), chosen)
-        except ScheduleError as exc:
-            place_error(form, exc)
-        else:
             done = "cancelled" if found.kind is RequestKind.CANCEL else "moved"
             return _done(case, found, f"Session {done}; both partners it is with are told.")
     return _page(case, found, accept=form)
@@ -95,11 +92,8 @@ def decline_request(case_id: int, request_id: int):
     found = get_request_or_404(case, request_id)
     form = DeclineForm(prefix="decline")
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, ScheduleError):
             decline(found, current_user, now_utc(), form.message.data)
-        except ScheduleError as exc:
-            place_error(form, exc)
-        else:
             return _done(case, found, f"Declined; {found.partner.first_name} is told.")
     return _page(case, found, decline=form)
 
@@ -118,7 +112,7 @@ def suggest_time(case_id: int, request_id: int):
         except LocalTimeError as exc:
             form.time.errors = [str(exc)]
         except ScheduleError as exc:
-            place_error(form, exc)
+            place_problem(form, exc)
         else:
             return _done(
                 case,

@@ -18,7 +18,7 @@ from practice.cases.models import Case, CaseStatus
 from practice.consent.gate import gap as consent_gap
 from practice.dates import practice_today, practice_zone
 from practice.extensions import db
-from practice.forms import form_page, restoring
+from practice.forms import form_page, problems_beside_fields, restoring
 from practice.screening.holds import joint_work_held
 from practice.settings import practice_settings
 
@@ -136,7 +136,7 @@ def new():
         form.case.data = str(chosen.id) if chosen else ""
     if form.validate_on_submit():
         case = get_case_or_404(int(form.case.data))
-        try:
+        with problems_beside_fields(form, ScheduleError):
             made, created = book(
                 case,
                 form.booking(),
@@ -144,9 +144,6 @@ def new():
                 current_user,
                 form.form_token.data,
             )
-        except ScheduleError as exc:
-            form.place(exc)
-        else:
             if created:
                 flash(booked_message(case, made), "success")
             return redirect(url_for("calendar.week", start=local_day(made).isoformat()))

@@ -16,7 +16,7 @@ from practice.consent.models import (
 )
 from practice.consent.rules import blocks
 from practice.database import now_utc
-from practice.forms import form_page
+from practice.forms import form_page, problems_beside_fields
 
 bp = Blueprint("admin_consent", __name__)
 
@@ -58,20 +58,12 @@ def edit(kind: str):
     if form.validate_on_submit():
         publishing = request.form.get("action") == "publish"
         policy = _policy(form.policy.data) if form.policy is not None else None
-        try:
+        with problems_beside_fields(form, docs.DocumentProblem):
             saved = docs.save_draft(
                 kind, form.title.data or "", form.body.data or "", policy, current_user, now_utc()
             )
             if publishing:
                 saved = docs.publish(kind, current_user, now_utc())
-        except docs.DocumentProblem as problem:
-            field = form._fields.get(problem.field)
-            if field is None:
-                form.form_errors.append(problem.message)
-            else:
-                field.errors = [*field.errors, problem.message]
-        else:
-            if publishing:
                 audit.record("consent.publish", saved, document=kind.value, version=saved.version)
                 flash(
                     f"Version {saved.version} of “{saved.title}” is published. Partners are "

@@ -17,7 +17,7 @@ from practice.consent.models import DOCUMENT_KINDS
 from practice.consent.rules import REQUIRED, VIDEO, blocks
 from practice.consent.signatures import SignProblem, sign, signatures_of
 from practice.database import now_utc
-from practice.forms import form_page
+from practice.forms import form_page, place_problem
 from practice.portal.access import current_partner
 from practice.portal.appointments import upcoming_for
 from practice.portal.first_steps import next_video_session
@@ -73,12 +73,9 @@ def document(kind: str):
                 now=now_utc(),
             )
         except SignProblem as problem:
+            place_problem(form, problem)
             if problem.field == "form":
-                form.form_errors.append(problem.message)
                 form.shown.data = str(current.id)
-            else:
-                field = getattr(form, problem.field)
-                field.errors = [*field.errors, problem.message]
         else:
             if made:
                 audit.record("consent.sign", signature, document=current.kind.value)

@@ -9,7 +9,7 @@ from practice import audit
 from practice.auth.access import owner_required
 from practice.auth.forms import EmptyForm
 from practice.extensions import db
-from practice.forms import form_page
+from practice.forms import form_page, problems_beside_fields
 from practice.intake import forms_in_use as forms
 from practice.intake.forms import AnswersForm, QuestionForm
 from practice.intake.models import IntakeForm
@@ -63,11 +63,8 @@ def new_question():
     """Add a question at the end of the draft."""
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, QuestionProblem):
             added = forms.add_question(form.question())
-        except QuestionProblem as problem:
-            _place(form, problem)
-        else:
             flash(f"Added “{added.label}” to the draft.", "success")
             return redirect(url_for("admin_intake.index", _anchor=f"q-{added.key}"))
     return form_page("intake/admin_question.html", form, question=None)
@@ -82,19 +79,11 @@ def edit_question(key: str):
     if request.method == "GET":
         form.fill(question)
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, QuestionProblem):
             forms.change_question(key, form.question())
-        except QuestionProblem as problem:
-            _place(form, problem)
-        else:
             flash("Question changed in the draft.", "success")
             return redirect(url_for("admin_intake.index", _anchor=f"q-{key}"))
     return form_page("intake/admin_question.html", form, question=question)
-
-
-def _place(form: QuestionForm, problem: QuestionProblem) -> None:
-    field = getattr(form, problem.field)
-    field.errors = [*field.errors, problem.message]
 
 
 @bp.post("/questions/<key>/move")

@@ -11,6 +11,7 @@ from flask_login import current_user
 from practice import audit
 from practice.cases.models import Case, Partner
 from practice.database import now_utc
+from practice.forms import place_problem
 from practice.messages.access import messages_page
 from practice.messages.forms import MessageForm
 from practice.messages.models import MessageThread
@@ -34,7 +35,7 @@ def send_from(
             form_token=form.form_token.data,
         )
     except Problem as problem:
-        getattr(form, problem.field).errors.append(problem.message)
+        place_problem(form, problem)
         return False
     if created:
         audit.record("message.send", message, **detail)

@@ -23,12 +23,19 @@ from practice.calendar.client_requests import (
     turn_down_suggestion,
     withdraw,
 )
-from practice.calendar.forms import PlainDatesForm, place_error
+from practice.calendar.forms import PlainDatesForm
 from practice.calendar.models import RequestKind, SessionRequest
 from practice.calendar.recurrence import ScheduleError
 from practice.database import now_utc
 from practice.dates import LocalTimeError, format_spoken, local_to_utc
-from practice.forms import DateField, bookable, choices, form_page, optional_text
+from practice.forms import (
+    DateField,
+    bookable,
+    choices,
+    form_page,
+    optional_text,
+    problems_beside_fields,
+)
 from practice.idempotency import create_once, form_token_field
 from practice.portal.access import (
     current_partner,
@@ -118,15 +125,12 @@ def ask_change(session_id: int):
     if form.validate_on_submit() and (preferred := form.preferred()) is not None:
         kind = RequestKind(form.kind.data)
         hours = practice_settings().cancellation_notice_hours
-        try:
+        with problems_beside_fields(form, ScheduleError):
             made, _ = create_once(
                 SessionRequest,
                 form.form_token.data,
                 lambda: ask(partner, session, kind, form.reason.data or "", preferred, now, hours),
             )
-        except ScheduleError as exc:
-            place_error(form, exc)
-        else:
             if made.partner_id != partner.id:  # a form token that was never this form's
                 abort(400)
             flash("Your request is sent. Your counsellor’s answer will appear here.", "success")

@@ -9,7 +9,7 @@ from practice.bounds import id_or_none
 from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.database import now_utc
 from practice.dates import practice_today
-from practice.forms import form_page
+from practice.forms import form_page, problems_beside_fields
 from practice.idempotency import create_once
 from practice.safety import access, letters
 from practice.safety.forms import COUPLE, ReferralForm, SafetyPlanForm
@@ -97,16 +97,13 @@ def new_referral_page(case_id: int):
         form.referred_on.data = practice_today()
         form.for_whom.data = request.args.get("for", "a")
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, Problem):
             details = _details(case, form)
             referral, created = create_once(
                 Referral,
                 form.form_token.data,
                 lambda: new_referral(case, details, current_user, now_utc()),
             )
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             if created:
                 audit.record("referral.create", referral, given=referral.given)
                 flash("Referral recorded. Its letter is ready to print.", "success")
@@ -129,11 +126,8 @@ def referral(case_id: int, referral_id: int):
         form.given.data = referral.given
         audit.record("referral.view", referral)
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, Problem):
             changed = change_referral(referral, _details(case, form), now_utc())
-        except Problem as problem:
-            getattr(form, problem.field).errors.append(problem.message)
-        else:
             if changed:
                 audit.record("referral.change", referral, changed=changed, given=referral.given)
             flash("Referral updated." if changed else "Nothing had changed.", "success")

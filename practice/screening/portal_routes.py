@@ -12,18 +12,17 @@ browser's history shows to whoever looks at it.
 """
 
 from flask import Blueprint, flash, redirect, url_for
-from flask_login import current_user
 
 from practice import audit
 from practice.auth.access import client_required
 from practice.dates import practice_today
 from practice.forms import Form, form_page, optional_text
-from practice.idempotency import create_once, form_token_field
+from practice.idempotency import form_token_field
 from practice.portal.access import current_partner
 from practice.screening.alerts import raise_alert
 from practice.screening.forms import screen_form_class
-from practice.screening.models import PartnerScreen, TakenBy
-from practice.screening.services import new_screen
+from practice.screening.models import TakenBy
+from practice.screening.saving import save_screen
 
 bp = Blueprint("portal_screening", __name__)
 
@@ -51,20 +50,7 @@ def questions():
     partner = current_partner()
     form = screen_form_class(in_portal=True)()
     if form.validate_on_submit():
-        screen, created = create_once(
-            PartnerScreen,
-            form.form_token.data,
-            lambda: new_screen(
-                partner,
-                form.answers(),
-                form.note.data or "",
-                taken_by=TakenBy.CLIENT,
-                taken_on=practice_today(),
-                entered_by_id=current_user.id,
-            ),
-        )
-        if created:
-            audit.record("screen.record", screen, by="client")
+        save_screen(form, partner, taken_by=TakenBy.CLIENT, taken_on=practice_today())
         flash(THANKS, "success")
         return redirect(url_for("portal.resources"))
     return form_page("screening/portal_questions.html", form, partner=partner)

@@ -10,14 +10,13 @@ from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
-from practice.forms import Form, choices, form_page, optional_text, restoring
-from practice.idempotency import create_once
+from practice.forms import Form, choices, form_page, optional_text, restoring, stripped
 from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
 from practice.screening.items import ITEMS
-from practice.screening.models import PartnerScreen, TakenBy
-from practice.screening.services import new_screen
+from practice.screening.models import TakenBy
+from practice.screening.saving import save_screen
 
 bp = Blueprint("screening", __name__)
 
@@ -30,6 +29,8 @@ class PauseForm(Form):
         "Your note",
         "Seen only by you. The partners see the same “paused by your counsellor” "
         "whatever the reason.",
+        default="",
+        filters=[stripped],
     )
 
 
@@ -41,6 +42,7 @@ class LiftForm(Form):
             Length(max=5000),
         ],
         render_kw={"rows": 3},
+        filters=[stripped],
     )
 
 
@@ -54,20 +56,7 @@ def screen(case_id: int, position: str):
     if request.method == "GET" and not restoring():
         form.taken_on.data = practice_today()
     if form.validate_on_submit():
-        made, created = create_once(
-            PartnerScreen,
-            form.form_token.data,
-            lambda: new_screen(
-                partner,
-                form.answers(),
-                form.note.data or "",
-                taken_by=TakenBy.COUNSELLOR,
-                taken_on=form.taken_on.data,
-                entered_by_id=current_user.id,
-            ),
-        )
-        if created:
-            audit.record("screen.record", made, by="counsellor")
+        save_screen(form, partner, taken_by=TakenBy.COUNSELLOR, taken_on=form.taken_on.data)
         flash(f"{partner.first_name}’s answers are saved, for you alone.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))
     return form_page("screening/screen_form.html", form, case=case, partner=partner)
@@ -90,9 +79,7 @@ def pause(case_id: int):
     case = get_case_or_404(case_id)
     form = PauseForm()
     if form.validate_on_submit():
-        pause_joint_work(
-            case, PauseReason(form.reason.data), (form.note.data or "").strip(), current_user
-        )
+        pause_joint_work(case, PauseReason(form.reason.data), form.note.data, current_user)
         flash(
             "Work together is paused. The partners see the exercises that involve their "
             "partner set aside by their counsellor for now, the same for any reason.",
@@ -109,8 +96,8 @@ def lift(case_id: int):
     case = get_case_or_404(case_id)
     form = LiftForm()
     if form.validate_on_submit():
-        lift_pause(case, form.note.data.strip(), current_user)
-        resolve_all(case, current_user, form.note.data.strip())
+        lift_pause(case, form.note.data, current_user)
+        resolve_all(case, current_user, form.note.data)
         flash("Work together can go on again.", "success")
         return redirect(url_for("cases.show", case_id=case.id))
     return form_page("screening/pause.html", form, case=case, mode="lift")
@@ -127,7 +114,7 @@ def alert_seen(case_id: int):
     form = LiftForm()
     form.note.label.text = "What you did about it"
     if form.validate_on_submit():
-        for resolved in resolve_all(case, current_user, form.note.data.strip()):
+        for resolved in resolve_all(case, current_user, form.note.data):
             audit.record("alert.resolve", resolved)
         flash("Marked as dealt with.", "success")
         return redirect(url_for("cases.safety", case_id=case.id))

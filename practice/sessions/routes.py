@@ -11,7 +11,7 @@ from practice import audience, audit
 from practice.auth.access import counsellor_required
 from practice.calendar.booking import Booking, book, booked_message, change, slots_for
 from practice.calendar.client_requests import open_requests_of
-from practice.calendar.forms import BookingForm, place_error
+from practice.calendar.forms import BookingForm
 from practice.calendar.recurrence import ScheduleError, zone_named
 from practice.cases.access import get_case_or_404
 from practice.cases.models import Case
@@ -19,7 +19,7 @@ from practice.consent.gate import gap as consent_gap
 from practice.database import now_utc
 from practice.dates import format_datetime, local, practice_today, practice_zone
 from practice.extensions import db
-from practice.forms import form_page, restoring
+from practice.forms import form_page, place_problem, problems_beside_fields, restoring
 from practice.idempotency import already_made, create_once
 from practice.messages.record import recorded_messages
 from practice.messages.rules import thread_name
@@ -97,12 +97,9 @@ def new(case_id: int):
         form.day.data = practice_today()
         form.attendees.data = [p.position for p in case.partners]
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, ScheduleError):
             zone = zone_named(practice_settings().timezone)
             made, created = book(case, form.booking(), zone, current_user, form.form_token.data)
-        except ScheduleError as exc:
-            form.place(exc)
-        else:
             if created:
                 flash(booked_message(case, made), "success")
             if isinstance(made, Session):
@@ -218,13 +215,10 @@ def edit(case_id: int, session_id: int):
         # A reason already given for seeing the couple together still stands.
         form.joint_reason.data = session.joint_reason
     if form.validate_on_submit():
-        try:
+        with problems_beside_fields(form, ScheduleError):
             change(
                 session, form.booking(ignore=session.id), zone_named(practice_settings().timezone)
             )
-        except ScheduleError as exc:
-            form.place(exc)
-        else:
             flash("Session updated.", "success")
             return redirect(url_for("sessions.show", case_id=case.id, session_id=session.id))
     return booking_page(case, form, session=session)
@@ -501,7 +495,7 @@ def _corrected_facts(form: AddendumForm, case: Case, session: Session) -> dict |
         # What already happened: the hold on joint work is for sessions to come.
         [wanted] = slots_for(case, correction, practice_zone(), hold_applies=False)
     except ScheduleError as exc:
-        place_error(form, exc)
+        place_problem(form, exc)
         return None
     starts_at, ends_at = wanted.starts_at, wanted.ends_at
     status = correction.status
