@@ -133,6 +133,7 @@ def test_after_a_day_it_says_so_and_keeps_what_was_typed(client, auth, alex, wri
     assert "be changed now" in text
     assert SECOND in text, "nothing typed is lost"
     assert "Save the correction" not in text
+    assert "You can correct this entry until" not in text, "no deadline that has passed"
     entry = reload(written)
     assert entry.answers[0]["answer"] == FIRST
     assert entry.revisions == []

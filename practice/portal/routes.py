@@ -317,11 +317,7 @@ def edit_entry(entry_id: int):
     if form.is_submitted() and refused:
         form.validate()
         form.form_errors.append(f"{refused} What you typed is below; copy it to keep it.")
-        page, _ = form_page(
-            "portal/entry_edit.html", form, partner=partner, entry=entry, refused=refused
-        )
-        return page, 409
-    if form.validate_on_submit():
+    elif form.validate_on_submit():
         changed = correct_entry(entry, **form.given(), now=now)
         if changed:
             audit.record("entry.edit", entry, changed=changed)
@@ -332,7 +328,7 @@ def edit_entry(entry_id: int):
         else:
             flash("Nothing was changed.", "info")
         return redirect(url_for("portal.entry", entry_id=entry.id))
-    return form_page(
+    page, status = form_page(
         "portal/entry_edit.html",
         form,
         partner=partner,
@@ -340,6 +336,7 @@ def edit_entry(entry_id: int):
         refused=refused,
         until=correctable_until(entry),
     )
+    return page, 409 if refused and form.is_submitted() else status
 
 
 @bp.get("/resources")
