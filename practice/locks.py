@@ -132,12 +132,15 @@ class Locks:
 
 
 class FixedRecordError(Exception):
-    """A published form or document, sent answers or a signature was about to be changed."""
+    """A signed, published, sent or written-once record was about to be changed."""
 
 
-def refuse_changes(model: type, *, words: str, once: str = "") -> None:
-    """Refuse in the ORM to change or delete a row of ``model``: any row, or one whose ``once``
-    column is set. Whether it is set is asked of the database, whatever the object now says."""
+def refuse_changes(
+    model: type, *, words: str, once: str = "", error: type[FixedRecordError] = FixedRecordError
+) -> None:
+    """Refuse in the ORM, raising ``error``, to change or delete a row of ``model``: any row,
+    or one whose ``once`` column is set. Whether it is set is asked of the database, whatever
+    the object now says."""
     table = model.__table__
 
     @sa.event.listens_for(model, "before_update")
@@ -147,7 +150,7 @@ def refuse_changes(model: type, *, words: str, once: str = "") -> None:
             column = table.c[once]
             if connection.scalar(sa.select(column).where(table.c.id == target.id)) is None:
                 return
-        raise FixedRecordError(words)
+        raise error(words)
 
 
 def _alter(lock: Lock, action: str) -> str:

@@ -21,6 +21,7 @@ from practice.columns import case_fk, intpk, timestamp, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type
 from practice.extensions import db
+from practice.locks import FixedRecordError, refuse_changes
 from practice.plans.content import PlanContent
 from practice.signing import (
     AddendumColumns,
@@ -32,7 +33,7 @@ from practice.signing import (
 from practice.vocabulary import Labelled
 
 
-class SignedPlanError(Exception):
+class SignedPlanError(FixedRecordError):
     """A signed plan, an addendum to one, or a review was about to be changed."""
 
 
@@ -147,24 +148,16 @@ class PlanReview(SignedAsWritten, db.Model):
         )
 
 
-@sa.event.listens_for(TreatmentPlan, "before_update")
-def _refuse_signed_change(mapper, connection, target: TreatmentPlan):
-    """Once signed in the database, a plan version takes no change at all."""
-    plans = TreatmentPlan.__table__
-    was_signed = connection.scalar(sa.select(plans.c.signed_at).where(plans.c.id == target.id))
-    if was_signed is not None:
-        raise SignedPlanError("this plan is signed and cannot be changed; add an addendum")
-
-
-@sa.event.listens_for(TreatmentPlan, "before_delete")
-def _refuse_signed_delete(mapper, connection, target: TreatmentPlan):
-    if target.signed_at is not None:
-        raise SignedPlanError("signed plans are kept for good")
-
-
-@sa.event.listens_for(PlanAddendum, "before_update")
-@sa.event.listens_for(PlanAddendum, "before_delete")
-@sa.event.listens_for(PlanReview, "before_update")
-@sa.event.listens_for(PlanReview, "before_delete")
-def _refuse_written_change(mapper, connection, target):
-    raise SignedPlanError("addenda and reviews are kept as written and cannot be changed")
+# Once signed in the database, a plan version takes no change at all, and is kept.
+refuse_changes(
+    TreatmentPlan,
+    once="signed_at",
+    words="this plan is signed and cannot be changed or deleted; add an addendum",
+    error=SignedPlanError,
+)
+for _written in (PlanAddendum, PlanReview):
+    refuse_changes(
+        _written,
+        words="addenda and reviews are kept as written and cannot be changed",
+        error=SignedPlanError,
+    )

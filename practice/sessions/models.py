@@ -24,6 +24,7 @@ from practice.columns import case_fk, intpk, timestamp, unique_token, user_fk
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type
 from practice.extensions import db
+from practice.locks import FixedRecordError, refuse_changes
 from practice.signing import AddendumColumns, SignedDraft, content_digest, utc_text
 from practice.vocabulary import EFT_STAGES, EFT_STEPS, Labelled
 
@@ -167,7 +168,7 @@ class NoteTemplate(enum.StrEnum):
     EFT = "eft"
 
 
-class SignedNoteError(Exception):
+class SignedNoteError(FixedRecordError):
     """A signed note, or an addendum, was about to be changed."""
 
 
@@ -284,10 +285,9 @@ def _refuse_signed_delete(mapper, connection, target: Note):
         raise SignedNoteError("signed notes are kept for good")
 
 
-@sa.event.listens_for(Addendum, "before_update")
-@sa.event.listens_for(Addendum, "before_delete")
-def _refuse_addendum_change(mapper, connection, target):
-    raise SignedNoteError("addenda are signed as written and cannot be changed")
+refuse_changes(
+    Addendum, words="addenda are signed as written and cannot be changed", error=SignedNoteError
+)
 
 
 def expected_words(names: list[str], *, couple: bool) -> str:
