@@ -171,6 +171,17 @@ def optional_text(
     )
 
 
+def required_choice(
+    label: str, required: str, options: Mapping | None = None, **field_options
+) -> wtforms.RadioField:
+    """Radio buttons of which one must be chosen (``required`` says so when none is): the
+    ``{value: label}`` of ``options`` in their order, or, without them, the choices the form
+    sets as it is made (the partners of a case, who pays)."""
+    if options is not None:
+        field_options["choices"] = choices(options)
+    return wtforms.RadioField(label, validators=[InputRequired(required)], **field_options)
+
+
 def email_field(label: str, required: str = "", **options) -> wtforms.EmailField:
     """An email address, which ``required`` asks for (without it, it may be left empty)."""
     return wtforms.EmailField(

@@ -44,6 +44,7 @@ from practice.forms import (
     choices,
     optional_text,
     past_date,
+    required_choice,
     required_text,
     stripped,
 )
@@ -122,7 +123,7 @@ class MoneyForm(Form):
 class ArrangementForm(MoneyForm):
     """Who pays for a case, its sliding-scale fee, diagnoses, and the partners' dates of birth."""
 
-    payer = RadioField("Who pays", validators=[InputRequired("Choose who pays.")])
+    payer = required_choice("Who pays", "Choose who pays.")
     split_mode = RadioField(
         "How it is split",
         choices=choices({PERCENT: "By percentage", AMOUNTS: "By fixed amounts"}),
@@ -287,7 +288,7 @@ PAYMENT_KINDS = {"payment": "A payment received", "refund": "A refund given back
 
 class PaymentForm(MoneyForm):
     form_token = form_token_field()
-    payer = RadioField("From (or to)", validators=[InputRequired("Choose who paid.")])
+    payer = required_choice("From (or to)", "Choose who paid.")
     kind = RadioField("What", choices=choices(PAYMENT_KINDS), default="payment")
     amount = StringField(
         "Amount", validators=[InputRequired("Enter the amount.")], render_kw=AMOUNT

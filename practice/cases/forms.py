@@ -2,7 +2,6 @@
 
 from wtforms import (
     EmailField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,6 +18,7 @@ from practice.forms import (
     email_field,
     optional_text,
     past_date,
+    required_choice,
     search_field,
 )
 from practice.idempotency import form_token_field
@@ -93,11 +93,7 @@ class ScreeningForm(Form):
         "Enter the date of the screening.",
         "A screening cannot be dated in the future.",
     )
-    outcome = RadioField(
-        "Outcome",
-        choices=choices(SCREENING_OUTCOMES),
-        validators=[InputRequired(message="Choose the outcome.")],
-    )
+    outcome = required_choice("Outcome", "Choose the outcome.", SCREENING_OUTCOMES)
     note = optional_text(
         "Reason and plan",
         "What you weighed, and the plan. Needed when concerns are recorded. Seen only by you.",

@@ -3,7 +3,6 @@
 from wtforms import (
     BooleanField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from practice.forms import Form, choices, search_field
+from practice.forms import Form, choices, required_choice, search_field
 from practice.vocabulary import CADENCES, CONCERNS, EFT_STAGES, EXERCISE_WHO, THEMES
 
 
@@ -20,11 +19,7 @@ class CaseChoiceForm(Form):
 
     # The choices are the open cases, but a posted id is checked by the view through the
     # access helper (another counsellor's case is a 404, not a "not a valid choice").
-    case = RadioField(
-        "Which couple",
-        validators=[InputRequired(message="Choose the case to give it to.")],
-        validate_choice=False,
-    )
+    case = required_choice("Which couple", "Choose the case to give it to.", validate_choice=False)
 
     def __init__(self, *args, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,11 +67,11 @@ class ExerciseForm(Form):
         description="Written to the client: what to do, when, and for how long.",
         render_kw={"rows": 8},
     )
-    who = RadioField(
+    who = required_choice(
         "Who does it",
-        choices=choices(EXERCISE_WHO),
+        "Say who does the exercise.",
+        EXERCISE_WHO,
         default="each",
-        validators=[InputRequired(message="Say who does the exercise.")],
         description="“One partner” is for work written for one of them, such as the partner "
         "who caused a hurt: you choose which partner when you assign it.",
     )

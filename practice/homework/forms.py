@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, choices, optional_text
+from practice.forms import DateField, Form, choices, optional_text, required_choice
 from practice.homework.models import ForWhom
 from practice.homework.services import Terms
 from practice.idempotency import form_token_field
@@ -29,7 +29,7 @@ class AssignForm(Form):
     """Who does it, how often, from when to when, and the counsellor's own words."""
 
     form_token = form_token_field()
-    for_whom = RadioField("Who does it", validators=[InputRequired(message="Say who it is for.")])
+    for_whom = required_choice("Who does it", "Say who it is for.")
     cadence = SelectField("How often", choices=choices(CADENCES))
     per_week = IntegerField(
         "Times a week", validators=[Optional()], description="For “times a week”: 2 to 6."
@@ -137,17 +137,11 @@ class EntryForm(Form):
     done_on = DateField(
         "When did you do it?", validators=[InputRequired(message="Enter the day you did it.")]
     )
-    helpful = RadioField(
-        "How helpful was it?",
-        choices=choices(RATINGS),
-        validators=[InputRequired(message="Choose 1 to 5.")],
-        description="1 not at all, 5 very",
+    helpful = required_choice(
+        "How helpful was it?", "Choose 1 to 5.", RATINGS, description="1 not at all, 5 very"
     )
-    difficulty = RadioField(
-        "How hard was it?",
-        choices=choices(RATINGS),
-        validators=[InputRequired(message="Choose 1 to 5.")],
-        description="1 easy, 5 very hard",
+    difficulty = required_choice(
+        "How hard was it?", "Choose 1 to 5.", RATINGS, description="1 easy, 5 very hard"
     )
     shared = BooleanField(
         "Share this entry with my partner",

@@ -10,15 +10,22 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, StartedFromField, choices, past_date, required_text
+from practice.forms import (
+    DateField,
+    Form,
+    StartedFromField,
+    choices,
+    past_date,
+    required_choice,
+    required_text,
+)
 from practice.idempotency import form_token_field
 from practice.plans.content import (
     COUPLE,
@@ -281,10 +288,8 @@ class ReviewForm(Form):
     )
     five_session = BooleanField("This is the five-session review")
     findings = FieldList(FormField(ReviewRow), max_entries=MAX_ROWS * MAX_OBJECTIVES)
-    decision = RadioField(
-        "What next",
-        choices=choices(Decision.labels()),
-        validators=[InputRequired("Say whether the plan continues or is revised.")],
+    decision = required_choice(
+        "What next", "Say whether the plan continues or is revised.", Decision.labels()
     )
     summary = _text("Summary", 5000, rows=4)
     next_review_on = DateField("Next review by", validators=[Optional()])

@@ -8,8 +8,8 @@ session once the counsellor makes one (``practice.calendar.client_requests``).
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, url_for
-from wtforms import RadioField, TimeField
-from wtforms.validators import InputRequired, Optional
+from wtforms import TimeField
+from wtforms.validators import Optional
 
 from practice.auth.access import client_required
 from practice.calendar import policy
@@ -31,10 +31,10 @@ from practice.dates import LocalTimeError, format_spoken, local_to_utc
 from practice.forms import (
     DateField,
     bookable,
-    choices,
     form_page,
     optional_text,
     problems_beside_fields,
+    required_choice,
 )
 from practice.idempotency import create_once, form_token_field
 from practice.portal.access import (
@@ -64,10 +64,8 @@ class AskForm(PlainDatesForm):
     """What the partner would like done with a session, and (to move it) when would suit."""
 
     form_token = form_token_field()
-    kind = RadioField(
-        "What would you like?",
-        choices=choices(KINDS),
-        validators=[InputRequired(message="Choose whether to move or cancel the session.")],
+    kind = required_choice(
+        "What would you like?", "Choose whether to move or cancel the session.", KINDS
     )
     reason = optional_text(
         "Anything your counsellor should know (optional)",

@@ -8,7 +8,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from practice.forms import Form, choices, optional_text, past_date
+from practice.forms import Form, choices, optional_text, past_date, required_choice
 from practice.idempotency import form_token_field
 from practice.progress.checkins import ORDINALS
 from practice.progress.csi import ITEMS
@@ -18,10 +18,10 @@ from practice.vocabulary import BUILDING_BLOCKS, CYCLE_POSITIONS
 
 def _csi_field(index: int) -> RadioField:
     item = ITEMS[index]
-    return RadioField(
+    return required_choice(
         item.text,
-        choices=choices({str(n): f"{n}: {label}" for n, label in enumerate(item.options)}),
-        validators=[InputRequired(message="Please choose one answer.")],
+        "Please choose one answer.",
+        {str(n): f"{n}: {label}" for n, label in enumerate(item.options)},
     )
 
 
@@ -68,7 +68,7 @@ class CheckInForm(Form):
 class CounsellorCheckInForm(CheckInForm):
     """A check-in the counsellor types in for a partner (e.g. from a paper form)."""
 
-    partner = RadioField("Partner", validators=[InputRequired(message="Choose the partner.")])
+    partner = required_choice("Partner", "Choose the partner.")
     completed_on = past_date(
         "Completed on", "Enter the date.", "A check-in cannot be dated in the future."
     )

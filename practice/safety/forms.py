@@ -2,14 +2,21 @@
 
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from practice.dates import practice_today
-from practice.forms import DateField, Form, StartedFromField, choices, optional_text, required_text
+from practice.forms import (
+    DateField,
+    Form,
+    StartedFromField,
+    choices,
+    optional_text,
+    required_choice,
+    required_text,
+)
 from practice.idempotency import form_token_field
 from practice.safety.models import PLAN_PARTS, ReferralKind, ReferralStatus
 
@@ -53,7 +60,7 @@ class SafetyPlanForm(Form):
 
 class ReferralForm(Form):
     form_token = form_token_field()
-    for_whom = RadioField("Who is referred", validators=[InputRequired("Choose who is referred.")])
+    for_whom = required_choice("Who is referred", "Choose who is referred.")
     kind = SelectField("Kind of service", choices=choices(ReferralKind.labels()))
     service = required_text(
         "Referred to",

@@ -2,10 +2,7 @@
 
 from functools import cache
 
-from wtforms import RadioField
-from wtforms.validators import InputRequired
-
-from practice.forms import Form, choices, optional_text, past_date
+from practice.forms import Form, optional_text, past_date, required_choice
 from practice.idempotency import form_token_field
 from practice.screening.items import ANSWERS, ITEMS
 
@@ -29,10 +26,10 @@ def screen_form_class(in_portal: bool) -> type[ScreenFormBase]:
     """The counsellor's form (asked in an individual session) or the partner's own."""
     fields = {}
     for item in ITEMS:
-        fields[field_name(item.key)] = RadioField(
+        fields[field_name(item.key)] = required_choice(
             item.portal if in_portal else item.asked,
-            choices=choices(ANSWERS),
-            validators=[InputRequired(message="Choose an answer (or “Rather not say”).")],
+            "Choose an answer (or “Rather not say”).",
+            ANSWERS,
         )
     fields["note"] = optional_text(
         "Anything else you want your counsellor to know" if in_portal else "Note",

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import RadioField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from practice import audit
@@ -10,7 +10,14 @@ from practice.auth.access import counsellor_required
 from practice.cases.access import get_case_or_404, partner_at_or_404
 from practice.cases.pauses import PauseReason, lift_pause, pause_joint_work
 from practice.dates import practice_today
-from practice.forms import Form, choices, form_page, optional_text, restoring, stripped
+from practice.forms import (
+    Form,
+    form_page,
+    optional_text,
+    required_choice,
+    restoring,
+    stripped,
+)
 from practice.screening.access import get_partner_screen_or_404
 from practice.screening.alerts import open_alerts, resolve_all
 from practice.screening.forms import screen_form_class
@@ -22,9 +29,7 @@ bp = Blueprint("screening", __name__)
 
 
 class PauseForm(Form):
-    reason = RadioField(
-        "Why", choices=choices(PauseReason.labels()), validators=[InputRequired("Say why.")]
-    )
+    reason = required_choice("Why", "Say why.", PauseReason.labels())
     note = optional_text(
         "Your note",
         "Seen only by you. The partners see the same “paused by your counsellor” "
