@@ -71,7 +71,7 @@ from practice.catalogue.loader import load_catalogue
 from practice.catalogue.models import Exercise, ExerciseVersion, Origin, StrategyConcern
 from practice.database import now_utc
 from practice.extensions import db
-from practice.homework.adherence import periods
+from practice.homework.adherence import HomeworkSchedule
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
 from practice.homework.services import Terms, entry_columns
 from practice.main.summary import refresh_all
@@ -327,9 +327,8 @@ class PlannedAssignment:
         """(position, day) of each entry the cadence asks for."""
         who = self.people or [""]
         result = []
-        for period in periods(
-            self.cadence, self.per_week, self.starts_on, self.last_day, self.last_day
-        ):
+        schedule = HomeworkSchedule(self.cadence, self.per_week, self.starts_on, self.last_day)
+        for period in schedule.periods(self.last_day):
             span = (min(period.end, self.last_day) - period.start).days + 1
             for n in range(period.target):
                 day = period.start + timedelta(

@@ -38,7 +38,6 @@ from practice.database import now_utc
 from practice.dates import local, local_to_utc, practice_today, practice_zone
 from practice.demo_intake import seed_intake_and_consent
 from practice.extensions import db
-from practice.homework.adherence import periods
 from practice.homework.models import Assignment, ForWhom
 from practice.homework.services import Terms, new_assignment, new_entry
 from practice.messages.models import JOINT, Message, MessageThread
@@ -243,9 +242,7 @@ def _entries(
     """Entries for each period so far, made with probability ``keep_up``."""
     prompts = assignment.exercise.prompts
     n = 0
-    for period in periods(
-        assignment.cadence, assignment.per_week, assignment.starts_on, assignment.due_on, today
-    ):
+    for period in assignment.schedule.periods(today):
         span = (min(period.end, today) - period.start).days + 1
         for slot in range(period.target):
             if rng.random() > keep_up:

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from practice.homework.adherence import adherence
+from practice.homework.adherence import HomeworkSchedule
 from practice.plans.content import (
     Goal,
     Intervention,
@@ -147,7 +147,7 @@ def test_adherence_readings_worked_by_hand():
     # On 7 Nov: 1–6 Nov ended (6 expected, 5 made) and 7 Nov done (1 of 1): 6 of 7.
     # On 10 Nov: 1–9 Nov ended (9 expected, 6 made), nothing yet today: 6 of 9.
     days = tuple(date(2026, 11, d) for d in (1, 2, 3, 5, 6, 7))
-    line = HomeworkLine("daily", None, NOV_1, None, days)
+    line = HomeworkLine(HomeworkSchedule("daily", None, NOV_1, None), days)
     assert adherence_readings([line], date(2026, 11, 10)) == [
         r(date(2026, 11, 7), 85.7),
         r(date(2026, 11, 10), 66.7),
@@ -157,9 +157,9 @@ def test_adherence_readings_worked_by_hand():
 def test_adherence_readings_count_as_the_homework_module_does_on_every_day():
     days = tuple(date(2026, 11, d) for d in (2, 3, 9, 10, 11, 20, 28, 29))
     lines = [
-        HomeworkLine("n-per-week", 3, NOV_1, date(2026, 11, 30), days),
-        HomeworkLine("weekly", None, date(2026, 11, 4), None, days[2:]),
-        HomeworkLine("once", None, date(2026, 11, 15), None, ()),
+        HomeworkLine(HomeworkSchedule("n-per-week", 3, NOV_1, date(2026, 11, 30)), days),
+        HomeworkLine(HomeworkSchedule("weekly", None, date(2026, 11, 4), None), days[2:]),
+        HomeworkLine(HomeworkSchedule("once", None, date(2026, 11, 15), None), ()),
     ]
     today = date(2026, 12, 3)
     readings = {x.on: x.value for x in adherence_readings(lines, today)}
@@ -167,14 +167,7 @@ def test_adherence_readings_count_as_the_homework_module_does_on_every_day():
     for day, value in readings.items():
         made = expected = 0
         for line in lines:
-            counted = adherence(
-                line.cadence,
-                line.per_week,
-                line.start,
-                line.end,
-                [d for d in line.days if d <= day],
-                day,
-            )
+            counted = line.schedule.adherence([d for d in line.days if d <= day], day)
             made, expected = made + counted.made, expected + counted.expected
         assert value == round(100 * made / expected, 1), day
 

@@ -14,6 +14,7 @@ from practice.columns import case_fk, intpk, partner_fk, timestamp, unique_token
 from practice.crypto import EncryptedJSON, EncryptedText
 from practice.database import enum_type
 from practice.extensions import db
+from practice.homework.adherence import HomeworkSchedule
 
 
 class ForWhom(enum.StrEnum):
@@ -68,6 +69,12 @@ class Assignment(db.Model):
     @property
     def cadence_label(self) -> str:
         return cadence_label(self.cadence, self.per_week)
+
+    @property
+    def schedule(self) -> HomeworkSchedule:
+        """Its cadence from the day it starts to its due date (see ``HomeworkSchedule.ended_by``
+        for homework withdrawn before then)."""
+        return HomeworkSchedule(self.cadence, self.per_week, self.starts_on, self.due_on)
 
     @property
     def involves_partner(self) -> bool:

@@ -13,7 +13,7 @@ from practice.cases.models import Case, Partner
 from practice.catalogue.models import Exercise, ExerciseContent, ExerciseVersion
 from practice.database import now_utc
 from practice.extensions import db
-from practice.homework.adherence import Adherence, adherence
+from practice.homework.adherence import Adherence
 from practice.homework.drafts import discard_draft
 from practice.homework.models import (
     Assignment,
@@ -311,10 +311,9 @@ def entry_days(case: Case, reader: Partner | None = None) -> dict[tuple[int, int
 
 def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[KeepingUp]:
     """Adherence of each person the assignment is for, as of ``today``."""
-    end = assignment.due_on
+    schedule = assignment.schedule
     if not assignment.is_active and assignment.withdrawn_at:
-        withdrawn = assignment.withdrawn_at.date()
-        end = min(end, withdrawn) if end else withdrawn
+        schedule = schedule.ended_by(assignment.withdrawn_at.date())
     result = []
     for partner in people_for(assignment, case):
         if partner is None:
@@ -323,15 +322,7 @@ def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[
         else:
             made = days.get((assignment.id, partner.id), [])
             who = partner.first_name
-        result.append(
-            KeepingUp(
-                who,
-                partner,
-                adherence(
-                    assignment.cadence, assignment.per_week, assignment.starts_on, end, made, today
-                ),
-            )
-        )
+        result.append(KeepingUp(who, partner, schedule.adherence(made, today)))
     return result
 
 

@@ -19,7 +19,7 @@ from practice.auth.models import User
 from practice.cases.models import Case, CaseStatus, Partner, first_name
 from practice.catalogue.models import ExerciseVersion
 from practice.extensions import db
-from practice.homework.adherence import last_ended_period
+from practice.homework.adherence import HomeworkSchedule
 from practice.homework.models import Assignment, AssignmentStatus, ForWhom, HomeworkEntry
 from practice.main.summary import CaseSummary, csi_totals
 from practice.progress.change import Change, Course, course, drifting_apart
@@ -300,7 +300,7 @@ def _overdue(result: Attention, mine, today: date) -> None:
     homework: dict[int, tuple] = {}
     partners: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for aid, for_whom, cadence, per_week, starts, due, pid, position, name in rows:
-        homework[aid] = (for_whom, cadence, per_week, starts, due)
+        homework[aid] = (for_whom, HomeworkSchedule(cadence, per_week, starts, due))
         partners[aid].append((pid, position, name))
     done: dict[tuple[int, int], set[date]] = defaultdict(set)
     for assignment_id, partner_id, day in db.session.execute(
@@ -310,8 +310,8 @@ def _overdue(result: Attention, mine, today: date) -> None:
     ):
         done[(assignment_id, partner_id)].add(day)
     found: list[tuple[date, int, str | None]] = []
-    for aid, (for_whom, cadence, per_week, starts, due) in homework.items():
-        period = last_ended_period(cadence, per_week, starts, due, today)
+    for aid, (for_whom, schedule) in homework.items():
+        period = schedule.last_ended_period(today)
         if period is None or (today - period.end).days > OVERDUE_WINDOW:
             continue
         people = partners[aid]

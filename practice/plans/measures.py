@@ -173,11 +173,10 @@ def _days_of(assignment: Assignment, partner: Partner, partners, days) -> tuple[
 
 
 def _line(assignment: Assignment, days: tuple[date, ...]) -> HomeworkLine:
-    end = assignment.due_on
+    schedule = assignment.schedule
     if assignment.withdrawn_at is not None:
-        withdrawn = local(assignment.withdrawn_at).date()
-        end = min(end, withdrawn) if end else withdrawn
-    return HomeworkLine(assignment.cadence, assignment.per_week, assignment.starts_on, end, days)
+        schedule = schedule.ended_by(local(assignment.withdrawn_at).date())
+    return HomeworkLine(schedule, days)
 
 
 def standings(objectives, measures: CaseMeasures, today: date) -> list[Standing]:

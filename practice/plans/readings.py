@@ -12,18 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from practice.homework.adherence import periods
+from practice.homework.adherence import HomeworkSchedule
 from practice.plans.status import Reading
 
 
 @dataclass(frozen=True)
 class HomeworkLine:
-    """One piece of homework as one person keeps it: its cadence, span and entry days."""
+    """One piece of homework as one person keeps it: its schedule and entry days.
 
-    cadence: str
-    per_week: int | None
-    start: date
-    end: date | None  # the due date, or the day it was withdrawn; None: open-ended
+    The schedule ends on the due date, or the day the homework was withdrawn.
+    """
+
+    schedule: HomeworkSchedule
     days: tuple[date, ...] = field(default=())
 
 
@@ -42,7 +42,7 @@ def adherence_readings(lines: Sequence[HomeworkLine], today: date) -> list[Readi
         return []
     counted = [_counted(line, today) for line in lines]
     readings = []
-    for day in reading_days(min(line.start for line in lines), today):
+    for day in reading_days(min(line.schedule.start for line in lines), today):
         made = expected = 0
         for spans in counted:
             for start, end, target, days in spans:
@@ -63,8 +63,5 @@ ONE = timedelta(days=1)
 
 
 def _counted(line: HomeworkLine, today: date) -> list[tuple[date, date, int, list[date]]]:
-    days = sorted(d for d in line.days if d >= line.start and (line.end is None or d <= line.end))
-    return [
-        (p.start, p.end, p.target, days)
-        for p in periods(line.cadence, line.per_week, line.start, line.end, today)
-    ]
+    days = line.schedule.days_within(line.days)
+    return [(p.start, p.end, p.target, days) for p in line.schedule.periods(today)]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from practice.cases.models import Case
 from practice.dates import local
 from practice.extensions import db
-from practice.homework.adherence import counted_periods, percent_kept
+from practice.homework.adherence import percent_kept
 from practice.homework.services import case_assignments, entry_days, people_for
 from practice.progress.change import (
     COUNSELLOR_WORDS,
@@ -242,16 +242,13 @@ def _intervals(case: Case, sessions: list[SessionPoint], today: date) -> list[In
     expected = defaultdict(int)
     days = entry_days(case)
     for assignment in case_assignments(case):
-        end = assignment.due_on
+        schedule = assignment.schedule
         if assignment.withdrawn_at is not None:
-            withdrawn = local(assignment.withdrawn_at).date()
-            end = min(end, withdrawn) if end else withdrawn
+            schedule = schedule.ended_by(local(assignment.withdrawn_at).date())
         for partner in people_for(assignment, case):
             ids = [p.id for p in case.partners] if partner is None else [partner.id]
             done = {d for pid in ids for d in days.get((assignment.id, pid), [])}
-            for period, counted, wanted in counted_periods(
-                assignment.cadence, assignment.per_week, assignment.starts_on, end, done, today
-            ):
+            for period, counted, wanted in schedule.counted_periods(done, today):
                 slot = min(bisect_left(edges, period.end, 1) - 1, len(edges) - 2)
                 made[slot] += counted
                 expected[slot] += wanted
