@@ -1,11 +1,12 @@
 """The homework and check-in services over plain values: the rules hold whoever calls
 them (a view, the demo practice, the benchmark's generator), and each refusal says why."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from practice.admin.models import PracticeSettings
 from practice.catalogue.models import Exercise
 from practice.dates import practice_today
 from practice.extensions import db
@@ -19,8 +20,12 @@ from practice.homework.services import (
     entry_columns,
     new_assignment,
     new_entry,
+    progress_for,
+    schedule_kept,
+    withdraw,
 )
 from practice.progress.csi import CSIError
+from practice.progress.data import progress_for_case
 from practice.progress.services import check_in_columns, new_check_in
 from tests.factories import count
 
@@ -134,3 +139,26 @@ def test_a_check_in_is_scored_by_the_service(case, alex):
 def test_a_check_in_out_of_range_is_refused(answers, blocks):
     with pytest.raises(CSIError):
         check_in_columns(answers, blocks)
+
+
+@pytest.fixture
+def chicago(app):
+    """The practice's settings, six hours behind UTC in winter."""
+    db.session.add(PracticeSettings(name="Riverside", timezone="America/Chicago"))
+    db.session.commit()
+
+
+def test_withdrawn_homework_ends_on_the_practices_day_on_every_page(chicago, case, counsellor):
+    """Withdrawn in the evening in Chicago (already the next day in UTC): the homework page
+    and the progress page both stop expecting entries on the practice's own day."""
+    started = Terms(ForWhom.A, "daily", date(2026, 11, 20))
+    given = new_assignment(case, exercise(EACH), started, counsellor)
+    withdraw(given)
+    given.withdrawn_at = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 21:00 on the 23rd there
+    db.session.commit()
+
+    assert schedule_kept(given).end == date(2026, 11, 23)
+    later = date(2026, 11, 26)
+    [alex] = progress_for(given, case, {}, later)
+    assert alex.adherence.expected == 4  # the 20th to the 23rd
+    assert sum(i.expected for i in progress_for_case(case, later).intervals) == 4

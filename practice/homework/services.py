@@ -12,8 +12,9 @@ from practice.auth.models import User
 from practice.cases.models import Case, Partner
 from practice.catalogue.models import Exercise, ExerciseContent, ExerciseVersion
 from practice.database import now_utc
+from practice.dates import local
 from practice.extensions import db
-from practice.homework.adherence import Adherence
+from practice.homework.adherence import Adherence, HomeworkSchedule
 from practice.homework.drafts import discard_draft
 from practice.homework.models import (
     Assignment,
@@ -309,11 +310,18 @@ def entry_days(case: Case, reader: Partner | None = None) -> dict[tuple[int, int
     return days
 
 
+def schedule_kept(assignment: Assignment) -> HomeworkSchedule:
+    """What the assignment asked for: to its due date, or to the day, in the practice's time
+    zone, it was withdrawn (entries expected after that are not owed)."""
+    schedule = assignment.schedule
+    if assignment.withdrawn_at is not None:
+        schedule = schedule.ended_by(local(assignment.withdrawn_at).date())
+    return schedule
+
+
 def progress_for(assignment: Assignment, case: Case, days, today: date) -> list[KeepingUp]:
     """Adherence of each person the assignment is for, as of ``today``."""
-    schedule = assignment.schedule
-    if not assignment.is_active and assignment.withdrawn_at:
-        schedule = schedule.ended_by(assignment.withdrawn_at.date())
+    schedule = schedule_kept(assignment)
     result = []
     for partner in people_for(assignment, case):
         if partner is None:

@@ -22,7 +22,7 @@ from practice.cases.models import Case, Partner
 from practice.dates import local
 from practice.extensions import db
 from practice.homework.models import Assignment, ForWhom
-from practice.homework.services import entry_days
+from practice.homework.services import entry_days, schedule_kept
 from practice.plans.content import COUPLE, Objective
 from practice.plans.readings import HomeworkLine, adherence_readings
 from practice.plans.status import Reading, Status, overall, status
@@ -173,10 +173,7 @@ def _days_of(assignment: Assignment, partner: Partner, partners, days) -> tuple[
 
 
 def _line(assignment: Assignment, days: tuple[date, ...]) -> HomeworkLine:
-    schedule = assignment.schedule
-    if assignment.withdrawn_at is not None:
-        schedule = schedule.ended_by(local(assignment.withdrawn_at).date())
-    return HomeworkLine(schedule, days)
+    return HomeworkLine(schedule_kept(assignment), days)
 
 
 def standings(objectives, measures: CaseMeasures, today: date) -> list[Standing]:

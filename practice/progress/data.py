@@ -17,7 +17,7 @@ from practice.cases.models import Case
 from practice.dates import local
 from practice.extensions import db
 from practice.homework.adherence import percent_kept
-from practice.homework.services import case_assignments, entry_days, people_for
+from practice.homework.services import case_assignments, entry_days, people_for, schedule_kept
 from practice.progress.change import (
     COUNSELLOR_WORDS,
     MEANINGS,
@@ -242,9 +242,7 @@ def _intervals(case: Case, sessions: list[SessionPoint], today: date) -> list[In
     expected = defaultdict(int)
     days = entry_days(case)
     for assignment in case_assignments(case):
-        schedule = assignment.schedule
-        if assignment.withdrawn_at is not None:
-            schedule = schedule.ended_by(local(assignment.withdrawn_at).date())
+        schedule = schedule_kept(assignment)
         for partner in people_for(assignment, case):
             ids = [p.id for p in case.partners] if partner is None else [partner.id]
             done = {d for pid in ids for d in days.get((assignment.id, pid), [])}
