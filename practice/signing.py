@@ -24,6 +24,7 @@ def utc_text(moment: datetime | None) -> str | None:
 
 
 def content_digest(content: dict) -> str:
+    """The SHA-256 of ``content`` as canonical JSON (keys sorted, no spaces), in hex."""
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
