@@ -141,6 +141,20 @@ def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime.combine(practice_today() + timedelta(days=days), time(hour, minute), tzinfo=UTC)
 
 
+def draft_note(session: Session) -> Note:
+    """The session's note as the note page first saves it: a draft, not yet signed."""
+    note = Note(
+        session_id=session.id,
+        case_id=session.case_id,
+        template=NoteTemplate.DAP,
+        body={"data": "Draft"},
+        author_id=session.counsellor_id,
+    )
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
 def book_session(case, starts_at, **values) -> Session:
     """A 50-minute session of ``case`` starting at ``starts_at`` (aware), with any other
     columns given."""

@@ -15,7 +15,8 @@ from practice.dates import local_to_utc, practice_today
 from practice.extensions import db
 from practice.main.agenda import agenda
 from practice.progress.models import CheckIn
-from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.models import Session, SessionStatus
+from tests.factories import draft_note
 
 
 @pytest.fixture
@@ -60,19 +61,6 @@ def check_in(case, partner, at) -> CheckIn:
     db.session.add(row)
     db.session.commit()
     return row
-
-
-def draft_note(session: Session) -> Note:
-    note = Note(
-        session_id=session.id,
-        case_id=session.case_id,
-        template=NoteTemplate.DAP,
-        body={"data": "Draft"},
-        author_id=session.counsellor_id,
-    )
-    db.session.add(note)
-    db.session.commit()
-    return note
 
 
 def visits(counsellor, now):

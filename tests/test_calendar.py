@@ -15,7 +15,7 @@ from practice.database import now_utc
 from practice.dates import practice_today
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
-from tests.factories import sign_in
+from tests.factories import book_session, sign_in
 
 
 @pytest.fixture
@@ -305,16 +305,7 @@ def test_a_cancellation_needs_a_reason(client, as_counsellor, case):
 
 
 def _session_in(case, hours: float) -> Session:
-    starts = now_utc().replace(microsecond=0) + timedelta(hours=hours)
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=50),
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
+    return book_session(case, now_utc().replace(microsecond=0) + timedelta(hours=hours))
 
 
 def test_short_notice_is_offered_as_a_late_cancellation(client, as_counsellor, case):

@@ -22,9 +22,9 @@ from practice.extensions import db
 from practice.main.summary import CaseSummary, csi_totals, refresh_all
 from practice.progress.models import CheckIn
 from practice.progress.services import new_check_in
-from practice.sessions.models import Note, NoteTemplate, Session, SessionStatus
+from practice.sessions.models import Session, SessionStatus
 from practice.sessions.services import add_addendum, apply_correction, sign
-from tests.factories import add_check_in, add_session, signed_note
+from tests.factories import add_check_in, add_session, draft_note, signed_note
 
 ZONE = zone_named("UTC")
 
@@ -64,19 +64,6 @@ def stored(case_id: int) -> dict:
 def holds(case) -> None:
     db.session.commit()
     assert stored(case.id) == worked_out(case.id)
-
-
-def draft_note(session) -> Note:
-    """The session's note as the note page first saves it: a draft."""
-    note = Note(
-        session_id=session.id,
-        case_id=session.case_id,
-        template=NoteTemplate.DAP,
-        body={"data": "Draft"},
-        author_id=session.counsellor_id,
-    )
-    db.session.add(note)
-    return note
 
 
 def booking(days: int, **kwargs) -> Booking:

@@ -13,23 +13,14 @@ from practice.calendar.models import CalendarFeed
 from practice.database import now_utc
 from practice.extensions import db
 from practice.sessions.models import Session, SessionStatus
-from tests.factories import sign_in
+from tests.factories import book_session, sign_in
 
 ADDRESS = re.compile(r'id="feed-address"[^>]*value="http://localhost(/calendar/feeds/[^"]+\.ics)"')
 
 
 def _session(case, days: int, hour: int = 10, **values) -> Session:
     start = now_utc().replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(days=days)
-    session = Session(
-        case_id=case.id,
-        counsellor_id=case.counsellor_id,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=50),
-        **values,
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
+    return book_session(case, start, **values)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from practice.sessions.locks import LOCKS
 from practice.sessions.models import Addendum, Note, NoteTemplate, SignedNoteError
 from practice.sessions.notes import switch_template
 from tests.conftest import PASSWORD
-from tests.factories import add_addendum, add_session, signed_note
+from tests.factories import add_addendum, add_session, draft_note, signed_note
 
 #: What a counsellor types into each section of each template.
 TYPED = {
@@ -568,15 +568,7 @@ def test_a_draft_can_still_be_changed_in_sql(session):
     """The trigger guards signed rows only: drafts are the counsellor's to edit."""
     note = signed_note(session)
     draft_session = add_session(session.case, -3)
-    draft = Note(
-        session_id=draft_session.id,
-        case_id=draft_session.case_id,
-        template=NoteTemplate.DAP,
-        body={"data": "draft"},
-        author_id=draft_session.counsellor_id,
-    )
-    db.session.add(draft)
-    db.session.commit()
+    draft = draft_note(draft_session)
     db.session.execute(
         sa.text("UPDATE notes SET updated_at = created_at WHERE id = :id"), {"id": draft.id}
     )
